@@ -1,0 +1,25 @@
+"""reservoir: echo state networks and reservoir computing, scikit-learn native.
+
+Public API: the estimators, the weight builders, and the ``datasets`` and
+``metrics`` submodules.
+"""
+
+__version__ = "0.1.0.dev0"
+
+from . import datasets, metrics
+from ._esn import ESNRegressor, ReservoirTransformer
+from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
+from .metrics import nmse, nrmse
+
+__all__ = [
+    "ESNRegressor",
+    "ReservoirTransformer",
+    "bias_vector",
+    "datasets",
+    "input_matrix",
+    "metrics",
+    "nmse",
+    "nrmse",
+    "recurrent_matrix",
+    "spectral_radius",
+]

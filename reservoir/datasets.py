@@ -1,0 +1,965 @@
+"""Benchmark time series for reservoir computing.
+
+Every generator returns float64 arrays laid out as ``(n_timesteps, n_features)``
+(rows are time steps), univariate series included.
+
+Continuous-time systems are integrated accurately: the ODE flows (Lorenz,
+Rössler) with SciPy's adaptive 8th-order Dormand-Prince method (``DOP853``,
+``rtol=1e-10``, ``atol=1e-12``) through one shared helper, and the Mackey-Glass
+delay equation with a fixed-step 4th-order Runge-Kutta scheme whose delayed
+values come from cubic Hermite interpolation of the stored solution.
+
+Randomness comes only from a ``random_state`` argument: an int, a
+``numpy.random.RandomState``, a ``numpy.random.Generator`` or None. None means
+"no randomness" for the deterministic systems and a fresh, unpredictable seed
+for NARMA; the global NumPy generator is never used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.integrate import solve_ivp
+from sklearn.utils import check_array
+
+from ._validation import RandomStateLike, check_int, check_real, check_rng
+
+__all__ = [
+    "henon",
+    "logistic_map",
+    "lorenz",
+    "mackey_glass",
+    "multiple_superimposed_oscillators",
+    "narma",
+    "rossler",
+    "to_forecasting",
+]
+
+
+#: Tolerances of the adaptive ODE integrator used for the flows.
+ODE_RTOL = 1e-10
+ODE_ATOL = 1e-12
+#: The flows stop with a ValueError once a coordinate exceeds this magnitude
+#: (the orbit escapes to infinity), instead of integrating a blow-up.
+ESCAPE_RADIUS = 1e8
+#: Half-width of the uniform perturbation added to the initial state of the
+#: flows when a ``random_state`` is given.
+FLOW_PERTURBATION = 0.1
+#: Maximum relative perturbation of the constant Mackey-Glass history when a
+#: ``random_state`` is given.
+MACKEY_GLASS_PERTURBATION = 0.1
+
+
+# --------------------------------------------------------------------------
+# private helpers
+# --------------------------------------------------------------------------
+
+
+def _check_vector(value: ArrayLike, name: str, size: int) -> np.ndarray:
+    """A finite float64 vector of exactly ``size`` values."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a sequence of {size} real numbers, got {value!r}."
+        ) from None
+    if arr.shape != (size,):
+        raise ValueError(
+            f"{name} must contain exactly {size} values, got shape {arr.shape}."
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite values, got {arr}.")
+    return arr
+
+
+def _check_nonnegative_int(value, name: str) -> int:
+    return check_int(value, name, low=0)
+
+
+def _grid_steps(value: float, step: float, name: str, step_name: str) -> int:
+    """Number of ``step`` in ``value``; raise unless it is a whole number."""
+    ratio = value / step
+    k = round(ratio)
+    if abs(ratio - k) > 1e-9 * max(1.0, abs(ratio)):
+        raise ValueError(
+            f"{name} must be an integer multiple of {step_name}; got {name}={value!r} "
+            f"and {step_name}={step!r} (ratio {ratio:.10g}). Choose values whose "
+            f"ratio is a whole number."
+        )
+    return int(k)
+
+
+def _integrate_flow(
+    rhs: Callable,
+    y0: np.ndarray,
+    args: tuple,
+    *,
+    dt: float,
+    n_timesteps: int,
+    discard: float,
+    name: str,
+) -> np.ndarray:
+    """Integrate an autonomous ODE and sample it every ``dt`` after ``discard``.
+
+    Uses ``solve_ivp(method="DOP853")`` with ``ODE_RTOL``/``ODE_ATOL``; the
+    samples come from the method's 7th-order dense output. A terminal event
+    stops the integration when a coordinate leaves ``[-ESCAPE_RADIUS,
+    ESCAPE_RADIUS]``.
+    """
+
+    def escape(t: float, s: np.ndarray, *_args) -> float:
+        return ESCAPE_RADIUS - float(np.max(np.abs(s)))
+
+    escape.terminal = True  # type: ignore[attr-defined]
+
+    t_eval = discard + dt * np.arange(n_timesteps, dtype=np.float64)
+    t_end = float(t_eval[-1])
+    if t_end == 0.0:
+        return y0.reshape(1, -1).copy()
+    sol = solve_ivp(
+        rhs,
+        (0.0, t_end),
+        y0,
+        method="DOP853",
+        t_eval=t_eval,
+        args=args,
+        rtol=ODE_RTOL,
+        atol=ODE_ATOL,
+        events=escape,
+    )
+    if sol.status == 1:
+        raise ValueError(
+            f"{name}: the trajectory escapes to infinity (a coordinate exceeded "
+            f"{ESCAPE_RADIUS:g} at t={float(sol.t_events[0][0]):.6g}); change the "
+            "parameters or x0."
+        )
+    if not sol.success or sol.y.shape[1] != n_timesteps:
+        raise ValueError(
+            f"{name}: the integration failed ({sol.message}); change the "
+            "parameters or x0."
+        )
+    out = np.ascontiguousarray(sol.y.T, dtype=np.float64)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(
+            f"{name}: the trajectory diverged to non-finite values; change the "
+            "parameters or x0."
+        )
+    return out
+
+
+def _initial_state(
+    x0: ArrayLike, size: int, random_state: RandomStateLike
+) -> np.ndarray:
+    """``x0`` checked, plus a uniform perturbation when a seed is given."""
+    state = _check_vector(x0, "x0", size)
+    if random_state is not None:
+        rng = check_rng(random_state)
+        state = state + rng.uniform(-FLOW_PERTURBATION, FLOW_PERTURBATION, size)
+    return state
+
+
+def _lorenz_rhs(t: float, s: np.ndarray, sigma: float, rho: float, beta: float):
+    x, y, z = s
+    return [sigma * (y - x), x * (rho - z) - y, x * y - beta * z]
+
+
+def _rossler_rhs(t: float, s: np.ndarray, a: float, b: float, c: float):
+    x, y, z = s
+    return [-y - z, x + a * y, b + z * (x - c)]
+
+
+# --------------------------------------------------------------------------
+# Mackey-Glass
+# --------------------------------------------------------------------------
+
+
+def mackey_glass(
+    n_timesteps: int,
+    *,
+    tau: float = 17.0,
+    a: float = 0.2,
+    b: float = 0.1,
+    n: float = 10.0,
+    x0: float = 1.2,
+    sample_step: float = 1.0,
+    integration_step: float = 0.1,
+    discard: float = 1000.0,
+    history: ArrayLike | None = None,
+    random_state: RandomStateLike = None,
+) -> np.ndarray:
+    r"""Mackey-Glass chaotic time series.
+
+    Solves the delay differential equation
+
+    .. math:: \frac{dx}{dt} = a \frac{x(t - \tau)}{1 + x(t - \tau)^n} - b x(t)
+
+    with the classical 4th-order Runge-Kutta method on a fixed grid of step
+    ``h = integration_step``. The delay must span a whole number of steps,
+    ``m = tau / h``. The delayed value needed at the half steps,
+    ``x(t_k + h/2 - tau)``, is taken from the cubic Hermite interpolant of the
+    stored solution values and derivatives at ``t_{k-m}`` and ``t_{k-m+1}``,
+    so the scheme keeps global order 4. Breaking points of the solution
+    (multiples of ``tau``) fall on the grid, so they do not lower the order.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of samples to return (>= 1).
+    tau : float, default=17.0
+        Delay (> 0). ``tau=17`` gives the classic mildly chaotic attractor,
+        ``tau=30`` a more strongly chaotic one.
+    a : float, default=0.2
+        Production coefficient (> 0).
+    b : float, default=0.1
+        Decay coefficient (> 0).
+    n : float, default=10.0
+        Exponent of the nonlinearity (> 0).
+    x0 : float, default=1.2
+        Value of the constant initial history ``x(t) = x0`` for
+        ``t in [-tau, 0]`` (> 0). Not used when ``history`` is given.
+    sample_step : float, default=1.0
+        Time between returned samples (> 0); an integer multiple of
+        ``integration_step``.
+    integration_step : float, default=0.1
+        Runge-Kutta step ``h`` (> 0). ``tau / h`` must be a whole number.
+    discard : float, default=1000.0
+        Time units integrated and dropped before the first returned sample
+        (>= 0), to let the transient die out; an integer multiple of
+        ``integration_step``. The first sample is ``x(discard)``.
+    history : array-like of shape (round(tau / integration_step) + 1,), default=None
+        Values of ``x`` on the integration grid ``t = -tau, -tau + h, ..., 0``
+        (positive and finite); the last value is ``x(0)``. It is interpolated
+        by a cubic Hermite spline whose slopes are estimated with
+        ``numpy.gradient``. None means the constant history ``x0``.
+    random_state : int, RandomState, Generator or None, default=None
+        If given (and ``history`` is None), the constant history becomes
+        ``x0 * (1 + e)`` with ``e`` drawn uniformly from
+        ``[-MACKEY_GLASS_PERTURBATION, MACKEY_GLASS_PERTURBATION]`` (10 %), which
+        gives a different chaotic trajectory per seed. None means the exact
+        history ``x0``: the output is then fully deterministic.
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps, 1)
+        ``X[i, 0] = x(discard + i * sample_step)``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, ``tau``, ``sample_step`` or ``discard``
+        is not a whole multiple of ``integration_step``, ``history`` has the
+        wrong length or non-positive values, ``random_state`` is combined with
+        ``history``, or the integration becomes unstable (``integration_step``
+        too large).
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Mackey, M. C. and Glass, L. (1977). Oscillation and chaos in physiological
+    control systems. Science 197(4300), 287-289.
+
+    Bellen, A. and Zennaro, M. (2003). Numerical Methods for Delay
+    Differential Equations. Oxford University Press (RK methods with
+    continuous extensions for DDEs).
+
+    Examples
+    --------
+    >>> from reservoir.datasets import mackey_glass
+    >>> X = mackey_glass(500)
+    >>> X.shape, X.dtype
+    ((500, 1), dtype('float64'))
+    >>> bool(0.2 < X.min() and X.max() < 1.4)
+    True
+    >>> X0 = mackey_glass(3, discard=0.0)
+    >>> print(X0.ravel().round(4))
+    [1.2    1.1176 1.043 ]
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    tau = check_real(tau, "tau", low=0.0, low_inclusive=False)
+    a = check_real(a, "a", low=0.0, low_inclusive=False)
+    b = check_real(b, "b", low=0.0, low_inclusive=False)
+    n = check_real(n, "n", low=0.0, low_inclusive=False)
+    x0 = check_real(x0, "x0", low=0.0, low_inclusive=False)
+    sample_step = check_real(sample_step, "sample_step", low=0.0, low_inclusive=False)
+    h = check_real(integration_step, "integration_step", low=0.0, low_inclusive=False)
+    discard = check_real(discard, "discard", low=0.0)
+    m = _grid_steps(tau, h, "tau", "integration_step")
+    s = _grid_steps(sample_step, h, "sample_step", "integration_step")
+    d = _grid_steps(discard, h, "discard", "integration_step")
+    for name, value, steps in (("tau", tau, m), ("sample_step", sample_step, s)):
+        if steps < 1:
+            raise ValueError(
+                f"{name} must be at least one integration_step; got {name}={value!r} "
+                f"and integration_step={h!r}."
+            )
+
+    if history is not None:
+        if random_state is not None:
+            raise ValueError(
+                "random_state perturbs the default constant history and cannot be "
+                "combined with an explicit history; pass random_state=None."
+            )
+        hist = _check_vector(history, "history", m + 1)
+        if np.any(hist <= 0):
+            raise ValueError("history must contain only positive values.")
+        hist_slopes = np.gradient(hist, h)
+    else:
+        level = x0
+        if random_state is not None:
+            rng = check_rng(random_state)
+            eps = rng.uniform(-MACKEY_GLASS_PERTURBATION, MACKEY_GLASS_PERTURBATION)
+            level = x0 * (1.0 + eps)
+        hist = np.full(m + 1, level)
+        hist_slopes = np.zeros(m + 1)
+
+    n_steps = d + (n_timesteps - 1) * s
+    # xs[j + m] = x(t_j); ds[j + m] = right derivative at t_j (history slopes for
+    # j < 0). The solution has a derivative jump at t = 0 only.
+    xs = hist.tolist()
+    ds = hist_slopes.tolist()
+    slope_left_of_zero = float(hist_slopes[-1])
+    half = 0.5 * h
+    sixth = h / 6.0
+    pw = math.pow
+    try:
+        for k in range(n_steps):
+            x = xs[k + m]
+            xd0 = xs[k]
+            xd1 = xs[k + 1]
+            k1 = a * xd0 / (1.0 + pw(xd0, n)) - b * x
+            if k == 0:
+                ds[m] = k1  # right derivative at t = 0
+            else:
+                ds.append(k1)
+            slope0 = ds[k]
+            slope1 = slope_left_of_zero if k + 1 == m else ds[k + 1]
+            xmid = 0.5 * (xd0 + xd1) + 0.125 * h * (slope0 - slope1)
+            fmid = a * xmid / (1.0 + pw(xmid, n))
+            k2 = fmid - b * (x + half * k1)
+            k3 = fmid - b * (x + half * k2)
+            k4 = a * xd1 / (1.0 + pw(xd1, n)) - b * (x + h * k3)
+            xs.append(x + sixth * (k1 + 2.0 * k2 + 2.0 * k3 + k4))
+    except (ValueError, OverflowError, ZeroDivisionError):
+        xs = [math.nan]
+    out = np.asarray(xs[m + d :: s], dtype=np.float64)
+    if out.shape[0] != n_timesteps or not np.all(np.isfinite(out)):
+        raise ValueError(
+            "mackey_glass: the integration became unstable (non-finite values); "
+            "decrease integration_step."
+        )
+    return out.reshape(-1, 1)
+
+
+# --------------------------------------------------------------------------
+# NARMA
+# --------------------------------------------------------------------------
+
+
+def narma(
+    n_timesteps: int,
+    *,
+    order: int = 10,
+    squash: bool = False,
+    discard: int = 200,
+    random_state: RandomStateLike = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""NARMA system identification task (input ``u`` and target ``y``).
+
+    The input is i.i.d. uniform, ``u(t) ~ U[0, 0.5]``, and the output follows
+    the ``order``-th order nonlinear autoregressive moving average recurrence
+    of Atiya & Parlos (2000):
+
+    .. math::
+
+        y(t+1) = 0.3\, y(t) + 0.05\, y(t) \sum_{i=0}^{\text{order}-1} y(t-i)
+                 + 1.5\, u(t - \text{order} + 1)\, u(t) + 0.1
+
+    With ``squash=True`` the right-hand side is passed through ``tanh``:
+
+    .. math::
+
+        y(t+1) = \tanh\Big(0.3\, y(t) + 0.05\, y(t)
+                 \sum_{i=0}^{\text{order}-1} y(t-i)
+                 + 1.5\, u(t - \text{order} + 1)\, u(t) + 0.1\Big)
+
+    which keeps ``y`` in (-1, 1). This is the bounded variant used for
+    NARMA-20 and higher orders, where the plain recurrence is prone to
+    diverge (published variants also change the constants, e.g. ReservoirPy's
+    NARMA-30 uses 0.2, 0.04, 1.5, 0.001; this function keeps the constants
+    above for every order).
+
+    Values before ``t = 0`` are taken as 0 (``y(0) = 0``). ``discard`` steps
+    are generated and dropped, so the returned rows are the steps
+    ``discard, ..., discard + n_timesteps - 1`` of the recurrence. Rows are
+    aligned in time: ``y[t]`` depends on ``u[t-1], u[t-2], ...`` (strictly
+    past inputs), so regressing ``y`` on the reservoir driven by ``u`` (same
+    rows) is the usual benchmark.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of time steps to return (>= 1).
+    order : int, default=10
+        Memory length of the system (>= 1); NARMA-10 is the classic task.
+    squash : bool, default=False
+        Apply ``tanh`` to the recurrence (see above).
+    discard : int, default=200
+        Initial steps generated and dropped (>= 0).
+    random_state : int, RandomState, Generator or None, default=None
+        Seed of the input sequence. None uses a fresh unpredictable seed.
+
+    Returns
+    -------
+    u : ndarray of shape (n_timesteps, 1)
+        Input sequence.
+    y : ndarray of shape (n_timesteps, 1)
+        Output sequence.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or if the un-squashed series diverges
+        (non-finite values); set ``squash=True`` or use another
+        ``random_state`` then.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Atiya, A. F. and Parlos, A. G. (2000). New results on recurrent network
+    training: unifying the algorithms and accelerating convergence. IEEE
+    Trans. Neural Networks 11(3), 697-709.
+
+    Jaeger, H. (2003). Adaptive nonlinear system identification with echo
+    state networks. NIPS 15, 593-600.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import narma
+    >>> u, y = narma(1000, order=10, random_state=0)
+    >>> u.shape, y.shape
+    ((1000, 1), (1000, 1))
+    >>> bool(0.0 <= u.min() and u.max() <= 0.5)
+    True
+    >>> u20, y20 = narma(500, order=20, squash=True, random_state=0)
+    >>> bool(abs(y20).max() < 1.0)
+    True
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    order = check_int(order, "order", low=1)
+    discard = _check_nonnegative_int(discard, "discard")
+    if not isinstance(squash, bool | np.bool_):
+        raise TypeError(f"squash must be True or False, got {squash!r}.")
+    rng = check_rng(random_state)
+
+    total = discard + n_timesteps
+    u_arr = rng.uniform(0.0, 0.5, size=total)
+    u = u_arr.tolist()
+    y = [0.0] * total
+    tanh = math.tanh
+    for t in range(total - 1):
+        lo = t - order + 1
+        window = sum(y[max(lo, 0) : t + 1])
+        u_old = u[lo] if lo >= 0 else 0.0
+        yt = y[t]
+        value = 0.3 * yt + 0.05 * yt * window + 1.5 * u_old * u[t] + 0.1
+        if squash:
+            value = tanh(value)
+        elif not math.isfinite(value):
+            raise ValueError(
+                f"the NARMA-{order} series diverged (non-finite value at step "
+                f"{t + 1}); the un-squashed recurrence is unstable for some input "
+                "sequences, especially at high order. Set squash=True or use "
+                "another random_state."
+            )
+        y[t + 1] = value
+    return (
+        u_arr[discard:].reshape(-1, 1).copy(),
+        np.asarray(y[discard:], dtype=np.float64).reshape(-1, 1),
+    )
+
+
+# --------------------------------------------------------------------------
+# ODE flows
+# --------------------------------------------------------------------------
+
+
+def lorenz(
+    n_timesteps: int,
+    *,
+    dt: float = 0.02,
+    sigma: float = 10.0,
+    rho: float = 28.0,
+    beta: float = 8.0 / 3.0,
+    x0: ArrayLike = (1.0, 1.0, 1.0),
+    discard: float = 25.0,
+    random_state: RandomStateLike = None,
+) -> np.ndarray:
+    r"""Lorenz (1963) chaotic flow.
+
+    .. math::
+
+        \dot x = \sigma (y - x), \quad
+        \dot y = x (\rho - z) - y, \quad
+        \dot z = x y - \beta z
+
+    integrated with SciPy's ``solve_ivp(method="DOP853")`` at
+    ``rtol=1e-10, atol=1e-12`` (module constants ``ODE_RTOL``, ``ODE_ATOL``)
+    and sampled every ``dt`` from its dense output.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of samples (>= 1).
+    dt : float, default=0.02
+        Time between samples (> 0). It does not affect accuracy: the solver
+        chooses its own steps.
+    sigma, rho, beta : float, default=10, 28, 8/3
+        System parameters (finite); the defaults give the classic attractor.
+    x0 : array-like of shape (3,), default=(1.0, 1.0, 1.0)
+        Initial state at time 0 (finite).
+    discard : float, default=25.0
+        Time units integrated and dropped before the first sample (>= 0), so
+        the returned trajectory is on the attractor. The first row is the
+        state at time ``discard``.
+    random_state : int, RandomState, Generator or None, default=None
+        If given, ``x0`` is perturbed by noise drawn uniformly from
+        ``[-FLOW_PERTURBATION, FLOW_PERTURBATION]`` (0.1) per coordinate, which
+        gives a different trajectory per seed. None: exactly ``x0``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps, 3)
+        Columns ``x, y, z``; ``X[i]`` is the state at ``discard + i * dt``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or not finite, ``x0`` does not have 3
+        values, or the integration fails.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Lorenz, E. N. (1963). Deterministic nonperiodic flow. J. Atmos. Sci.
+    20(2), 130-141.
+
+    Hairer, E., Norsett, S. P. and Wanner, G. (1993). Solving Ordinary
+    Differential Equations I. Springer (the DOP853 method).
+
+    Examples
+    --------
+    >>> from reservoir.datasets import lorenz
+    >>> X = lorenz(1000)
+    >>> X.shape
+    (1000, 3)
+    >>> bool(abs(X[:, 0]).max() < 25 and X[:, 2].min() > 0)
+    True
+    >>> print(lorenz(2, discard=0.0, dt=0.01).round(4))
+    [[1.     1.     1.    ]
+     [1.0126 1.2599 0.9849]]
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    dt = check_real(dt, "dt", low=0.0, low_inclusive=False)
+    params = (
+        check_real(sigma, "sigma"),
+        check_real(rho, "rho"),
+        check_real(beta, "beta"),
+    )
+    discard = check_real(discard, "discard", low=0.0)
+    state = _initial_state(x0, 3, random_state)
+    return _integrate_flow(
+        _lorenz_rhs,
+        state,
+        params,
+        dt=dt,
+        n_timesteps=n_timesteps,
+        discard=discard,
+        name="lorenz",
+    )
+
+
+def rossler(
+    n_timesteps: int,
+    *,
+    dt: float = 0.1,
+    a: float = 0.2,
+    b: float = 0.2,
+    c: float = 5.7,
+    x0: ArrayLike = (1.0, 1.0, 1.0),
+    discard: float = 100.0,
+    random_state: RandomStateLike = None,
+) -> np.ndarray:
+    r"""Rössler (1976) chaotic flow.
+
+    .. math::
+
+        \dot x = -y - z, \quad
+        \dot y = x + a y, \quad
+        \dot z = b + z (x - c)
+
+    integrated exactly like :func:`lorenz` (``DOP853``, ``rtol=1e-10``,
+    ``atol=1e-12``, dense output sampled every ``dt``).
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of samples (>= 1).
+    dt : float, default=0.1
+        Time between samples (> 0).
+    a, b, c : float, default=0.2, 0.2, 5.7
+        System parameters (finite); the defaults give the classic attractor.
+    x0 : array-like of shape (3,), default=(1.0, 1.0, 1.0)
+        Initial state at time 0 (finite).
+    discard : float, default=100.0
+        Time units integrated and dropped before the first sample (>= 0).
+    random_state : int, RandomState, Generator or None, default=None
+        If given, ``x0`` is perturbed by noise drawn uniformly from
+        ``[-FLOW_PERTURBATION, FLOW_PERTURBATION]`` (0.1) per coordinate.
+        None: exactly ``x0``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps, 3)
+        Columns ``x, y, z``; ``X[i]`` is the state at ``discard + i * dt``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or not finite, ``x0`` does not have 3
+        values, or the integration fails (e.g. the orbit escapes to infinity).
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Rössler, O. E. (1976). An equation for continuous chaos. Physics Letters
+    A 57(5), 397-398.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import rossler
+    >>> X = rossler(1000)
+    >>> X.shape
+    (1000, 3)
+    >>> bool(abs(X[:, :2]).max() < 15 and X[:, 2].min() > 0)
+    True
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    dt = check_real(dt, "dt", low=0.0, low_inclusive=False)
+    params = (check_real(a, "a"), check_real(b, "b"), check_real(c, "c"))
+    discard = check_real(discard, "discard", low=0.0)
+    state = _initial_state(x0, 3, random_state)
+    return _integrate_flow(
+        _rossler_rhs,
+        state,
+        params,
+        dt=dt,
+        n_timesteps=n_timesteps,
+        discard=discard,
+        name="rossler",
+    )
+
+
+# --------------------------------------------------------------------------
+# maps
+# --------------------------------------------------------------------------
+
+
+def henon(
+    n_timesteps: int,
+    *,
+    a: float = 1.4,
+    b: float = 0.3,
+    x0: ArrayLike = (0.0, 0.0),
+    discard: int = 100,
+) -> np.ndarray:
+    r"""Hénon (1976) map.
+
+    .. math:: x_{k+1} = 1 - a x_k^2 + y_k, \quad y_{k+1} = b x_k
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of iterates to return (>= 1).
+    a, b : float, default=1.4, 0.3
+        Map parameters (finite); the defaults give the classic strange
+        attractor.
+    x0 : array-like of shape (2,), default=(0.0, 0.0)
+        Initial point ``(x_0, y_0)`` (finite).
+    discard : int, default=100
+        Iterations computed and dropped before the first returned row (>= 0).
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps, 2)
+        Columns ``x, y``; ``X[i]`` is iterate ``discard + i``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range, or the orbit diverges (non-finite
+        values), which happens when ``x0`` is outside the basin of attraction.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Hénon, M. (1976). A two-dimensional mapping with a strange attractor.
+    Commun. Math. Phys. 50(1), 69-77.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import henon
+    >>> print(henon(3, discard=0))
+    [[ 0.   0. ]
+     [ 1.   0. ]
+     [-0.4  0.3]]
+    >>> henon(1000).shape
+    (1000, 2)
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    a = check_real(a, "a")
+    b = check_real(b, "b")
+    x, y = _check_vector(x0, "x0", 2).tolist()
+    discard = _check_nonnegative_int(discard, "discard")
+    out = np.empty((n_timesteps, 2), dtype=np.float64)
+    last = discard + n_timesteps - 1
+    for k in range(last + 1):
+        if k >= discard:
+            out[k - discard] = (x, y)
+        if k == last:
+            break
+        x, y = 1.0 - a * x * x + y, b * x
+        if not (math.isfinite(x) and math.isfinite(y)):
+            raise ValueError(
+                f"the Henon orbit diverged (non-finite value after iteration "
+                f"{k + 1}); choose x0 inside the basin of attraction or other a, b."
+            )
+    return out
+
+
+def logistic_map(
+    n_timesteps: int,
+    *,
+    r: float = 3.9,
+    x0: float = 0.5,
+    discard: int = 100,
+) -> np.ndarray:
+    r"""Logistic map ``x_{k+1} = r x_k (1 - x_k)``.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of iterates to return (>= 1).
+    r : float, default=3.9
+        Growth rate in (0, 4] (chaotic for most ``r`` above about 3.57).
+    x0 : float, default=0.5
+        Initial value in (0, 1).
+    discard : int, default=100
+        Iterations computed and dropped before the first returned row (>= 0).
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps, 1)
+        ``X[i, 0]`` is iterate ``discard + i``.
+
+    Raises
+    ------
+    ValueError
+        If ``r`` is outside (0, 4], ``x0`` outside (0, 1), or another
+        argument is out of range.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    May, R. M. (1976). Simple mathematical models with very complicated
+    dynamics. Nature 261, 459-467.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import logistic_map
+    >>> print(logistic_map(3, r=3.9, x0=0.5, discard=0).ravel())
+    [0.5      0.975    0.0950625]
+    >>> logistic_map(100).shape
+    (100, 1)
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    r = check_real(r, "r", low=0.0, low_inclusive=False, high=4.0)
+    x = check_real(
+        x0, "x0", low=0.0, low_inclusive=False, high=1.0, high_inclusive=False
+    )
+    discard = _check_nonnegative_int(discard, "discard")
+    out = np.empty(n_timesteps, dtype=np.float64)
+    for k in range(discard + n_timesteps):
+        if k >= discard:
+            out[k - discard] = x
+        x = r * x * (1.0 - x)  # stays in [0, 1] for r in (0, 4], x in (0, 1)
+    return out.reshape(-1, 1)
+
+
+# --------------------------------------------------------------------------
+# multiple superimposed oscillators
+# --------------------------------------------------------------------------
+
+
+def multiple_superimposed_oscillators(
+    n_timesteps: int,
+    *,
+    frequencies: ArrayLike = (0.2, 0.311, 0.42, 0.51),
+    phases: ArrayLike | None = None,
+    amplitudes: ArrayLike | None = None,
+) -> np.ndarray:
+    r"""Multiple superimposed oscillators (MSO) benchmark.
+
+    .. math:: x(t) = \sum_k A_k \sin(f_k t + \varphi_k), \quad t = 0, 1, \dots
+
+    The classic task (Schmidhuber et al. 2007) uses the frequencies 0.2,
+    0.311, 0.42 and 0.51 with unit amplitudes and zero phases; MSO-k is the
+    sum of the first ``k`` of them (e.g. ``frequencies=(0.2, 0.311)`` for
+    MSO-2). Later work (Koryakin et al. 2012) extends the list with 0.63,
+    0.74, 0.85 and 0.97 for MSO-5 to MSO-8.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of samples (>= 1); ``t = 0, ..., n_timesteps - 1``.
+    frequencies : array-like of shape (n_oscillators,), default=(0.2, 0.311, 0.42, 0.51)
+        Angular frequencies ``f_k`` in radians per time step (finite).
+    phases : array-like of shape (n_oscillators,), default=None
+        Phases ``phi_k`` in radians (finite); None means all zero.
+    amplitudes : array-like of shape (n_oscillators,), default=None
+        Amplitudes ``A_k`` (finite); None means all one.
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps, 1)
+        The summed signal.
+
+    Raises
+    ------
+    ValueError
+        If ``frequencies`` is empty or not 1-D, ``phases`` or ``amplitudes``
+        do not have one value per frequency, or any value is not finite.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Schmidhuber, J., Wierstra, D., Gagliolo, M. and Gomez, F. (2007).
+    Training recurrent networks by Evolino. Neural Computation 19(3),
+    757-779.
+
+    Koryakin, D., Lohmann, J. and Butz, M. V. (2012). Balanced echo state
+    networks. Neural Networks 36, 35-45.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from reservoir.datasets import multiple_superimposed_oscillators
+    >>> X = multiple_superimposed_oscillators(4, frequencies=(0.2, 0.311))
+    >>> print(X.ravel().round(4))
+    [0.     0.5047 0.9721 1.3681]
+    >>> bool(np.isclose(X[1, 0], np.sin(0.2) + np.sin(0.311)))
+    True
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    try:
+        freqs = np.asarray(frequencies, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"frequencies must be a sequence of real numbers, got {frequencies!r}."
+        ) from None
+    if freqs.ndim != 1 or freqs.size == 0:
+        raise ValueError(
+            "frequencies must be a non-empty 1-D sequence of real numbers, got "
+            f"shape {freqs.shape}."
+        )
+    if not np.all(np.isfinite(freqs)):
+        raise ValueError(f"frequencies must contain only finite values, got {freqs}.")
+    k = freqs.size
+    ph = np.zeros(k) if phases is None else _check_vector(phases, "phases", k)
+    amp = (
+        np.ones(k) if amplitudes is None else _check_vector(amplitudes, "amplitudes", k)
+    )
+    t = np.arange(n_timesteps, dtype=np.float64)
+    waves = amp * np.sin(t[:, None] * freqs + ph)
+    return waves.sum(axis=1).reshape(-1, 1)
+
+
+# --------------------------------------------------------------------------
+# forecasting helper
+# --------------------------------------------------------------------------
+
+
+def to_forecasting(
+    series: ArrayLike, *, horizon: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Split a series into inputs and ``horizon``-step-ahead targets.
+
+    ``X = series[:-horizon]`` and ``y = series[horizon:]``, so ``y[t]`` is the
+    value ``horizon`` steps after ``X[t]``.
+
+    Parameters
+    ----------
+    series : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
+        Time series with rows as time steps; a 1-D series is one feature.
+        Must be finite.
+    horizon : int, default=1
+        Forecast horizon in steps (>= 1, < n_timesteps).
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps - horizon, n_features)
+        Inputs (float64 copy).
+    y : ndarray of shape (n_timesteps - horizon, n_features)
+        Targets (float64 copy).
+
+    Raises
+    ------
+    ValueError
+        If ``series`` is empty, has more than 2 dimensions, contains NaN or
+        infinity, or is not longer than ``horizon``; or ``horizon < 1``.
+    TypeError
+        If ``horizon`` is not an integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from reservoir.datasets import to_forecasting
+    >>> X, y = to_forecasting(np.arange(5.0), horizon=2)
+    >>> print(X.ravel(), y.ravel())
+    [0. 1. 2.] [2. 3. 4.]
+    >>> X.shape
+    (3, 1)
+    """
+    horizon = check_int(horizon, "horizon", low=1)
+    if np.ndim(series) not in (1, 2):
+        raise ValueError(
+            "series must be 1-D (n_timesteps,) or 2-D (n_timesteps, n_features); "
+            f"got {np.ndim(series)} dimensions."
+        )
+    if np.size(series) == 0:
+        raise ValueError("series is empty; pass at least horizon + 1 time steps.")
+    arr = check_array(
+        series,
+        dtype=np.float64,
+        ensure_2d=False,
+        ensure_all_finite=True,
+        input_name="series",
+        copy=True,
+    )
+    if arr.ndim == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.shape[0] <= horizon:
+        raise ValueError(
+            f"series must be longer than horizon; got {arr.shape[0]} time steps "
+            f"and horizon={horizon}. Use a longer series or a smaller horizon."
+        )
+    return arr[:-horizon].copy(), arr[horizon:].copy()

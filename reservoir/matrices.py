@@ -1,0 +1,382 @@
+"""Builders for reservoir, input and bias weights, and the spectral radius.
+
+Row-vector convention throughout: a state ``x`` is a row and one step computes
+``u @ W_in + x @ W + b``, so ``W`` is ``(n_units, n_units)`` and ``W_in`` is
+``(n_features, n_units)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse
+import scipy.sparse.linalg
+
+from ._validation import (
+    DISTRIBUTIONS,
+    TOPOLOGIES,
+    check_int,
+    check_option,
+    check_real,
+    check_rng,
+    check_scale,
+)
+
+__all__ = ["bias_vector", "input_matrix", "recurrent_matrix", "spectral_radius"]
+
+#: Matrices up to this size get exact (LAPACK) eigenvalues.
+EXACT_EIGENVALUES_MAX_UNITS = 1000
+#: Below this density ``recurrent_matrix`` returns CSR by default (see the
+#: harvesting benchmark: the CSR kernel beats the dense one below it).
+SPARSE_DENSITY_THRESHOLD = 0.35
+
+
+def _draw(rng: np.random.RandomState, distribution: str, size: int) -> np.ndarray:
+    """Draw ``size`` weights from a named, zero-centred distribution."""
+    if distribution == "normal":
+        return rng.standard_normal(size)
+    if distribution == "uniform":
+        return rng.uniform(-1.0, 1.0, size)
+    return np.where(rng.random_sample(size) < 0.5, -1.0, 1.0)
+
+
+def _sample_positions(
+    rng: np.random.RandomState, n_total: int, n_pick: int
+) -> np.ndarray:
+    """``n_pick`` distinct integers in ``[0, n_total)``, sorted, reproducibly."""
+    if n_pick * 4 >= n_total:
+        return np.sort(rng.permutation(n_total)[:n_pick])
+    picked = np.empty(0, dtype=np.int64)
+    while picked.size < n_pick:
+        draws = rng.randint(0, n_total, size=int((n_pick - picked.size) * 1.1) + 16)
+        merged = np.concatenate([picked, draws])
+        _, first = np.unique(merged, return_index=True)
+        picked = merged[np.sort(first)][:n_pick]
+    return np.sort(picked)
+
+
+def _random_sparse(
+    rng, n_rows, n_cols, density, distribution
+) -> scipy.sparse.csr_array:
+    n_nonzero = max(1, round(density * n_rows * n_cols))
+    flat = _sample_positions(rng, n_rows * n_cols, n_nonzero)
+    rows, cols = np.divmod(flat, n_cols)
+    values = _draw(rng, distribution, n_nonzero)
+    return scipy.sparse.csr_array((values, (rows, cols)), shape=(n_rows, n_cols))
+
+
+def spectral_radius(matrix) -> float:
+    """Largest absolute eigenvalue of a square matrix, dense or sparse.
+
+    Matrices with at most ``EXACT_EIGENVALUES_MAX_UNITS`` rows (and dense ones
+    of any size that ARPACK cannot handle) get exact LAPACK eigenvalues; larger
+    sparse matrices use ARPACK (implicitly restarted Arnoldi) with a fixed
+    starting vector, so the result is reproducible, and fall back to LAPACK
+    when ARPACK does not converge.
+
+    Parameters
+    ----------
+    matrix : ndarray or scipy.sparse array of shape (n, n)
+        A square real matrix.
+
+    Returns
+    -------
+    radius : float
+        ``max(abs(eigenvalues(matrix)))``.
+
+    Raises
+    ------
+    ValueError
+        If ``matrix`` is not square, is empty or holds non-finite values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from reservoir import spectral_radius
+    >>> spectral_radius(np.array([[0.0, 2.0], [0.5, 0.0]]))
+    1.0
+    """
+    is_sparse = scipy.sparse.issparse(matrix)
+    if not is_sparse:
+        matrix = np.asarray(matrix, dtype=np.float64)
+    shape = matrix.shape
+    if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
+        raise ValueError(
+            f"matrix must be a non-empty square 2-D matrix; got shape {shape}."
+        )
+    values = matrix.data if is_sparse else matrix
+    if not np.all(np.isfinite(values)):
+        raise ValueError("matrix contains NaN or infinite values.")
+    n = shape[0]
+    if n <= EXACT_EIGENVALUES_MAX_UNITS or not is_sparse:
+        dense = matrix.toarray() if is_sparse else matrix
+        return float(np.max(np.abs(scipy.linalg.eigvals(dense))))
+    csr = scipy.sparse.csr_array(matrix, dtype=np.float64)
+    start = np.random.default_rng(0).standard_normal(n)
+    try:
+        eigenvalues = scipy.sparse.linalg.eigs(
+            csr,
+            k=6,
+            which="LM",
+            v0=start,
+            tol=1e-13,
+            ncv=min(n, 64),
+            maxiter=n * 50,
+            return_eigenvectors=False,
+        )
+        return float(np.max(np.abs(eigenvalues)))
+    except scipy.sparse.linalg.ArpackNoConvergence:
+        return float(np.max(np.abs(scipy.linalg.eigvals(csr.toarray()))))
+
+
+_spectral_radius = spectral_radius
+
+
+def _structured(rng, n_units, topology, distribution, jump_size):
+    """Ring, delay line, cycle with jumps or orthogonal weights (unscaled)."""
+    idx = np.arange(n_units)
+    if topology == "orthogonal":
+        q, r = np.linalg.qr(rng.standard_normal((n_units, n_units)))
+        return q * np.sign(np.diag(r))
+    if topology == "delay_line":
+        rows, cols = idx[:-1], idx[1:]
+    else:
+        rows, cols = idx, (idx + 1) % n_units
+    values = _draw(rng, distribution, rows.size)
+    if topology == "cycle_jumps":
+        starts = np.arange(0, n_units - jump_size, jump_size)
+        if starts.size == 0:
+            raise ValueError(
+                f"jump_size={jump_size} leaves no jump in a cycle of {n_units} "
+                f"units; use a jump_size smaller than n_units - 1."
+            )
+        ends = starts + jump_size
+        # jumps are bidirectional and share one weight magnitude (Rodan & Tino 2012)
+        jump_values = _draw(rng, distribution, starts.size)
+        rows = np.concatenate([rows, starts, ends])
+        cols = np.concatenate([cols, ends, starts])
+        values = np.concatenate([values, jump_values, jump_values])
+    return scipy.sparse.csr_array((values, (rows, cols)), shape=(n_units, n_units))
+
+
+def recurrent_matrix(
+    n_units: int,
+    *,
+    spectral_radius: float = 0.9,
+    density: float | None = None,
+    distribution: str = "normal",
+    topology: str = "random",
+    jump_size: int = 2,
+    sparse: bool | None = None,
+    random_state=None,
+):
+    """Build a recurrent weight matrix scaled to a given spectral radius.
+
+    Parameters
+    ----------
+    n_units : int
+        Number of reservoir units ``N``; the matrix is ``(N, N)``.
+    spectral_radius : float, default=0.9
+        Largest absolute eigenvalue of the result, hit to 1e-6 relative. Must
+        be >= 0. For ``topology='delay_line'`` (a nilpotent matrix, whose
+        spectral radius is always 0) it is the largest singular value instead,
+        i.e. the largest connection weight.
+    density : float in (0, 1], default=None
+        Fraction of non-zero weights, for ``topology='random'`` only (None
+        means 0.1). The structured topologies fix their own connections, so a
+        density given with them raises a ValueError.
+    distribution : {'normal', 'uniform', 'bernoulli'}, default='normal'
+        Distribution of the non-zero weights before scaling: standard normal,
+        uniform on [-1, 1], or +-1 with equal probability.
+    topology : {'random', 'ring', 'delay_line', 'cycle_jumps', 'orthogonal'}
+        ``'random'``: Erdos-Renyi connections with ``density``. ``'ring'``:
+        a simple cycle (unit i feeds unit i+1, the last feeds the first).
+        ``'delay_line'``: a chain without the closing connection.
+        ``'cycle_jumps'``: a ring plus bidirectional jumps every ``jump_size``
+        units (Rodan & Tino 2012). ``'orthogonal'``: a random orthogonal matrix
+        (dense; every eigenvalue has modulus ``spectral_radius``).
+    jump_size : int, default=2
+        Jump length for ``topology='cycle_jumps'``; ignored by the others.
+    sparse : bool, default=None
+        Return a ``scipy.sparse.csr_array`` (True) or a dense ndarray (False).
+        None chooses CSR when the fraction of non-zeros is below
+        ``SPARSE_DENSITY_THRESHOLD`` (measured in ``benchmarks/``).
+    random_state : int, RandomState instance or None, default=None
+        Seed or generator for the weights.
+
+    Returns
+    -------
+    W : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
+        float64 weights; state ``x`` (a row) maps to ``x @ W``.
+
+    Raises
+    ------
+    ValueError
+        On a negative spectral radius, a density outside (0, 1], an unknown
+        distribution or topology, or a random matrix too sparse to have a
+        non-zero eigenvalue.
+
+    References
+    ----------
+    Rodan, A. and Tino, P. (2011). Minimum complexity echo state network.
+    IEEE Trans. Neural Networks 22(1), 131-144.
+
+    Examples
+    --------
+    >>> from reservoir import recurrent_matrix, spectral_radius
+    >>> W = recurrent_matrix(200, spectral_radius=0.95, density=0.05, random_state=0)
+    >>> W.shape, W.format
+    ((200, 200), 'csr')
+    >>> round(spectral_radius(W), 6)
+    0.95
+    >>> ring = recurrent_matrix(5, spectral_radius=0.5, topology="ring",
+    ...                         distribution="bernoulli", random_state=0)
+    >>> float(abs(ring.toarray()).max())
+    0.5
+    """
+    n_units = check_int(n_units, "n_units", low=1)
+    radius = check_real(spectral_radius, "spectral_radius", low=0.0)
+    check_option(distribution, "distribution", DISTRIBUTIONS)
+    check_option(topology, "topology", TOPOLOGIES)
+    if topology == "random":
+        density = 0.1 if density is None else density
+        density = check_real(density, "density", low=0.0, low_inclusive=False, high=1.0)
+    elif density is not None:
+        raise ValueError(
+            f"density applies only to topology='random'; topology={topology!r} "
+            f"fixes its own connections. Leave density=None."
+        )
+    if topology == "cycle_jumps":
+        jump_size = check_int(jump_size, "jump_size", low=2)
+    if sparse is not None and not isinstance(sparse, bool | np.bool_):
+        raise TypeError(f"sparse must be True, False or None; got {sparse!r}.")
+    rng = check_rng(random_state)
+
+    if topology == "random":
+        W = _random_sparse(rng, n_units, n_units, density, distribution)
+    else:
+        W = _structured(rng, n_units, topology, distribution, jump_size)
+
+    if topology == "delay_line":
+        current = float(np.max(np.abs(W.data)))
+    elif topology == "ring":
+        # the eigenvalues of a weighted cycle are the n-th roots of the product
+        # of its weights: all have modulus geometric-mean(|w|)
+        current = float(np.exp(np.mean(np.log(np.abs(W.data)))))
+    elif topology == "orthogonal":
+        current = 1.0
+    else:
+        current = _spectral_radius(W)
+    if radius > 0:
+        if current <= 1e-12 * float(np.max(np.abs(W.data))):
+            raise ValueError(
+                f"the drawn {topology} matrix with density={density} has spectral "
+                f"radius 0 (too few connections to form a cycle), so it cannot be "
+                f"scaled to spectral_radius={radius}; increase density or n_units."
+            )
+        W = W * (radius / current)
+    else:
+        W = W * 0.0
+
+    fraction = (W.nnz if scipy.sparse.issparse(W) else np.count_nonzero(W)) / n_units**2
+    want_sparse = (
+        fraction < SPARSE_DENSITY_THRESHOLD if sparse is None else bool(sparse)
+    )
+    if want_sparse:
+        return scipy.sparse.csr_array(W)
+    return W.toarray() if scipy.sparse.issparse(W) else np.ascontiguousarray(W)
+
+
+def input_matrix(
+    n_features: int,
+    n_units: int,
+    *,
+    input_scaling=1.0,
+    density: float = 1.0,
+    distribution: str = "uniform",
+    random_state=None,
+) -> np.ndarray:
+    """Build the input weight matrix ``W_in``.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features ``D``.
+    n_units : int
+        Number of reservoir units ``N``.
+    input_scaling : float or array-like of shape (n_features,), default=1.0
+        Scale of the weights, one value for all features or one per feature
+        (row ``d`` of ``W_in`` is multiplied by ``input_scaling[d]``).
+    density : float in (0, 1], default=1.0
+        Fraction of non-zero input weights.
+    distribution : {'uniform', 'normal', 'bernoulli'}, default='uniform'
+        Distribution of the non-zero weights before scaling.
+    random_state : int, RandomState instance or None, default=None
+        Seed or generator.
+
+    Returns
+    -------
+    W_in : ndarray of shape (n_features, n_units)
+        Dense float64 weights.
+
+    Examples
+    --------
+    >>> from reservoir import input_matrix
+    >>> W_in = input_matrix(2, 4, input_scaling=[1.0, 0.1], random_state=0)
+    >>> W_in.shape
+    (2, 4)
+    >>> bool(abs(W_in[1]).max() <= 0.1)
+    True
+    """
+    n_features = check_int(n_features, "n_features", low=1)
+    n_units = check_int(n_units, "n_units", low=1)
+    scale = check_scale(input_scaling, "input_scaling", n_features, "input feature")
+    density = check_real(
+        density, "input density", low=0.0, low_inclusive=False, high=1.0
+    )
+    check_option(distribution, "distribution", DISTRIBUTIONS)
+    rng = check_rng(random_state)
+    if density == 1.0:
+        W_in = _draw(rng, distribution, n_features * n_units).reshape(
+            n_features, n_units
+        )
+    else:
+        W_in = _random_sparse(rng, n_features, n_units, density, distribution).toarray()
+    return np.ascontiguousarray(W_in * scale[:, None])
+
+
+def bias_vector(
+    n_units: int,
+    *,
+    bias_scaling: float = 1.0,
+    distribution: str = "uniform",
+    random_state=None,
+) -> np.ndarray:
+    """Build the reservoir bias ``b``.
+
+    Parameters
+    ----------
+    n_units : int
+        Number of reservoir units.
+    bias_scaling : float, default=1.0
+        Scale of the bias (>= 0; 0 gives no bias).
+    distribution : {'uniform', 'normal', 'bernoulli'}, default='uniform'
+        Distribution before scaling.
+    random_state : int, RandomState instance or None, default=None
+        Seed or generator.
+
+    Returns
+    -------
+    bias : ndarray of shape (n_units,)
+
+    Examples
+    --------
+    >>> from reservoir import bias_vector
+    >>> bias_vector(3, bias_scaling=0.0).tolist()
+    [0.0, 0.0, 0.0]
+    """
+    n_units = check_int(n_units, "n_units", low=1)
+    scale = check_real(bias_scaling, "bias_scaling", low=0.0)
+    check_option(distribution, "distribution", DISTRIBUTIONS)
+    rng = check_rng(random_state)
+    return _draw(rng, distribution, n_units) * scale
