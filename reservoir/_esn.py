@@ -12,7 +12,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.utils import check_array
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._reservoir import Reservoir
 from ._ridge import GramAccumulator
@@ -25,8 +25,8 @@ from ._validation import (
     check_option,
     check_real,
     check_rng,
-    check_sequence_collection,
-    is_sequence_collection,
+    check_sequences,
+    reshape_output,
 )
 from .matrices import bias_vector, input_matrix, recurrent_matrix
 
@@ -67,66 +67,7 @@ class _BaseReservoirEstimator(BaseEstimator):
         return Reservoir(W, W_in, bias, leak, self.activation, dtype)
 
     def _check_sequences(self, X, y="no_validation", *, reset: bool):
-        """Normalise one sequence or a collection into lists of 2-D arrays.
-
-        Returns ``(sequences, targets, layout)`` where ``layout`` is ``'one'``
-        (a single 2-D sequence), ``'list'`` or ``'3d'`` and ``targets`` is
-        None when ``y`` is ``'no_validation'`` (as in ``validate_data``).
-        """
-        if not is_sequence_collection(X):
-            if isinstance(y, str) and y == "no_validation":
-                X = validate_data(self, X, reset=reset, dtype=np.float64, order="C")
-                return [X], None, "one"
-            X, y = validate_data(
-                self,
-                X,
-                y,
-                reset=reset,
-                dtype=np.float64,
-                order="C",
-                multi_output=True,
-                y_numeric=True,
-            )
-            return [X], [y], "one"
-        layout = "3d" if isinstance(X, np.ndarray) and X.ndim == 3 else "list"
-        sequences = check_sequence_collection(X, "X")
-        n_features = sequences[0].shape[1]
-        if reset:
-            self.n_features_in_ = n_features
-            if hasattr(self, "feature_names_in_"):
-                del self.feature_names_in_
-        elif n_features != self.n_features_in_:
-            raise ValueError(
-                f"X has {n_features} features, but {type(self).__name__} is "
-                f"expecting {self.n_features_in_} features as input."
-            )
-        if isinstance(y, str) and y == "no_validation":
-            return sequences, None, layout
-        if y is None:
-            raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target y "
-                f"is None."
-            )
-        targets = list(y)
-        if len(targets) != len(sequences):
-            raise ValueError(
-                f"X holds {len(sequences)} sequences but y holds {len(targets)}; "
-                f"pass one target sequence per input sequence."
-            )
-        checked = []
-        for i, (seq, target) in enumerate(zip(sequences, targets, strict=True)):
-            target = check_array(
-                target, ensure_2d=False, dtype=np.float64, input_name=f"y[{i}]"
-            )
-            if target.ndim > 2 or target.shape[0] != seq.shape[0]:
-                raise ValueError(
-                    f"y[{i}] must have one row per time step of X[{i}] "
-                    f"({seq.shape[0]}); got shape {target.shape}."
-                )
-            checked.append(target)
-        if len({t.ndim for t in checked}) > 1:
-            raise ValueError("all target sequences in y must be 1-D, or all 2-D.")
-        return sequences, checked, layout
+        return check_sequences(self, X, y, reset=reset)
 
     def _initial_states(self, n_sequences: int, initial_state) -> np.ndarray:
         """Zero states or the validated ``initial_state``."""
@@ -153,14 +94,6 @@ class _BaseReservoirEstimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
         return tags
-
-
-def _reshape_output(outputs: list[np.ndarray], layout: str):
-    if layout == "one":
-        return outputs[0]
-    if layout == "3d":
-        return np.stack(outputs)
-    return outputs
 
 
 _PARAMS_DOC = """\
@@ -436,7 +369,7 @@ n_units), default=None
                 outputs[i][start:stop] = part
                 if stop == sequences[i].shape[0]:
                     final[i] = states[-1]
-        y_pred = _reshape_output(outputs, layout)
+        y_pred = reshape_output(outputs, layout)
         if return_state:
             return y_pred, (final[0] if layout == "one" else final)
         return y_pred
@@ -580,4 +513,4 @@ one such array per sequence
                 np.hstack([u.astype(s.dtype, copy=False), s])
                 for u, s in zip(sequences, states, strict=True)
             ]
-        return _reshape_output(states, layout)
+        return reshape_output(states, layout)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.utils import check_array, check_random_state
+from sklearn.utils.validation import validate_data
 
 __all__: list[str] = []
 
@@ -191,3 +192,87 @@ def check_rng(random_state: RandomStateLike) -> np.random.RandomState:
             "random_state must be None, an int, a numpy RandomState or a numpy "
             f"Generator; got {random_state!r}."
         ) from None
+
+
+def check_sequences(
+    estimator, X, y="no_validation", *, reset: bool, y_numeric: bool = True
+):
+    """Normalise one sequence or a collection into lists of 2-D arrays.
+
+    The single place where estimators validate sequence input: one 2-D
+    sequence goes through ``validate_data`` (so DataFrames, ``n_features_in_``
+    and the scikit-learn checks behave as usual); a collection is validated
+    sequence by sequence and ``n_features_in_`` is the feature count ``D``.
+
+    ``y_numeric=False`` keeps the targets' dtype (class labels).
+
+    Returns ``(sequences, targets, layout)`` where ``layout`` is ``'one'``
+    (a single 2-D sequence), ``'list'`` or ``'3d'`` and ``targets`` is
+    None when ``y`` is ``'no_validation'`` (as in ``validate_data``).
+    """
+    if not is_sequence_collection(X):
+        if isinstance(y, str) and y == "no_validation":
+            X = validate_data(estimator, X, reset=reset, dtype=np.float64, order="C")
+            return [X], None, "one"
+        X, y = validate_data(
+            estimator,
+            X,
+            y,
+            reset=reset,
+            dtype=np.float64,
+            order="C",
+            multi_output=True,
+            y_numeric=y_numeric,
+        )
+        return [X], [y], "one"
+    layout = "3d" if isinstance(X, np.ndarray) and X.ndim == 3 else "list"
+    sequences = check_sequence_collection(X, "X")
+    n_features = sequences[0].shape[1]
+    if reset:
+        estimator.n_features_in_ = n_features
+        if hasattr(estimator, "feature_names_in_"):
+            del estimator.feature_names_in_
+    elif n_features != estimator.n_features_in_:
+        raise ValueError(
+            f"X has {n_features} features, but {type(estimator).__name__} is "
+            f"expecting {estimator.n_features_in_} features as input."
+        )
+    if isinstance(y, str) and y == "no_validation":
+        return sequences, None, layout
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y "
+            f"is None."
+        )
+    targets = list(y)
+    if len(targets) != len(sequences):
+        raise ValueError(
+            f"X holds {len(sequences)} sequences but y holds {len(targets)}; "
+            f"pass one target sequence per input sequence."
+        )
+    checked = []
+    for i, (seq, target) in enumerate(zip(sequences, targets, strict=True)):
+        target = check_array(
+            target,
+            ensure_2d=False,
+            dtype=np.float64 if y_numeric else None,
+            input_name=f"y[{i}]",
+        )
+        if target.ndim > 2 or target.shape[0] != seq.shape[0]:
+            raise ValueError(
+                f"y[{i}] must have one row per time step of X[{i}] "
+                f"({seq.shape[0]}); got shape {target.shape}."
+            )
+        checked.append(target)
+    if len({t.ndim for t in checked}) > 1:
+        raise ValueError("all target sequences in y must be 1-D, or all 2-D.")
+    return sequences, checked, layout
+
+
+def reshape_output(outputs: list, layout: str):
+    """Return per-sequence outputs in the layout of the input (see check_sequences)."""
+    if layout == "one":
+        return outputs[0]
+    if layout == "3d":
+        return np.stack(outputs)
+    return outputs
