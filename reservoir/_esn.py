@@ -170,7 +170,7 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
         Recurrent weights.
-    W_in_ : ndarray of shape (n_features_in_, n_units)
+    W_in_ : ndarray of shape (n_features, n_units)
         Input weights.
     bias_ : ndarray of shape (n_units,)
         Reservoir bias.
@@ -186,7 +186,7 @@ n_readout_features)
         The weights in the layout the compiled kernels use (private).
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Input column names, when ``X`` was a DataFrame.
 
     See Also
@@ -394,7 +394,7 @@ class ReservoirTransformer(
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
         Recurrent weights.
-    W_in_ : ndarray of shape (n_features_in_, n_units)
+    W_in_ : ndarray of shape (n_features, n_units)
         Input weights.
     bias_ : ndarray of shape (n_units,)
         Reservoir bias.
@@ -402,7 +402,7 @@ class ReservoirTransformer(
         The weights in the layout the compiled kernels use (private).
     n_features_in_ : int
         Number of input features.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Input column names, when ``X`` was a DataFrame.
 
     See Also

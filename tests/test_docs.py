@@ -1,0 +1,51 @@
+"""The documentation: docstrings of every public name, and the Sphinx build."""
+
+import inspect
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import reservoir
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _public_objects():
+    modules = [reservoir, reservoir.datasets, reservoir.metrics]
+    for optional in ("comparators", "forecast", "model_selection"):
+        module = getattr(reservoir, optional, None)
+        if inspect.ismodule(module):
+            modules.append(module)
+    seen = {}
+    for module in modules:
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) or inspect.isclass(obj):
+                seen[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return sorted(seen.items())
+
+
+@pytest.mark.parametrize(("name", "obj"), _public_objects())
+def test_public_docstrings_are_complete(name, obj):
+    numpydoc_validate = pytest.importorskip("numpydoc.validate")
+    # PR01/PR02: parameters match the signature; EX01: an Examples section;
+    # SS01-SS03: a summary line; RT01: functions document what they return
+    checks = {"PR01", "PR02", "EX01", "SS01", "GL08"}
+    if inspect.isfunction(obj):
+        checks.add("RT01")
+    result = numpydoc_validate.validate(name)
+    problems = [f"{code}: {msg}" for code, msg in result["errors"] if code in checks]
+    assert not problems, f"{name}: {problems}"
+
+
+def test_sphinx_build_has_no_warnings(tmp_path):
+    pytest.importorskip("sphinx")
+    pytest.importorskip("numpydoc")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+         "-d", str(tmp_path / "doctrees"), str(ROOT / "docs"), str(tmp_path / "html")],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,0 +1,34 @@
+"""scikit-learn's estimator checks on every reservoir estimator."""
+
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from reservoir import ESNRegressor, ReservoirTransformer
+
+#: The only expected failures: an ESN's output at step t depends on the rows
+#: before it, so reordering rows or predicting on a subset changes it.
+TIME_ORDER_CHECKS = {
+    "check_methods_sample_order_invariance": (
+        "rows are time steps; the state at step t depends on the order of the "
+        "earlier rows"
+    ),
+    "check_methods_subset_invariance": (
+        "the output at step t depends on the earlier rows, which a subset drops"
+    ),
+}
+
+
+def expected_failures(estimator):
+    return dict(TIME_ORDER_CHECKS)
+
+
+ESTIMATORS = [
+    ESNRegressor(n_units=30, random_state=0),
+    ReservoirTransformer(n_units=30, random_state=0),
+    ESNRegressor(n_units=30, topology="ring", leak_rate=0.3, dtype="float32",
+                 random_state=0),
+]
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
+def test_sklearn_api(estimator, check):
+    check(estimator)
