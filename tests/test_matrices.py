@@ -12,23 +12,40 @@ def _dense(W):
 
 @pytest.mark.parametrize(
     ("n_units", "topology"),
-    [(1, "random"), (7, "random"), (150, "random"), (7, "cycle_jumps"),
-     (150, "cycle_jumps"), (1, "orthogonal"), (150, "orthogonal")],
+    [
+        (1, "random"),
+        (7, "random"),
+        (150, "random"),
+        (7, "cycle_jumps"),
+        (150, "cycle_jumps"),
+        (1, "orthogonal"),
+        (150, "orthogonal"),
+    ],
 )
 @pytest.mark.parametrize("distribution", ["normal", "uniform", "bernoulli"])
 def test_spectral_radius_is_hit(n_units, distribution, topology):
     density = 1.0 if topology == "random" and n_units < 10 else None
-    W = recurrent_matrix(n_units, spectral_radius=0.77, density=density,
-                         distribution=distribution, topology=topology,
-                         random_state=3)
+    W = recurrent_matrix(
+        n_units,
+        spectral_radius=0.77,
+        density=density,
+        distribution=distribution,
+        topology=topology,
+        random_state=3,
+    )
     exact = np.max(np.abs(np.linalg.eigvals(_dense(W))))
     assert exact == pytest.approx(0.77, rel=1e-6)
 
 
 @pytest.mark.parametrize("distribution", ["normal", "uniform", "bernoulli"])
 def test_ring_is_a_scaled_cycle(distribution):
-    W = recurrent_matrix(40, spectral_radius=0.5, topology="ring",
-                         distribution=distribution, random_state=1).toarray()
+    W = recurrent_matrix(
+        40,
+        spectral_radius=0.5,
+        topology="ring",
+        distribution=distribution,
+        random_state=1,
+    ).toarray()
     rows, cols = np.nonzero(W)
     assert np.array_equal(cols, (rows + 1) % 40)
     # eigenvalues of a weighted cycle: n-th roots of the product of the weights
@@ -39,8 +56,9 @@ def test_ring_is_a_scaled_cycle(distribution):
 
 
 def test_delay_line_is_nilpotent_with_largest_weight_as_given():
-    W = recurrent_matrix(10, spectral_radius=0.8, topology="delay_line",
-                         random_state=0).toarray()
+    W = recurrent_matrix(
+        10, spectral_radius=0.8, topology="delay_line", random_state=0
+    ).toarray()
     rows, cols = np.nonzero(W)
     assert np.array_equal(cols, rows + 1)
     assert np.abs(W).max() == pytest.approx(0.8)
@@ -48,9 +66,14 @@ def test_delay_line_is_nilpotent_with_largest_weight_as_given():
 
 
 def test_cycle_jumps_structure():
-    W = recurrent_matrix(12, spectral_radius=0.9, topology="cycle_jumps",
-                         jump_size=3, distribution="bernoulli",
-                         random_state=0).toarray()
+    W = recurrent_matrix(
+        12,
+        spectral_radius=0.9,
+        topology="cycle_jumps",
+        jump_size=3,
+        distribution="bernoulli",
+        random_state=0,
+    ).toarray()
     for i in range(12):
         assert W[i, (i + 1) % 12] != 0
     for start in range(0, 9, 3):
@@ -58,8 +81,7 @@ def test_cycle_jumps_structure():
 
 
 def test_orthogonal_has_all_eigenvalues_on_the_circle():
-    W = recurrent_matrix(30, spectral_radius=1.1, topology="orthogonal",
-                         random_state=0)
+    W = recurrent_matrix(30, spectral_radius=1.1, topology="orthogonal", random_state=0)
     assert isinstance(W, np.ndarray)
     assert np.allclose(W @ W.T, 1.1**2 * np.eye(30))
     assert np.allclose(np.abs(np.linalg.eigvals(W)), 1.1)
@@ -86,13 +108,13 @@ def test_same_seed_same_bits_and_different_seed_differs():
 
 
 def test_global_numpy_rng_untouched():
-    np.random.seed(123)
-    expected = np.random.random_sample()
-    np.random.seed(123)
+    np.random.seed(123)  # noqa: NPY002 - this test is about the global RNG
+    expected = np.random.random_sample()  # noqa: NPY002
+    np.random.seed(123)  # noqa: NPY002 - this test is about the global RNG
     recurrent_matrix(20, random_state=None)
     input_matrix(2, 20, random_state=None)
     bias_vector(20, random_state=None)
-    assert np.random.random_sample() == expected
+    assert np.random.random_sample() == expected  # noqa: NPY002  # noqa: NPY002
 
 
 def test_generator_random_state_accepted():
@@ -122,8 +144,9 @@ def test_input_matrix_scaling_and_density():
     assert np.all(W_in[2] == 0)
     sparse = input_matrix(4, 100, density=0.25, random_state=0)
     assert np.count_nonzero(sparse) == 100
-    bern = input_matrix(2, 10, distribution="bernoulli", input_scaling=0.3,
-                        random_state=0)
+    bern = input_matrix(
+        2, 10, distribution="bernoulli", input_scaling=0.3, random_state=0
+    )
     assert np.allclose(np.abs(bern), 0.3)
 
 

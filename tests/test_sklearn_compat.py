@@ -24,8 +24,9 @@ def expected_failures(estimator):
 ESTIMATORS = [
     ESNRegressor(n_units=30, random_state=0),
     ReservoirTransformer(n_units=30, random_state=0),
-    ESNRegressor(n_units=30, topology="ring", leak_rate=0.3, dtype="float32",
-                 random_state=0),
+    ESNRegressor(
+        n_units=30, topology="ring", leak_rate=0.3, dtype="float32", random_state=0
+    ),
 ]
 
 
