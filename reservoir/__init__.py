@@ -7,11 +7,13 @@ Public API: the estimators, the weight builders, and the ``datasets`` and
 __version__ = "0.1.0.dev0"
 
 from . import datasets, metrics
+from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
 from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
 from .metrics import nmse, nrmse
 
 __all__ = [
+    "ESNClassifier",
     "ESNRegressor",
     "ReservoirTransformer",
     "bias_vector",

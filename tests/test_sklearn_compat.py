@@ -1,8 +1,9 @@
 """scikit-learn's estimator checks on every reservoir estimator."""
 
+from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from reservoir import ESNRegressor, ReservoirTransformer
+from reservoir import ESNClassifier, ESNRegressor, ReservoirTransformer
 
 #: The only expected failures: an ESN's output at step t depends on the rows
 #: before it, so reordering rows or predicting on a subset changes it.
@@ -27,6 +28,8 @@ ESTIMATORS = [
     ESNRegressor(
         n_units=30, topology="ring", leak_rate=0.3, dtype="float32", random_state=0
     ),
+    ESNClassifier(n_units=30, random_state=0),
+    ESNClassifier(n_units=30, readout=LogisticRegression(), random_state=0),
 ]
 
 

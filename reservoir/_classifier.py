@@ -1,0 +1,499 @@
+"""ESNClassifier: per-step and per-sequence classification with a reservoir."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import ClassifierMixin, clone
+from sklearn.preprocessing import LabelBinarizer, LabelEncoder
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._esn import _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
+from ._ridge import GramAccumulator
+from ._threading import numba_threads
+from ._validation import (
+    check_int,
+    check_option,
+    check_real,
+    check_sequences,
+    is_sequence_collection,
+)
+
+__all__ = ["ESNClassifier"]
+
+AGGREGATIONS = ("last", "mean", "support", "vote")
+
+
+def _readout_has(method: str, *, ridge: bool):
+    """Availability test: the readout offers ``method`` (``ridge``: so does the
+    default ridge readout)."""
+
+    def check(self) -> bool:
+        if self.readout is None:
+            return ridge
+        return hasattr(getattr(self, "readout_", self.readout), method)
+
+    return check
+
+
+def _one_column_to_1d(scores: np.ndarray) -> np.ndarray:
+    """Binary decision scores as 1-D, as scikit-learn classifiers return them."""
+    return scores[:, 0] if scores.ndim == 2 and scores.shape[1] == 1 else scores
+
+
+class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
+    __doc__ = f"""Echo state network classifier.
+
+    Two tasks, told apart by the shape of ``y``:
+
+    * **per-step classification** (tagging): ``y`` has one label per time step,
+      for one 2-D sequence or for each sequence of a collection;
+    * **sequence classification**: ``X`` is a collection (a list of 2-D arrays,
+      lengths may differ, or a 3-D array) and ``y`` has one label per
+      sequence. ``aggregation`` says how the states of a sequence become one
+      feature vector: the last state, the mean state, the states at
+      ``n_support_points`` evenly spaced steps (Jaeger 2007), or every state
+      voting (a per-step readout whose decisions are averaged over the
+      sequence).
+
+    The default readout is ridge classification: one-vs-all targets in
+    {{-1, 1}} fitted by ridge regression on ``[1, u, x]`` features, as
+    :class:`sklearn.linear_model.RidgeClassifier` does. Any scikit-learn
+    classifier can be given as ``readout`` instead; ``predict_proba`` is then
+    available when it has one.
+
+    Parameters
+    ----------
+{_PARAMS_DOC}    washout : int, default=0
+        Steps at the start of each sequence that are run but not used (to
+        train a per-step readout, or in the mean, support points and votes).
+    alpha : float, default=1e-6
+        Ridge penalty of the default readout.
+    include_input : bool, default=True
+        Whether the features include the input ``u_t`` next to the state.
+    readout : classifier, default=None
+        Any scikit-learn classifier to use instead of ridge classification;
+        cloned in ``fit``.
+    aggregation : {{'last', 'mean', 'support', 'vote'}}, default='mean'
+        How a sequence's states become one feature vector (sequence
+        classification only).
+    n_support_points : int, default=5
+        Number of evenly spaced steps, from the end of the washout to the last
+        step, whose features are concatenated for ``aggregation='support'``.
+{_TAIL_DOC}
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    per_sequence_ : bool
+        True when fitted for sequence classification (one label per sequence).
+    W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
+        Recurrent weights.
+    W_in_ : ndarray of shape (n_features, n_units)
+        Input weights.
+    bias_ : ndarray of shape (n_units,)
+        Reservoir bias.
+    coef_ : ndarray of shape (1, n_readout_features) or (n_classes, \
+n_readout_features)
+        Ridge readout weights; absent when ``readout`` is given.
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Ridge readout intercept; absent when ``readout`` is given.
+    readout_ : classifier
+        The fitted readout when ``readout`` is given.
+    n_features_in_ : int
+        Number of input features.
+
+    See Also
+    --------
+    ESNRegressor : the same reservoir with a regression readout.
+
+    References
+    ----------
+    Jaeger, H. (2007). Discovering multiscale dynamical features with
+    hierarchical echo state networks. Jacobs University technical report 10.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from reservoir import ESNClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.arange(60)[:, None]
+    >>> X = [np.sin(t * f + rng.uniform(0, 6)) + 0.1 * rng.standard_normal((60, 1))
+    ...      for f in [0.1, 0.5] * 20]
+    >>> y = ["slow", "fast"] * 20
+    >>> clf = ESNClassifier(50, aggregation="mean", washout=10, random_state=0)
+    >>> clf.fit(X[:30], y[:30]).score(X[30:], y[30:])
+    1.0
+    """
+
+    def __init__(
+        self,
+        n_units: int = 100,
+        *,
+        spectral_radius: float = 0.9,
+        density: float | None = None,
+        topology: str = "random",
+        distribution: str = "normal",
+        input_scaling=1.0,
+        input_density: float = 1.0,
+        bias_scaling: float = 1.0,
+        leak_rate=1.0,
+        activation: str = "tanh",
+        washout: int = 0,
+        alpha: float = 1e-6,
+        include_input: bool = True,
+        readout=None,
+        aggregation: str = "mean",
+        n_support_points: int = 5,
+        dtype: str = "float64",
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_units = n_units
+        self.spectral_radius = spectral_radius
+        self.density = density
+        self.topology = topology
+        self.distribution = distribution
+        self.input_scaling = input_scaling
+        self.input_density = input_density
+        self.bias_scaling = bias_scaling
+        self.leak_rate = leak_rate
+        self.activation = activation
+        self.washout = washout
+        self.alpha = alpha
+        self.include_input = include_input
+        self.readout = readout
+        self.aggregation = aggregation
+        self.n_support_points = n_support_points
+        self.dtype = dtype
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # ----------------------------------------------------------------- input
+    def _split_labels(self, X, y, *, reset: bool):
+        """Validate; return (sequences, per-step labels or None, per-sequence
+        labels or None, layout)."""
+        if y is None:
+            raise ValueError(
+                "ESNClassifier requires y to be passed, but the target y is None."
+            )
+        per_sequence = is_sequence_collection(X) and (
+            np.ndim(y) == 1
+            if isinstance(y, np.ndarray)
+            else all(np.ndim(label) == 0 for label in y)
+        )
+        if per_sequence:
+            sequences, _, layout = check_sequences(self, X, reset=reset)
+            labels = column_or_1d(np.asarray(y), warn=True)
+            if labels.shape[0] != len(sequences):
+                raise ValueError(
+                    f"y holds {labels.shape[0]} labels but X holds "
+                    f"{len(sequences)} sequences; for sequence classification "
+                    f"pass one label per sequence."
+                )
+            check_classification_targets(labels)
+            return sequences, None, labels, layout
+        sequences, targets, layout = check_sequences(
+            self, X, y, reset=reset, y_numeric=False
+        )
+        steps = []
+        for i, target in enumerate(targets):
+            if target.ndim == 2 and target.shape[1] != 1:
+                raise ValueError(
+                    f"y[{i}] must hold one label per time step (1-D); got shape "
+                    f"{target.shape}."
+                )
+            steps.append(column_or_1d(target, warn=True))
+        check_classification_targets(np.concatenate(steps))
+        return sequences, steps, None, layout
+
+    def _check_params(self):
+        washout = check_int(self.washout, "washout", low=0)
+        alpha = check_real(self.alpha, "alpha", low=0.0)
+        check_option(self.aggregation, "aggregation", AGGREGATIONS)
+        n_support = check_int(self.n_support_points, "n_support_points", low=1)
+        if not isinstance(self.include_input, bool | np.bool_):
+            raise TypeError(
+                f"include_input must be True or False; got {self.include_input!r}."
+            )
+        if self.readout is not None and not (
+            hasattr(self.readout, "fit") and hasattr(self.readout, "predict")
+        ):
+            raise TypeError(
+                f"readout must be None or a scikit-learn classifier with fit and "
+                f"predict; got {self.readout!r}."
+            )
+        return washout, alpha, n_support
+
+    # -------------------------------------------------------------- features
+    def _support_steps(self, length: int, washout: int) -> np.ndarray:
+        return np.round(np.linspace(washout, length - 1, self.n_support_points)).astype(
+            np.int64
+        )
+
+    def _iter_features(self, sequences, washout: int, *, per_step: bool):
+        """Yield ``(sequence index, first row, features)``.
+
+        Per step: the features of every step from ``washout`` on, chunk by
+        chunk. Per sequence: one row per sequence (last, mean or support).
+        """
+        reservoir = self.reservoir_
+        x0 = reservoir.initial_states(len(sequences))
+        n_feat = reservoir.n_units + (self.n_features_in_ if self.include_input else 0)
+        pending: dict[int, np.ndarray] = {}
+        for i, start, states in reservoir.iter_states(sequences, x0):
+            length = sequences[i].shape[0]
+            stop = start + states.shape[0]
+            skip = max(washout - start, 0)
+            if per_step:
+                if skip < states.shape[0]:
+                    yield (
+                        i,
+                        start + skip,
+                        self._features(
+                            sequences[i][start + skip : stop], states[skip:]
+                        ),
+                    )
+                continue
+            if self.aggregation == "mean":
+                acc = pending.setdefault(i, np.zeros(n_feat))
+                if skip < states.shape[0]:
+                    acc += self._features(
+                        sequences[i][start + skip : stop], states[skip:]
+                    ).sum(axis=0)
+                if stop == length:
+                    yield i, 0, (pending.pop(i) / (length - washout))[None, :]
+            elif self.aggregation == "last":
+                if stop == length:
+                    yield i, 0, self._features(sequences[i][-1:], states[-1:])
+            else:
+                steps = self._support_steps(length, washout)
+                acc = pending.setdefault(i, np.zeros((steps.size, n_feat)))
+                inside = (steps >= start) & (steps < stop)
+                if inside.any():
+                    rows = steps[inside]
+                    acc[inside] = self._features(
+                        sequences[i][rows], states[rows - start]
+                    )
+                if stop == length:
+                    yield i, 0, pending.pop(i).reshape(1, -1)
+
+    def _per_step_readout(self) -> bool:
+        return not self.per_sequence_ or self.aggregation == "vote"
+
+    # ------------------------------------------------------------------- fit
+    def fit(self, X, y):
+        """Build the reservoir, run the sequences and fit the readout.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features), list of such arrays \
+or ndarray of shape (n_sequences, n_timesteps, n_features)
+            Input sequence(s).
+        y : array-like
+            One label per time step (of the single sequence, or one array per
+            sequence), or one label per sequence for a collection ``X``.
+
+        Returns
+        -------
+        self : ESNClassifier
+            The fitted estimator.
+        """
+        washout, alpha, _ = self._check_params()
+        sequences, step_labels, seq_labels, _ = self._split_labels(X, y, reset=True)
+        for i, seq in enumerate(sequences):
+            if seq.shape[0] <= washout:
+                raise ValueError(
+                    f"washout={washout} leaves no step in sequence {i}, which has "
+                    f"{seq.shape[0]} steps; use a washout smaller than the "
+                    f"shortest sequence or longer sequences."
+                )
+        self.per_sequence_ = seq_labels is not None
+        all_labels = seq_labels if self.per_sequence_ else np.concatenate(step_labels)
+        self._encoder = LabelEncoder().fit(all_labels)
+        self.classes_ = self._encoder.classes_
+        reservoir = self._build_reservoir(sequences[0].shape[1])
+        self.reservoir_ = reservoir
+        per_step = self._per_step_readout()
+
+        def labels_of(i, first, n_rows):
+            if self.per_sequence_:
+                return np.repeat(seq_labels[i : i + 1], n_rows)
+            return step_labels[i][first : first + n_rows]
+
+        with numba_threads(self.n_jobs):
+            if self.readout is None:
+                binarizer = LabelBinarizer(pos_label=1, neg_label=-1).fit(self.classes_)
+                self._binarizer = binarizer
+                gram = None
+                for i, first, feats in self._iter_features(
+                    sequences, washout, per_step=per_step
+                ):
+                    targets = binarizer.transform(labels_of(i, first, feats.shape[0]))
+                    if gram is None:
+                        gram = GramAccumulator(feats.shape[1], targets.shape[1])
+                    gram.update(feats, targets)
+                coef, intercept = gram.solve(alpha)
+                self._W_out, self._b_out = coef, intercept
+                self.coef_, self.intercept_ = coef.T.copy(), intercept.copy()
+            else:
+                rows, labels = [], []
+                for i, first, feats in self._iter_features(
+                    sequences, washout, per_step=per_step
+                ):
+                    rows.append(feats.copy())
+                    labels.append(labels_of(i, first, feats.shape[0]))
+                self.readout_ = clone(self.readout).fit(
+                    np.vstack(rows), np.concatenate(labels)
+                )
+        return self
+
+    # --------------------------------------------------------------- predict
+    def _readout_scores(self, feats: np.ndarray, method: str) -> np.ndarray:
+        if self.readout is None:
+            return feats @ self._W_out + self._b_out
+        return np.asarray(getattr(self.readout_, method)(feats))
+
+    def _scores(self, X, method: str):
+        """Per-sequence (or per-step) outputs of the readout's ``method``."""
+        check_is_fitted(self)
+        washout = check_int(self.washout, "washout", low=0)
+        sequences, _, layout = check_sequences(self, X, reset=False)
+        if self.per_sequence_ and layout == "one":
+            raise ValueError(
+                "this ESNClassifier was fitted for sequence classification; pass a "
+                "list of 2-D sequences or a 3-D array, not a single 2-D sequence."
+            )
+        if not self.per_sequence_:
+            washout = 0  # every step gets a label
+        for i, seq in enumerate(sequences):
+            if self.per_sequence_ and seq.shape[0] <= washout:
+                raise ValueError(
+                    f"washout={washout} leaves no step in sequence {i}, which has "
+                    f"{seq.shape[0]} steps."
+                )
+        per_step = self._per_step_readout()
+        outputs: list = [None] * len(sequences)
+        with numba_threads(self.n_jobs):
+            for i, first, feats in self._iter_features(
+                sequences, washout, per_step=per_step
+            ):
+                part = self._readout_scores(feats, method)
+                if not self.per_sequence_:
+                    if outputs[i] is None:
+                        # labels keep the classes' dtype (strings of any length)
+                        dtype = self.classes_.dtype if method == "predict" else float
+                        outputs[i] = np.empty(
+                            (sequences[i].shape[0], *part.shape[1:]), dtype=dtype
+                        )
+                    outputs[i][first : first + part.shape[0]] = part
+                elif self.aggregation == "vote":
+                    total = part.sum(axis=0)
+                    outputs[i] = total if outputs[i] is None else outputs[i] + total
+                else:
+                    outputs[i] = part[0]
+        if self.per_sequence_:
+            if self.aggregation == "vote":
+                counts = [seq.shape[0] - washout for seq in sequences]
+                outputs = [o / c for o, c in zip(outputs, counts, strict=True)]
+            return np.stack(outputs), "sequences"
+        return outputs, layout
+
+    def _labels_from_scores(self, scores: np.ndarray, method: str) -> np.ndarray:
+        if method == "predict_proba" or self.readout is None:
+            if scores.ndim == 1 or scores.shape[-1] == 1:
+                index = (scores.reshape(scores.shape[0]) > 0).astype(np.int64)
+            else:
+                index = np.argmax(scores, axis=-1)
+            return self.classes_[index]
+        return np.asarray(scores)
+
+    @available_if(_readout_has("decision_function", ridge=True))
+    def decision_function(self, X):
+        """Readout scores (one column per class; one for two classes).
+
+        Parameters
+        ----------
+        X : array-like
+            Input sequence(s), as in :meth:`fit`.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes), or a \
+list of such arrays for per-step classification of a list
+            Per step (or per sequence, averaged over the steps for
+            ``aggregation='vote'``). With a ``readout``, its own
+            ``decision_function`` (available when it has one).
+        """
+        outputs, layout = self._scores(X, "decision_function")
+        if layout == "sequences":
+            return _one_column_to_1d(outputs)
+        shaped = [_one_column_to_1d(o) for o in outputs]
+        return shaped[0] if layout == "one" else shaped
+
+    @available_if(_readout_has("predict_proba", ridge=False))
+    def predict_proba(self, X):
+        """Class probabilities from the ``readout`` (when it has predict_proba).
+
+        Parameters
+        ----------
+        X : array-like
+            Input sequence(s), as in :meth:`fit`.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes), or a list of them
+            Per step, or per sequence (averaged over the steps for
+            ``aggregation='vote'``).
+        """
+        outputs, layout = self._scores(X, "predict_proba")
+        if layout in ("sequences", "one"):
+            return outputs if layout == "sequences" else outputs[0]
+        return outputs
+
+    def predict(self, X):
+        """Predicted class of every step, or of every sequence.
+
+        Parameters
+        ----------
+        X : array-like
+            Input sequence(s), as in :meth:`fit`.
+
+        Returns
+        -------
+        labels : ndarray, or a list of ndarrays for per-step labels of a list
+            One label per sequence (sequence classification) or per step.
+        """
+        check_is_fitted(self)
+        if self.readout is None:
+            method = "decision_function"
+        elif self.per_sequence_ and self.aggregation == "vote":
+            method = (
+                "predict_proba"
+                if hasattr(self.readout_, "predict_proba")
+                else ("decision_function")
+            )
+            if method == "decision_function" and not hasattr(
+                self.readout_, "decision_function"
+            ):
+                raise ValueError(
+                    "aggregation='vote' needs a readout with predict_proba or "
+                    "decision_function."
+                )
+        else:
+            method = "predict"
+        outputs, layout = self._scores(X, method)
+        if layout == "sequences":
+            if method == "decision_function" and self.readout is not None:
+                if outputs.ndim == 1 or (outputs.ndim == 2 and outputs.shape[1] == 1):
+                    return self.classes_[(outputs.reshape(-1) > 0).astype(np.int64)]
+                return self.classes_[np.argmax(outputs, axis=1)]
+            return self._labels_from_scores(outputs, method)
+        labels = [self._labels_from_scores(o, method) for o in outputs]
+        return labels[0] if layout == "one" else labels
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = False
+        return tags
