@@ -6,7 +6,7 @@ Public API: the estimators, the weight builders, and the ``datasets`` and
 
 __version__ = "0.1.0.dev0"
 
-from . import datasets, metrics
+from . import datasets, interop, metrics
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
 from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
@@ -19,6 +19,7 @@ __all__ = [
     "bias_vector",
     "datasets",
     "input_matrix",
+    "interop",
     "metrics",
     "nmse",
     "nrmse",

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _public_objects():
-    modules = [reservoir, reservoir.datasets, reservoir.metrics]
+    modules = [reservoir, reservoir.datasets, reservoir.metrics, reservoir.interop]
     for optional in ("comparators", "forecast", "model_selection"):
         module = getattr(reservoir, optional, None)
         if inspect.ismodule(module):
