@@ -1,9 +1,19 @@
 """Fixed reservoir weights and the code that runs sequences through them.
 
-``Reservoir`` is the building block shared by every estimator: it holds the
-weights in the layout the kernels want, projects inputs, and runs one or many
-sequences, in time chunks when asked, so that no caller needs the whole
-(T x N) state matrix in memory.
+Three runners share one interface (``n_units``, ``dtype``, ``advance``,
+``initial_states``, ``iter_states``, ``run``):
+
+* ``Reservoir``: one reservoir, weights in the layout the kernels want;
+* ``DeepReservoir``: reservoirs stacked, each driven by the states of the one
+  below; the state is all layers side by side;
+* ``BidirectionalReservoir``: a forward runner and a second one over the
+  reversed sequence, states side by side.
+
+``iter_states`` runs one or many sequences, in time chunks when asked, so
+that no caller needs the whole (T x N) state matrix in memory. Sequences are
+bucketed by length: similar lengths advance together through the batched
+kernel, padded at the end (padding after the last step cannot change earlier
+steps, so every state is exact).
 """
 
 from __future__ import annotations
@@ -20,9 +30,101 @@ __all__: list[str] = []
 
 #: Largest number of state values one chunk holds (64 MiB of float64).
 CHUNK_VALUES = 8 * 1024 * 1024
+#: Sequences whose lengths differ by at most this factor share a padded batch.
+BUCKET_LENGTH_RATIO = 1.25
 
 
-class Reservoir:
+def length_buckets(lengths: Sequence[int]) -> list[list[int]]:
+    """Group sequence indices into batches of similar length.
+
+    Indices are sorted by length (longest first, ties in input order) and a new
+    batch starts whenever a length falls below ``longest / BUCKET_LENGTH_RATIO``
+    of the current batch. Deterministic: depends on the lengths only.
+    """
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    buckets: list[list[int]] = []
+    for i in order:
+        if buckets and lengths[i] * BUCKET_LENGTH_RATIO >= lengths[buckets[-1][0]]:
+            buckets[-1].append(i)
+        else:
+            buckets.append([i])
+    return buckets
+
+
+class _Runner:
+    """Chunked iteration over sequences for any runner with ``advance``."""
+
+    n_units: int
+    dtype: type
+
+    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
+        """Run ``inputs`` (k, steps, D) from ``state`` (k, N), updated in place."""
+        raise NotImplementedError
+
+    def initial_states(self, n_sequences: int, initial_state=None) -> np.ndarray:
+        """Zero states, or ``initial_state`` (one row, or one row per sequence)."""
+        if initial_state is None:
+            return np.zeros((n_sequences, self.n_units), dtype=self.dtype)
+        x0 = np.asarray(initial_state, dtype=self.dtype)
+        if x0.ndim == 1:
+            x0 = np.broadcast_to(x0, (n_sequences, self.n_units))
+        return np.ascontiguousarray(x0)
+
+    #: whether ``advance`` may be called on successive time chunks
+    chunkable = True
+
+    def iter_states(
+        self,
+        sequences: Sequence[np.ndarray],
+        x0: np.ndarray,
+        chunk_steps: int | None = None,
+    ) -> Iterator[tuple[int, int, np.ndarray]]:
+        """Yield ``(sequence index, first step, states)`` chunk by chunk.
+
+        Parameters
+        ----------
+        sequences : list of ndarray of shape (T_i, D)
+            Validated inputs.
+        x0 : ndarray of shape (n_sequences, N)
+            Initial state of each sequence.
+        chunk_steps : int, optional
+            Steps per chunk; by default as many as fit in ``CHUNK_VALUES``.
+            The yielded array is only valid until the next one.
+        """
+        lengths = [seq.shape[0] for seq in sequences]
+        n_features = sequences[0].shape[1]
+        for members in length_buckets(lengths):
+            longest = lengths[members[0]]
+            per_chunk = longest
+            if self.chunkable:
+                per_chunk = chunk_steps or max(
+                    1, CHUNK_VALUES // (self.n_units * len(members))
+                )
+            state = np.ascontiguousarray(x0[members], dtype=self.dtype)
+            for start in range(0, longest, per_chunk):
+                stop = min(start + per_chunk, longest)
+                block = np.zeros((len(members), stop - start, n_features))
+                for k, i in enumerate(members):
+                    part = sequences[i][start:stop]
+                    block[k, : part.shape[0]] = part
+                out = self.advance(block, state)
+                for k, i in enumerate(members):
+                    rows = min(stop, lengths[i]) - start
+                    if rows > 0:
+                        yield i, start, out[k, :rows]
+
+    def run(self, sequences: Sequence[np.ndarray], x0: np.ndarray) -> list[np.ndarray]:
+        """States of every sequence, each ``(T_i, N)``."""
+        states = [
+            np.empty((seq.shape[0], self.n_units), dtype=self.dtype)
+            for seq in sequences
+        ]
+        for i, start, chunk in self.iter_states(sequences, x0):
+            states[i][start : start + chunk.shape[0]] = chunk
+        return states
+
+
+class Reservoir(_Runner):
     """Reservoir weights plus the compiled kernels that run them.
 
     Parameters
@@ -68,35 +170,40 @@ class Reservoir:
         pre += self.bias
         return pre
 
-    def _run_single(self, pre, x0, out):
-        if self.sparse:
-            kernel = _kernels.run_csr
-            if numba.get_num_threads() > 1 and self.n_units >= getattr(
-                _kernels, "PARALLEL_MIN_UNITS", np.inf
-            ):
-                kernel = _kernels.run_csr_parallel
-            kernel(
-                pre,
-                self._indptr,
-                self._indices,
-                self._data,
-                self.leak,
-                self._code,
-                x0,
-                out,
-            )
-        else:
-            kernel = _kernels.run_dense
-            if (
-                numba.get_num_threads() > 1
-                and self.n_units >= getattr(_kernels, "PARALLEL_MIN_UNITS", np.inf)
-                and hasattr(_kernels, "run_dense_parallel")
-            ):
-                kernel = _kernels.run_dense_parallel
-            kernel(pre, self._W, self.leak, self._code, x0, out)
+    def _parallel_step(self) -> bool:
+        return (
+            numba.get_num_threads() > 1 and self.n_units >= _kernels.PARALLEL_MIN_UNITS
+        )
 
-    def _run_batch(self, pre, x0, out):
-        if self.sparse:
+    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
+        pre = self.project(inputs)
+        out = np.empty_like(pre)
+        if pre.shape[0] == 1:
+            x0 = state[0]
+            if self.sparse:
+                kernel = (
+                    _kernels.run_csr_parallel
+                    if self._parallel_step()
+                    else _kernels.run_csr
+                )
+                kernel(
+                    pre[0],
+                    self._indptr,
+                    self._indices,
+                    self._data,
+                    self.leak,
+                    self._code,
+                    x0,
+                    out[0],
+                )
+            else:
+                kernel = (
+                    _kernels.run_dense_parallel
+                    if self._parallel_step()
+                    else _kernels.run_dense
+                )
+                kernel(pre[0], self._W, self.leak, self._code, x0, out[0])
+        elif self.sparse:
             _kernels.run_csr_batch(
                 pre,
                 self._indptr,
@@ -104,74 +211,74 @@ class Reservoir:
                 self._data,
                 self.leak,
                 self._code,
-                x0,
+                state,
                 out,
             )
         else:
-            _kernels.run_dense_batch(pre, self._W, self.leak, self._code, x0, out)
+            _kernels.run_dense_batch(pre, self._W, self.leak, self._code, state, out)
+        state[:] = out[:, -1]
+        return out
 
-    def initial_states(self, n_sequences: int, initial_state=None) -> np.ndarray:
-        """Zero states, or ``initial_state`` (one row, or one row per sequence)."""
-        if initial_state is None:
-            return np.zeros((n_sequences, self.n_units), dtype=self.dtype)
-        x0 = np.asarray(initial_state, dtype=self.dtype)
-        if x0.ndim == 1:
-            x0 = np.broadcast_to(x0, (n_sequences, self.n_units))
-        return np.ascontiguousarray(x0)
 
-    def iter_states(
-        self,
-        sequences: Sequence[np.ndarray],
-        x0: np.ndarray,
-        chunk_steps: int | None = None,
-    ) -> Iterator[tuple[int, int, np.ndarray]]:
-        """Yield ``(sequence index, first step, states)`` chunk by chunk.
+class DeepReservoir(_Runner):
+    """Reservoirs stacked: layer ``l`` is driven by the states of layer ``l-1``.
 
-        Sequences of equal length (two or more) advance together through the
-        batched kernel. The yielded array is only valid until the next one.
+    The state is the layers' states side by side, ``[x^1, ..., x^L]``.
+    """
 
-        Parameters
-        ----------
-        sequences : list of ndarray of shape (T_i, D)
-            Validated inputs.
-        x0 : ndarray of shape (n_sequences, N)
-            Initial state of each sequence.
-        chunk_steps : int, optional
-            Steps per chunk; by default as many as fit in ``CHUNK_VALUES``.
-        """
-        groups: dict[int, list[int]] = {}
+    def __init__(self, layers: Sequence[Reservoir]):
+        self.layers = list(layers)
+        self.dtype = self.layers[0].dtype
+        self._bounds = np.cumsum([0] + [layer.n_units for layer in self.layers])
+
+    @property
+    def n_units(self) -> int:
+        return int(self._bounds[-1])
+
+    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
+        outputs = []
+        layer_input = inputs
+        for layer, lo, hi in zip(
+            self.layers, self._bounds[:-1], self._bounds[1:], strict=True
+        ):
+            layer_state = np.ascontiguousarray(state[:, lo:hi])
+            layer_input = layer.advance(layer_input, layer_state)
+            state[:, lo:hi] = layer_state
+            outputs.append(layer_input)
+        return np.concatenate(outputs, axis=2)
+
+
+class BidirectionalReservoir(_Runner):
+    """A forward runner and a backward runner over the reversed sequence.
+
+    The state is ``[forward, backward]``; the backward half at step ``t`` has
+    seen steps ``T-1`` down to ``t``. A sequence is run whole (not in time
+    chunks), since the backward pass starts at its end; the initial state's
+    backward half is the state before the last step.
+    """
+
+    chunkable = False
+
+    def __init__(self, forward: _Runner, backward: _Runner):
+        self.forward, self.backward = forward, backward
+        self.dtype = forward.dtype
+
+    @property
+    def n_units(self) -> int:
+        return self.forward.n_units + self.backward.n_units
+
+    def iter_states(self, sequences, x0, chunk_steps=None):
+        # padding sits at the end, where the backward pass starts, so run
+        # every sequence on its own length
         for i, seq in enumerate(sequences):
-            groups.setdefault(seq.shape[0], []).append(i)
-        for length, members in groups.items():
-            batched = len(members) > 1
-            per_chunk = chunk_steps or max(
-                1, CHUNK_VALUES // (self.n_units * len(members))
-            )
-            state = np.ascontiguousarray(x0[members], dtype=self.dtype)
-            for start in range(0, length, per_chunk):
-                stop = min(start + per_chunk, length)
-                if batched:
-                    pre = np.stack(
-                        [self.project(sequences[i][start:stop]) for i in members]
-                    )
-                    out = np.empty_like(pre)
-                    self._run_batch(pre, state, out)
-                    state = np.ascontiguousarray(out[:, -1])
-                    for k, i in enumerate(members):
-                        yield i, start, out[k]
-                else:
-                    pre = self.project(sequences[members[0]][start:stop])
-                    out = np.empty_like(pre)
-                    self._run_single(pre, state[0], out)
-                    state = out[-1:].copy()
-                    yield members[0], start, out
+            state = np.ascontiguousarray(x0[i : i + 1])
+            yield i, 0, self.advance(seq[None], state)[0]
 
-    def run(self, sequences: Sequence[np.ndarray], x0: np.ndarray) -> list[np.ndarray]:
-        """States of every sequence, each ``(T_i, N)``."""
-        states = [
-            np.empty((seq.shape[0], self.n_units), dtype=self.dtype)
-            for seq in sequences
-        ]
-        for i, start, chunk in self.iter_states(sequences, x0):
-            states[i][start : start + chunk.shape[0]] = chunk
-        return states
+    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
+        split = self.forward.n_units
+        fwd_state = np.ascontiguousarray(state[:, :split])
+        bwd_state = np.ascontiguousarray(state[:, split:])
+        fwd = self.forward.advance(inputs, fwd_state)
+        bwd = self.backward.advance(np.ascontiguousarray(inputs[:, ::-1]), bwd_state)
+        state[:, :split], state[:, split:] = fwd_state, bwd_state
+        return np.concatenate([fwd, bwd[:, ::-1]], axis=2)
