@@ -6,7 +6,7 @@ Public API: the estimators, the weight builders, and the ``datasets`` and
 
 __version__ = "0.1.0.dev0"
 
-from . import datasets, interop, metrics
+from . import datasets, interop, metrics, model_selection
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
 from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
@@ -21,6 +21,7 @@ __all__ = [
     "input_matrix",
     "interop",
     "metrics",
+    "model_selection",
     "nmse",
     "nrmse",
     "recurrent_matrix",

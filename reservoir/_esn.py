@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import numbers
+from collections import Counter
+from collections.abc import Sequence
+
 import numpy as np
 from sklearn.base import (
     BaseEstimator,
@@ -14,8 +18,9 @@ from sklearn.base import (
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
+from . import _reservoir as _reservoir_module
 from ._reservoir import Reservoir
-from ._ridge import GramAccumulator
+from ._ridge import GramAccumulator, RidgePath
 from ._threading import numba_threads
 from ._validation import (
     ACTIVATIONS,
@@ -137,6 +142,78 @@ _TAIL_DOC = """\
 """
 
 
+#: Most state values one harvesting chunk holds while fitting (16 MiB).
+HARVEST_CHUNK_VALUES = 2 * 1024 * 1024
+
+#: Most contiguous row blocks a cross-validation splitter may cut the training
+#: rows into (each block keeps one Gram matrix).
+MAX_CV_BLOCKS = 64
+
+
+def _check_alphas(alpha) -> tuple[np.ndarray, bool]:
+    """Alphas as a 1-D float array, and whether a sequence was given."""
+    if np.ndim(alpha) == 0:
+        return np.array([check_real(alpha, "alpha", low=0.0)]), False
+    if isinstance(alpha, str) or np.ndim(alpha) != 1:
+        raise ValueError(
+            f"alpha must be a non-negative number or a 1-D sequence of them; "
+            f"got {alpha!r}."
+        )
+    values = [check_real(a, "every value of alpha", low=0.0) for a in alpha]
+    if not values:
+        raise ValueError("alpha is an empty sequence; give at least one value.")
+    return np.array(values, dtype=np.float64), True
+
+
+def _check_cv(cv):
+    """None, or a splitter with ``split`` (an int n means TimeSeriesSplit(n))."""
+    if cv is None:
+        return None
+    if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+        from sklearn.model_selection import TimeSeriesSplit
+
+        return TimeSeriesSplit(n_splits=check_int(cv, "cv", low=2))
+    if isinstance(cv, str) or not hasattr(cv, "split"):
+        raise TypeError(
+            f"cv must be None, an int >= 2 (TimeSeriesSplit(cv)) or a splitter "
+            f"with contiguous folds such as TimeSeriesSplit; got {cv!r}."
+        )
+    return cv
+
+
+def _cv_blocks(cv, n_rows: int) -> tuple[np.ndarray, list]:
+    """Cut ``n_rows`` training rows into contiguous blocks for ``cv``.
+
+    Returns the block boundaries (``n_blocks + 1`` increasing row indices) and,
+    for each fold, the indices of its training and test blocks.
+    """
+    folds = [
+        (np.asarray(train), np.asarray(test))
+        for train, test in cv.split(np.zeros((n_rows, 1)))
+    ]
+    if not folds:
+        raise ValueError(f"cv={cv!r} produced no folds.")
+    cuts = {0, n_rows}
+    for rows in (r for fold in folds for r in fold):
+        rows = np.sort(rows)
+        if rows.size:
+            jumps = np.flatnonzero(np.diff(rows) != 1) + 1
+            cuts.update(rows[np.r_[0, jumps]].tolist())
+            cuts.update((rows[np.r_[jumps - 1, rows.size - 1]] + 1).tolist())
+    bounds = np.array(sorted(cuts))
+    if bounds.size - 1 > MAX_CV_BLOCKS:
+        raise ValueError(
+            f"cv={cv!r} cuts the training rows into {bounds.size - 1} blocks "
+            f"(at most {MAX_CV_BLOCKS}); use a splitter with contiguous folds "
+            f"such as TimeSeriesSplit."
+        )
+    block_of = np.searchsorted(bounds, np.arange(n_rows), side="right") - 1
+    fold_blocks = [
+        (np.unique(block_of[train]), np.unique(block_of[test])) for train, test in folds
+    ]
+    return bounds, fold_blocks
+
+
 class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
     __doc__ = f"""Echo state network regressor: a fixed reservoir and a trained readout.
 
@@ -158,8 +235,19 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
 {_PARAMS_DOC}    washout : int, default=0
         Steps at the start of each sequence that are run but not used to fit
         the readout. Must be smaller than every training sequence.
-    alpha : float, default=1e-6
-        Ridge penalty (>= 0) on the readout weights (not the intercept).
+    alpha : float or sequence of float, default=1e-6
+        Ridge penalty (>= 0) on the readout weights (not the intercept). A
+        sequence is a grid to choose from: every value is solved from one
+        eigendecomposition of the Gram matrix, scored by generalised
+        cross-validation (or by ``cv``), and the best goes to ``alpha_``.
+    cv : int, cross-validation splitter or None, default=None
+        Blocked time-series cross-validation to choose ``alpha``: an int ``k``
+        (>= 2) means ``TimeSeriesSplit(k)`` over the training rows (after the
+        washout, all sequences in order); a splitter with contiguous folds
+        (such as :class:`~sklearn.model_selection.TimeSeriesSplit`) is used as
+        given. The states are harvested once, continuing through the blocks,
+        with one Gram matrix per block. None uses GCV for a sequence of
+        alphas.
     include_input : bool, default=True
         Whether the readout also sees the input ``u_t``.
     readout : regressor, default=None
@@ -180,6 +268,14 @@ n_readout_features)
         input); absent when ``readout`` is given.
     intercept_ : float or ndarray of shape (n_targets,)
         Readout intercept; absent when ``readout`` is given.
+    alpha_ : float
+        The ridge penalty used: ``alpha`` itself, or the best of the sequence.
+    alpha_scores_ : ndarray of shape (n_alphas,)
+        Score of every alpha, higher is better: minus the GCV estimate of the
+        mean squared error, or minus the mean validation MSE over the ``cv``
+        folds. Only when ``alpha`` is a sequence or ``cv`` is given.
+    alpha_fold_scores_ : ndarray of shape (n_splits, n_alphas)
+        Minus the validation MSE of every fold and alpha (only with ``cv``).
     readout_ : regressor
         The fitted readout when ``readout`` is given.
     reservoir_ : object
@@ -201,7 +297,16 @@ n_readout_features)
     >>> X, y = to_forecasting(mackey_glass(1500), horizon=1)
     >>> esn = ESNRegressor(200, spectral_radius=0.9, leak_rate=0.5, washout=100,
     ...                    alpha=1e-8, random_state=0).fit(X[:1000], y[:1000])
-    >>> bool(nrmse(y[1000:], esn.predict(X[1000:])) < 0.01)
+    >>> bool(nrmse(y[1000:], esn.predict(X)[1000:]) < 0.01)  # warm state
+    True
+
+    A grid of penalties costs one eigendecomposition; GCV picks one:
+
+    >>> esn = ESNRegressor(200, leak_rate=0.5, washout=100, random_state=0,
+    ...                    alpha=[1e-10, 1e-8, 1e-6, 1e-4]).fit(X[:1000], y[:1000])
+    >>> esn.alpha_scores_.shape
+    (4,)
+    >>> esn.alpha_ in (1e-10, 1e-8, 1e-6, 1e-4)
     True
     """
 
@@ -219,7 +324,8 @@ n_readout_features)
         leak_rate=1.0,
         activation: str = "tanh",
         washout: int = 0,
-        alpha: float = 1e-6,
+        alpha: float | Sequence[float] = 1e-6,
+        cv=None,
         include_input: bool = True,
         readout=None,
         dtype: str = "float64",
@@ -238,14 +344,146 @@ n_readout_features)
         self.activation = activation
         self.washout = washout
         self.alpha = alpha
+        self.cv = cv
         self.include_input = include_input
         self.readout = readout
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def _check_readout_params(self):
+        """Validate washout, alpha, cv and readout; return the parsed values."""
+        washout = check_int(self.washout, "washout", low=0)
+        alphas, is_path = _check_alphas(self.alpha)
+        cv = _check_cv(self.cv)
+        if not isinstance(self.include_input, bool | np.bool_):
+            raise TypeError(
+                f"include_input must be True or False; got {self.include_input!r}."
+            )
+        if self.readout is not None:
+            if not (hasattr(self.readout, "fit") and hasattr(self.readout, "predict")):
+                raise TypeError(
+                    f"readout must be None or a scikit-learn regressor with fit "
+                    f"and predict; got {self.readout!r}."
+                )
+            if is_path or cv is not None:
+                raise ValueError(
+                    "a sequence of alpha values and cv choose the built-in ridge "
+                    "penalty; they cannot be used with readout. Search the "
+                    "readout's own parameters with GridSearchCV instead."
+                )
+        return washout, alphas, is_path, cv
+
+    def _check_training_data(self, X, y, *, reset: bool, check_washout=True):
+        """Validated training sequences, 2-D targets and the targets' ndim."""
+        sequences, targets, _ = self._check_sequences(X, y, reset=reset)
+        washout = self.washout
+        for i, seq in enumerate(sequences):
+            if check_washout and seq.shape[0] <= washout:
+                raise ValueError(
+                    f"washout={washout} leaves no training step in sequence {i}, "
+                    f"which has {seq.shape[0]} steps; use a washout smaller than "
+                    f"the shortest sequence or longer sequences."
+                )
+        y_ndim = targets[0].ndim
+        targets = [t.reshape(t.shape[0], -1) for t in targets]
+        return sequences, targets, y_ndim
+
+    def _harvest(
+        self, reservoir, sequences, targets, x0, skips, bounds=None, into=None
+    ):
+        """Run the sequences and add their readout rows to Gram accumulators.
+
+        Training rows (the steps after each sequence's ``skips[i]`` first
+        ones) are numbered in sequence order; ``bounds`` cuts these numbers
+        into contiguous blocks, one accumulator each (one block by default).
+        ``into`` is an existing accumulator to add every row to, in place.
+        Returns the accumulators and the final state of every sequence.
+        """
+        n_targets = targets[0].shape[1]
+        n_readout = reservoir.n_units + (
+            sequences[0].shape[1] if self.include_input else 0
+        )
+        lengths = np.array(
+            [max(u.shape[0] - k, 0) for u, k in zip(sequences, skips, strict=True)]
+        )
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        if bounds is None:
+            bounds = np.array([0, offsets[-1]])
+        if into is not None:  # add to an existing accumulator (one block)
+            accs = [into]
+        else:
+            accs = [
+                GramAccumulator(n_readout, n_targets) for _ in range(len(bounds) - 1)
+            ]
+        final = np.empty((len(sequences), reservoir.n_units))
+        # small chunks keep the peak memory low (the kernels' cost per step
+        # does not depend on the chunk length)
+        batch = max(Counter(u.shape[0] for u in sequences).values())
+        budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
+        chunk_steps = max(1, budget // (reservoir.n_units * batch))
+        for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
+            stop = start + states.shape[0]
+            if stop == sequences[i].shape[0]:
+                final[i] = states[-1]
+            first = max(start, skips[i])
+            if first >= stop:
+                continue
+            # training-row numbers of steps first..stop-1, cut at block bounds
+            row0 = offsets[i] + first - skips[i]
+            row1 = row0 + stop - first
+            b0 = np.searchsorted(bounds, row0, side="right") - 1
+            b1 = np.searchsorted(bounds, row1, side="left")
+            for b in range(b0, b1):
+                lo = max(row0, bounds[b]) - row0 + first
+                hi = min(row1, bounds[b + 1]) - row0 + first
+                if hi > lo:
+                    accs[b].update(
+                        self._features(
+                            sequences[i][lo:hi], states[lo - start : hi - start]
+                        ),
+                        targets[i][lo:hi],
+                    )
+        return accs, final
+
+    def _set_readout(self, gram, alphas, is_path, blocks=None, folds=None):
+        """Choose alpha (GCV or blocked CV), solve, set the fitted attributes."""
+        for name in ("alpha_scores_", "alpha_fold_scores_"):
+            if hasattr(self, name):
+                delattr(self, name)
+        scored = gram.n_samples > 0 and (is_path or folds is not None)
+        if scored and folds is not None:
+            fold_scores = np.empty((len(folds), alphas.size))
+            for k, (train, test) in enumerate(folds):
+                path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
+                held_out = GramAccumulator.sum(blocks[b] for b in test)
+                sse = path.validation_sse(alphas, held_out).mean(axis=1)
+                fold_scores[k] = -sse / max(held_out.n_samples, 1)
+            self.alpha_fold_scores_ = fold_scores
+            self.alpha_scores_ = fold_scores.mean(axis=0)
+        elif scored:
+            self.alpha_scores_ = -RidgePath(gram).gcv(alphas)
+        best = int(np.argmax(self.alpha_scores_)) if scored else 0
+        self.alpha_ = float(alphas[best])
+        self._gram = gram
+        if gram.n_samples == 0:  # partial_fit still inside the washout
+            coef = np.zeros((gram.czz.shape[0], gram.czy.shape[1]))
+            intercept = np.zeros(gram.czy.shape[1])
+        else:
+            coef, intercept = gram.solve(self.alpha_)
+        self._W_out, self._b_out = coef, intercept
+        if self._y_ndim == 1:
+            self.coef_, self.intercept_ = coef[:, 0], float(intercept[0])
+        else:
+            self.coef_, self.intercept_ = coef.T.copy(), intercept
+
     def fit(self, X, y):
         """Build the reservoir, run the training sequences and fit the readout.
+
+        With a sequence of ``alpha`` values the penalty is chosen by
+        generalised cross-validation, or by blocked time-series
+        cross-validation when ``cv`` is given, from the Gram matrices of one
+        harvest (see :ref:`model_selection`).
 
         Parameters
         ----------
@@ -261,50 +499,28 @@ one such array per sequence
         self : ESNRegressor
             The fitted estimator.
         """
-        washout = check_int(self.washout, "washout", low=0)
-        alpha = check_real(self.alpha, "alpha", low=0.0)
-        if not isinstance(self.include_input, bool | np.bool_):
-            raise TypeError(
-                f"include_input must be True or False; got {self.include_input!r}."
-            )
-        if self.readout is not None and not (
-            hasattr(self.readout, "fit") and hasattr(self.readout, "predict")
-        ):
-            raise TypeError(
-                f"readout must be None or a scikit-learn regressor with fit and "
-                f"predict; got {self.readout!r}."
-            )
-        sequences, targets, _ = self._check_sequences(X, y, reset=True)
-        for i, seq in enumerate(sequences):
-            if seq.shape[0] <= washout:
-                raise ValueError(
-                    f"washout={washout} leaves no training step in sequence {i}, "
-                    f"which has {seq.shape[0]} steps; use a washout smaller than "
-                    f"the shortest sequence or longer sequences."
-                )
-        self._y_ndim = targets[0].ndim
-        targets = [t.reshape(t.shape[0], -1) for t in targets]
+        washout, alphas, is_path, cv = self._check_readout_params()
+        sequences, targets, y_ndim = self._check_training_data(X, y, reset=True)
+        self._y_ndim = y_ndim
         reservoir = self._build_reservoir(sequences[0].shape[1])
         x0 = reservoir.initial_states(len(sequences))
-        n_readout = reservoir.n_units + (
-            sequences[0].shape[1] if self.include_input else 0
-        )
+        skips = [washout] * len(sequences)
+        for name in ("alpha_scores_", "alpha_fold_scores_", "_gram"):
+            if hasattr(self, name):  # a refit starts from scratch
+                delattr(self, name)
         with numba_threads(self.n_jobs):
             if self.readout is None:
-                gram = GramAccumulator(n_readout, targets[0].shape[1])
-                for i, start, states in reservoir.iter_states(sequences, x0):
-                    skip = max(washout - start, 0)
-                    stop = start + states.shape[0]
-                    if skip < states.shape[0]:
-                        gram.update(
-                            self._features(
-                                sequences[i][start + skip : stop], states[skip:]
-                            ),
-                            targets[i][start + skip : stop],
-                        )
-                coef, intercept = gram.solve(alpha)
+                bounds = folds = None
+                if cv is not None:
+                    n_rows = sum(u.shape[0] - washout for u in sequences)
+                    bounds, folds = _cv_blocks(cv, n_rows)
+                blocks, final = self._harvest(
+                    reservoir, sequences, targets, x0, skips, bounds
+                )
+                gram = GramAccumulator.sum(blocks)
             else:
                 states = reservoir.run(sequences, x0)
+                final = np.array([s[-1] for s in states], dtype=np.float64)
                 Z = np.vstack(
                     [
                         self._features(u[washout:], s[washout:])
@@ -315,13 +531,114 @@ one such array per sequence
                 self.readout_ = clone(self.readout).fit(
                     Z, Y[:, 0] if self._y_ndim == 1 else Y
                 )
+                self.alpha_ = float(alphas[0])
         self.reservoir_ = reservoir
+        self._last_states = final
+        self._steps_seen = np.array([u.shape[0] for u in sequences])
         if self.readout is None:
-            self._W_out, self._b_out = coef, intercept
-            if self._y_ndim == 1:
-                self.coef_, self.intercept_ = coef[:, 0], float(intercept[0])
-            else:
-                self.coef_, self.intercept_ = coef.T.copy(), intercept
+            self._set_readout(gram, alphas, is_path, blocks, folds)
+        return self
+
+    def partial_fit(self, X, y, *, continue_state: bool = False):
+        """Add training data to the Gram matrices and re-solve the readout.
+
+        The first call (on an estimator that is not fitted) draws the
+        reservoir weights from ``random_state``; later calls keep them and add
+        rows to the accumulated statistics, so any split of the data into
+        calls gives the readout of one :meth:`fit` on all of it (to round-off).
+        A call after :meth:`fit` continues from what ``fit`` saw. Each call
+        solves the readout once (one Cholesky factorisation, or one
+        eigendecomposition when ``alpha`` is a sequence, chosen by GCV), so
+        pass large chunks. ``cv`` is not supported here.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features), list of such arrays \
+or ndarray of shape (n_sequences, n_timesteps, n_features)
+            Input sequence(s).
+        y : array-like of shape (n_timesteps,) or (n_timesteps, n_targets), or \
+one such array per sequence
+            Target of every time step.
+        continue_state : bool, default=False
+            False: every sequence is a new one, starts from the zero state and
+            its first ``washout`` steps are skipped. True: ``X`` continues the
+            sequence(s) of the previous call (same number of sequences), from
+            the states where that call ended; ``washout`` counts steps from
+            the start of each whole sequence, so feeding one long series in
+            chunks equals fitting it at once.
+
+        Returns
+        -------
+        self : ESNRegressor
+            The updated estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from reservoir import ESNRegressor
+        >>> X = np.sin(np.linspace(0, 60, 3001))[:, None]
+        >>> esn = ESNRegressor(50, washout=100, alpha=1e-2, random_state=0)
+        >>> for start in range(0, 3000, 1000):  # one long series in 3 chunks
+        ...     chunk = slice(start, start + 1000)
+        ...     _ = esn.partial_fit(X[:-1][chunk], X[1:][chunk], continue_state=True)
+        >>> whole = ESNRegressor(50, washout=100, alpha=1e-2, random_state=0)
+        >>> bool(np.allclose(esn.coef_, whole.fit(X[:-1], X[1:]).coef_))
+        True
+        """
+        washout, alphas, is_path, cv = self._check_readout_params()
+        if self.readout is not None:
+            raise ValueError(
+                "partial_fit needs the built-in ridge readout (readout=None); "
+                "a plug-in readout is trained on materialised features by fit."
+            )
+        if cv is not None:
+            raise ValueError(
+                "cv is not supported by partial_fit (the calls are not time "
+                "blocks); use alpha as a sequence for GCV, or fit with cv."
+            )
+        if not isinstance(continue_state, bool | np.bool_):
+            raise TypeError(
+                f"continue_state must be True or False; got {continue_state!r}."
+            )
+        first = not hasattr(self, "_gram")
+        sequences, targets, y_ndim = self._check_training_data(
+            X, y, reset=first, check_washout=not continue_state
+        )
+        if first:
+            self._y_ndim = y_ndim
+            self.reservoir_ = self._build_reservoir(sequences[0].shape[1])
+            gram = None
+        else:
+            gram = self._gram
+            if y_ndim != self._y_ndim or targets[0].shape[1] != gram.czy.shape[1]:
+                raise ValueError(
+                    f"y must have the target shape of the earlier calls "
+                    f"({gram.czy.shape[1]} target(s), "
+                    f"{'1-D' if self._y_ndim == 1 else '2-D'}); got "
+                    f"{targets[0].shape[1]} target(s), {y_ndim}-D."
+                )
+        reservoir = self.reservoir_
+        n_seq = len(sequences)
+        if continue_state and not first:
+            if self._last_states.shape[0] != n_seq:
+                raise ValueError(
+                    f"continue_state=True continues the {self._last_states.shape[0]} "
+                    f"sequence(s) of the previous call, but X holds {n_seq}."
+                )
+            x0 = reservoir.initial_states(n_seq, self._last_states)
+            seen = self._steps_seen
+        else:
+            x0 = reservoir.initial_states(n_seq)
+            seen = np.zeros(n_seq, dtype=np.int64)
+        skips = [max(washout - int(k), 0) for k in seen]
+        with numba_threads(self.n_jobs):
+            # rows go straight into the stored statistics: no second (N, N) copy
+            (gram,), final = self._harvest(
+                reservoir, sequences, targets, x0, skips, into=gram
+            )
+        self._last_states = final
+        self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
+        self._set_readout(gram, alphas, is_path)
         return self
 
     def _readout_predict(self, Z: np.ndarray) -> np.ndarray:

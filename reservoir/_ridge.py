@@ -8,14 +8,25 @@ LeVeque (1979), which is numerically stable and associative, so accumulators
 built on different chunks, processes or machines add up to the same result.
 Solving ``(Czz + alpha I) coef = Czy`` is exactly what
 ``sklearn.linear_model.Ridge(fit_intercept=True)`` does.
+
+``RidgePath`` solves many alphas from one eigendecomposition of ``Czz`` and
+scores them by generalised cross-validation or on another block's statistics
+(blocked time-series cross-validation), see ``docs/model_selection.rst``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.blas
 
 __all__: list[str] = []
+
+#: Most centred values ``GramAccumulator.update`` materialises at once (8 MiB).
+ROW_BLOCK_VALUES = 1024 * 1024
+
+_dgemm = scipy.linalg.blas.dgemm
+_dger = scipy.linalg.blas.dger
 
 
 class GramAccumulator:
@@ -57,7 +68,13 @@ class GramAccumulator:
         self.n_samples = total
 
     def update(self, Z: np.ndarray, Y: np.ndarray) -> None:
-        """Add the rows of a chunk: ``Z`` (n, n_features), ``Y`` (n, n_targets)."""
+        """Add the rows of a chunk: ``Z`` (n, n_features), ``Y`` (n, n_targets).
+
+        The chunk's centred co-moments are added in place (BLAS ``gemm`` and
+        ``ger`` into ``czz``), a few thousand rows at a time, so an update
+        allocates no ``(n_features, n_features)`` temporary and at most
+        ``ROW_BLOCK_VALUES`` centred values.
+        """
         n = Z.shape[0]
         if n == 0:
             return
@@ -65,9 +82,53 @@ class GramAccumulator:
         Y = np.asarray(Y, dtype=np.float64)
         mean_z = Z.mean(axis=0)
         mean_y = Y.mean(axis=0)
-        Zc = Z - mean_z
-        Yc = Y - mean_y
-        self._merge(n, mean_z, mean_y, Zc.T @ Zc, Zc.T @ Yc, Yc.T @ Yc)
+        total = self.n_samples + n
+        weight = self.n_samples * n / total
+        dz = mean_z - self.mean_z
+        dy = mean_y - self.mean_y
+        step = max(1, ROW_BLOCK_VALUES // max(Z.shape[1], 1))
+        for start in range(0, n, step):
+            Zc = Z[start : start + step] - mean_z
+            Yc = Y[start : start + step] - mean_y
+            self._add_gram(Zc)
+            self.czy += Zc.T @ Yc
+            self.cyy += Yc.T @ Yc
+        if weight:
+            self._add_outer(weight, dz)
+            self.czy += weight * np.outer(dz, dy)
+            self.cyy += weight * np.outer(dy, dy)
+        self.mean_z += dz * (n / total)
+        self.mean_y += dy * (n / total)
+        self.n_samples = total
+
+    def _in_place(self) -> bool:
+        czz = self.czz
+        return (
+            czz.dtype == np.float64 and czz.flags.c_contiguous and czz.flags.writeable
+        )
+
+    def _add_gram(self, Zc: np.ndarray) -> None:
+        """``czz += Zc.T @ Zc`` without a temporary (czz is symmetric)."""
+        if self._in_place() and Zc.shape[1] > 0:
+            # czz.T is a Fortran-ordered view that BLAS updates in place
+            out = _dgemm(
+                1.0, Zc.T, Zc.T, beta=1.0, c=self.czz.T, trans_b=1, overwrite_c=1
+            )
+            if np.shares_memory(out, self.czz):
+                return
+            self.czz[...] = out.T
+            return
+        self.czz += Zc.T @ Zc
+
+    def _add_outer(self, weight: float, d: np.ndarray) -> None:
+        """``czz += weight * outer(d, d)`` without a temporary."""
+        if self._in_place() and d.shape[0] > 0:
+            out = _dger(weight, d, d, a=self.czz.T, overwrite_a=1)
+            if np.shares_memory(out, self.czz):
+                return
+            self.czz[...] = out.T
+            return
+        self.czz += weight * np.outer(d, d)
 
     def merge(self, other: GramAccumulator) -> GramAccumulator:
         """Add another accumulator's rows into this one; return self."""
@@ -83,8 +144,138 @@ class GramAccumulator:
         A = self.czz.copy()
         A.flat[:: A.shape[0] + 1] += alpha
         try:
-            coef = scipy.linalg.solve(A, self.czy, assume_a="pos", check_finite=False)
+            # A is symmetric: its transpose is the Fortran-ordered view LAPACK
+            # factorises in place, without another (n_features^2) copy
+            coef = scipy.linalg.solve(
+                A.T, self.czy, assume_a="pos", check_finite=False, overwrite_a=True
+            )
         except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+            A = self.czz.copy()  # the failed factorisation overwrote A
+            A.flat[:: A.shape[0] + 1] += alpha
             coef = scipy.linalg.lstsq(A, self.czy, check_finite=False)[0]
         intercept = self.mean_y - self.mean_z @ coef
         return coef, intercept
+
+    def copy(self) -> GramAccumulator:
+        """An independent copy of the statistics."""
+        new = GramAccumulator(self.mean_z.shape[0], self.mean_y.shape[0])
+        new._merge(
+            self.n_samples, self.mean_z, self.mean_y, self.czz, self.czy, self.cyy
+        )
+        return new
+
+    @classmethod
+    def sum(cls, accumulators) -> GramAccumulator:
+        """A new accumulator holding the rows of all ``accumulators``."""
+        accumulators = list(accumulators)
+        total = cls(accumulators[0].mean_z.shape[0], accumulators[0].mean_y.shape[0])
+        for acc in accumulators:
+            total.merge(acc)
+        return total
+
+    def path(self) -> RidgePath:
+        """Eigendecomposition of ``Czz`` that solves every alpha at once."""
+        return RidgePath(self)
+
+
+class RidgePath:
+    """Ridge solutions for many alphas from one eigendecomposition.
+
+    With ``Czz = V diag(s) V.T`` and ``Q = V.T Czy``, the coefficients for a
+    penalty ``alpha`` are ``W(alpha) = V diag(1 / (s + alpha)) Q`` and the
+    intercept is ``mean_y - mean_z W(alpha)``. Everything below (training
+    residuals, generalised cross-validation, validation errors on another
+    block's statistics, predictions) follows from ``s``, ``V`` and ``Q``
+    without touching the rows again.
+
+    Parameters
+    ----------
+    gram : GramAccumulator
+        Training statistics (at least one row).
+    """
+
+    def __init__(self, gram: GramAccumulator):
+        if gram.n_samples == 0:
+            raise ValueError("no training rows were accumulated.")
+        self.gram = gram
+        s, V = scipy.linalg.eigh(gram.czz.T, check_finite=False, driver="evd")
+        # Czz is positive semi-definite: negative eigenvalues are round-off
+        self.s = np.clip(s, 0.0, None)
+        self.V = V
+        self.Q = V.T @ gram.czy
+        # eigenvalues below this count as zero (alpha = 0 gives a pseudo-inverse)
+        self._tiny = max(self.s[-1], 1.0) * s.shape[0] * np.finfo(np.float64).eps
+
+    def _inverse(self, alphas: np.ndarray) -> np.ndarray:
+        """``1 / (s + alpha)`` for every alpha, shape (n_alphas, n_features)."""
+        d = self.s[None, :] + np.asarray(alphas, dtype=np.float64)[:, None]
+        out = np.zeros_like(d)
+        np.divide(1.0, d, out=out, where=d > self._tiny)
+        return out
+
+    def _eigen_coefs(self, alphas) -> np.ndarray:
+        """Coefficients in the eigenbasis, shape (n_alphas, n_features, n_targets)."""
+        return self._inverse(alphas)[:, :, None] * self.Q[None]
+
+    def coefs(self, alphas) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients ``(n_alphas, n_features, n_targets)`` and intercepts."""
+        coefs = np.einsum("ij,ajk->aik", self.V, self._eigen_coefs(alphas))
+        intercepts = self.gram.mean_y[None] - np.einsum(
+            "j,ajk->ak", self.gram.mean_z, coefs
+        )
+        return coefs, intercepts
+
+    def training_sse(self, alphas) -> np.ndarray:
+        """Training residual sum of squares per alpha and target, (n_alphas, K).
+
+        ``SSE = Cyy - 2 W.T Czy + W.T Czz W = Cyy - sum_i Q_i^2 (s_i + 2 a)
+        / (s_i + a)^2`` (the intercept makes the residuals' mean zero).
+        """
+        inv = self._inverse(alphas)
+        shrink = inv * (2.0 - self.s[None, :] * inv)  # (s + 2a) / (s + a)^2
+        sse = np.diag(self.gram.cyy)[None, :] - shrink @ (self.Q**2)
+        return np.clip(sse, 0.0, None)
+
+    def degrees_of_freedom(self, alphas) -> np.ndarray:
+        """Trace of the hat matrix per alpha: ``1 + sum_i s_i / (s_i + a)``."""
+        return 1.0 + (self.s[None, :] * self._inverse(alphas)).sum(axis=1)
+
+    def gcv(self, alphas) -> np.ndarray:
+        """Generalised cross-validation error per alpha, averaged over targets.
+
+        ``GCV(a) = (SSE(a) / n) / (1 - df(a) / n)^2`` (Golub, Heath & Wahba,
+        1979), with ``df`` the trace of the hat matrix including the
+        intercept. Infinite where ``df >= n``.
+        """
+        n = self.gram.n_samples
+        mse = self.training_sse(alphas).mean(axis=1) / n
+        denom = (1.0 - self.degrees_of_freedom(alphas) / n) ** 2
+        out = np.full(mse.shape, np.inf)
+        np.divide(mse, denom, out=out, where=denom > 1e-12)
+        return out
+
+    def validation_sse(self, alphas, test: GramAccumulator) -> np.ndarray:
+        """Sum of squared errors on rows summarised by ``test``, (n_alphas, K).
+
+        With residual ``r = y - z W - b`` the sum over the test rows is
+        ``Cyy' - 2 W.T Czy' + W.T Czz' W + n' d d.T`` on the diagonal, where the
+        primes are the test block's centred statistics and ``d`` the mean
+        residual ``mean_y' - mean_z' W - b``.
+        """
+        coefs, intercepts = self.coefs(alphas)  # (A, N, K): O(N^2 A K), no N^3
+        if test.n_samples == 0:
+            return np.zeros((coefs.shape[0], coefs.shape[2]))
+        cross = np.einsum("ajk,jk->ak", coefs, test.czy)
+        quad = np.einsum(
+            "ajk,ajk->ak", coefs, np.einsum("ij,ajk->aik", test.czz, coefs)
+        )
+        d = test.mean_y[None] - np.einsum("j,ajk->ak", test.mean_z, coefs) - intercepts
+        sse = np.diag(test.cyy)[None] - 2.0 * cross + quad + test.n_samples * d**2
+        return np.clip(sse, 0.0, None)
+
+    def predict(self, Z: np.ndarray, alphas) -> np.ndarray:
+        """Predictions ``(n_alphas, n_rows, n_targets)`` for feature rows ``Z``."""
+        P = (np.asarray(Z, dtype=np.float64) - self.gram.mean_z) @ self.V
+        return np.einsum("ij,ajk->aik", P, self._eigen_coefs(alphas)) + (
+            self.gram.mean_y
+        )
