@@ -9,7 +9,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._esn import _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
+from ._esn import _ARCH_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
 from ._ridge import GramAccumulator
 from ._threading import numba_threads
 from ._validation import (
@@ -65,7 +65,7 @@ class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
 
     Parameters
     ----------
-{_PARAMS_DOC}    washout : int, default=0
+{_PARAMS_DOC}{_ARCH_DOC}    washout : int, default=0
         Steps at the start of each sequence that are run but not used (to
         train a per-step readout, or in the mean, support points and votes).
     alpha : float, default=1e-6
@@ -89,11 +89,12 @@ class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
     per_sequence_ : bool
         True when fitted for sequence classification (one label per sequence).
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
-        Recurrent weights.
+        Recurrent weights; a list with one entry per layer (forward layers,
+        then backward ones) when ``n_layers > 1`` or ``bidirectional``.
     W_in_ : ndarray of shape (n_features, n_units)
-        Input weights.
+        Input weights (a list, as ``W_``).
     bias_ : ndarray of shape (n_units,)
-        Reservoir bias.
+        Reservoir bias (a list, as ``W_``).
     coef_ : ndarray of shape (1, n_readout_features) or (n_classes, \
 n_readout_features)
         Ridge readout weights; absent when ``readout`` is given.
@@ -140,6 +141,8 @@ n_readout_features)
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        n_layers: int = 1,
+        bidirectional: bool = False,
         washout: int = 0,
         alpha: float = 1e-6,
         include_input: bool = True,
@@ -160,6 +163,8 @@ n_readout_features)
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
         self.washout = washout
         self.alpha = alpha
         self.include_input = include_input

@@ -19,7 +19,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from . import _reservoir as _reservoir_module
-from ._reservoir import Reservoir
+from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath
 from ._threading import numba_threads
 from ._validation import (
@@ -45,31 +45,86 @@ class _BaseReservoirEstimator(BaseEstimator):
     their own) and call ``_fit_reservoir`` and ``_check_sequences``.
     """
 
-    def _build_reservoir(self, n_features: int) -> Reservoir:
-        """Validate the reservoir hyperparameters and draw fresh weights."""
-        n_units = check_int(self.n_units, "n_units", low=1)
-        check_option(self.activation, "activation", ACTIVATIONS)
-        leak = check_leak_rate(self.leak_rate, n_units)
-        dtype = check_dtype(self.dtype)
-        rng = check_rng(self.random_state)
+    def _layer_value(self, name: str, layer: int, n_layers: int):
+        """Hyperparameter ``name`` for one layer: a list/tuple gives one value
+        per layer when there are several layers, anything else is shared."""
+        value = getattr(self, name)
+        if n_layers > 1 and isinstance(value, list | tuple):
+            if len(value) != n_layers:
+                raise ValueError(
+                    f"{name} must be one value for all {n_layers} layers or a list "
+                    f"of {n_layers} values (one per layer); got a list of "
+                    f"{len(value)}. Pass a NumPy array for per-unit or per-feature "
+                    f"values."
+                )
+            return value[layer]
+        return value
+
+    def _draw_layer(self, n_inputs: int, layer: int, n_layers: int, rng, dtype):
+        """Weights and runner of one layer (recurrent, input, bias, leak)."""
+
+        def value(name):
+            return self._layer_value(name, layer, n_layers)
+
+        n_units = check_int(value("n_units"), "n_units", low=1)
+        activation = check_option(value("activation"), "activation", ACTIVATIONS)
         W = recurrent_matrix(
             n_units,
-            spectral_radius=self.spectral_radius,
-            density=self.density,
-            distribution=self.distribution,
-            topology=self.topology,
+            spectral_radius=value("spectral_radius"),
+            density=value("density"),
+            distribution=value("distribution"),
+            topology=value("topology"),
             random_state=rng,
         )
         W_in = input_matrix(
-            n_features,
+            n_inputs,
             n_units,
-            input_scaling=self.input_scaling,
-            density=self.input_density,
+            input_scaling=value("input_scaling"),
+            density=value("input_density"),
             random_state=rng,
         )
-        bias = bias_vector(n_units, bias_scaling=self.bias_scaling, random_state=rng)
-        self.W_, self.W_in_, self.bias_ = W, W_in, bias
-        return Reservoir(W, W_in, bias, leak, self.activation, dtype)
+        bias = bias_vector(
+            n_units, bias_scaling=value("bias_scaling"), random_state=rng
+        )
+        leak = check_leak_rate(value("leak_rate"), n_units, random_state=rng)
+        return (W, W_in, bias), Reservoir(W, W_in, bias, leak, activation, dtype)
+
+    def _build_reservoir(self, n_features: int):
+        """Validate the reservoir hyperparameters and draw fresh weights.
+
+        One reservoir, a stack of ``n_layers`` (each driven by the states of
+        the one below), and with ``bidirectional=True`` a second, independently
+        drawn stack run over the reversed sequence. Estimators without these
+        parameters (a forecaster cannot look ahead) get one forward reservoir.
+        """
+        n_layers = check_int(getattr(self, "n_layers", 1), "n_layers", low=1)
+        bidirectional = getattr(self, "bidirectional", False)
+        if not isinstance(bidirectional, bool | np.bool_):
+            raise TypeError(
+                f"bidirectional must be True or False; got {bidirectional!r}."
+            )
+        dtype = check_dtype(self.dtype)
+        rng = check_rng(self.random_state)
+        weights, runners = [], []
+        for _direction in range(2 if bidirectional else 1):
+            stack, n_inputs = [], n_features
+            for layer in range(n_layers):
+                layer_weights, runner = self._draw_layer(
+                    n_inputs, layer, n_layers, rng, dtype
+                )
+                weights.append(layer_weights)
+                stack.append(runner)
+                n_inputs = runner.n_units
+            runners.append(stack[0] if n_layers == 1 else DeepReservoir(stack))
+        if len(weights) == 1:
+            self.W_, self.W_in_, self.bias_ = weights[0]
+        else:
+            self.W_, self.W_in_, self.bias_ = (
+                list(w) for w in zip(*weights, strict=True)
+            )
+        if bidirectional:
+            return BidirectionalReservoir(runners[0], runners[1])
+        return runners[0]
 
     def _check_sequences(self, X, y="no_validation", *, reset: bool):
         return check_sequences(self, X, y, reset=reset)
@@ -121,11 +176,30 @@ default='random'
         Fraction of non-zero input weights.
     bias_scaling : float, default=1.0
         Scale of the (uniform) reservoir bias; 0 for none.
-    leak_rate : float in (0, 1] or array-like of shape (n_units,), default=1.0
-        Leak rate ``a`` of the leaky-integrator update, one value or one per
-        unit.
+    leak_rate : float in (0, 1], array-like of shape (n_units,) or \
+distribution, default=1.0
+        Leak rate ``a`` of the leaky-integrator update: one value, one per
+        unit, or a distribution with ``rvs`` (e.g.
+        ``scipy.stats.loguniform(1e-2, 1)``) from which one rate per unit is
+        drawn in ``fit`` (several time scales).
     activation : {'tanh', 'identity', 'relu', 'sigmoid'}, default='tanh'
         Reservoir nonlinearity ``f``.
+"""
+
+_ARCH_DOC = """\
+    n_layers : int, default=1
+        Number of stacked reservoirs (a deep ESN): layer ``l`` is driven by the
+        states of layer ``l - 1`` and the readout sees every layer. Any of
+        ``n_units``, ``spectral_radius``, ``density``, ``topology``,
+        ``distribution``, ``input_scaling``, ``input_density``,
+        ``bias_scaling``, ``leak_rate`` and ``activation`` may then be a list
+        with one value per layer (pass a NumPy array for per-unit leak rates
+        or per-feature input scaling).
+    bidirectional : bool, default=False
+        Add a second, independently drawn reservoir (or stack) run over the
+        reversed sequence, its states placed after the forward ones. For
+        offline classification and tagging: the output at step ``t`` then
+        depends on later steps too.
 """
 
 _TAIL_DOC = """\
@@ -232,7 +306,7 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
 
     Parameters
     ----------
-{_PARAMS_DOC}    washout : int, default=0
+{_PARAMS_DOC}{_ARCH_DOC}    washout : int, default=0
         Steps at the start of each sequence that are run but not used to fit
         the readout. Must be smaller than every training sequence.
     alpha : float or sequence of float, default=1e-6
@@ -257,11 +331,12 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
-        Recurrent weights.
+        Recurrent weights; a list with one entry per layer (forward layers,
+        then backward ones) when ``n_layers > 1`` or ``bidirectional``.
     W_in_ : ndarray of shape (n_features, n_units)
-        Input weights.
+        Input weights (a list, as ``W_``).
     bias_ : ndarray of shape (n_units,)
-        Reservoir bias.
+        Reservoir bias (a list, as ``W_``).
     coef_ : ndarray of shape (n_readout_features,) or (n_targets, \
 n_readout_features)
         Ridge readout weights on ``[u_t, x_t]`` (``x_t`` alone without the
@@ -323,6 +398,8 @@ n_readout_features)
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        n_layers: int = 1,
+        bidirectional: bool = False,
         washout: int = 0,
         alpha: float | Sequence[float] = 1e-6,
         cv=None,
@@ -342,6 +419,8 @@ n_readout_features)
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
         self.washout = washout
         self.alpha = alpha
         self.cv = cv
@@ -704,17 +783,18 @@ class ReservoirTransformer(
 
     Parameters
     ----------
-{_PARAMS_DOC}    include_input : bool, default=False
+{_PARAMS_DOC}{_ARCH_DOC}    include_input : bool, default=False
         Prepend the input ``u_t`` to the states ``[u_t, x_t]``.
 {_TAIL_DOC}
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
-        Recurrent weights.
+        Recurrent weights; a list with one entry per layer (forward layers,
+        then backward ones) when ``n_layers > 1`` or ``bidirectional``.
     W_in_ : ndarray of shape (n_features, n_units)
-        Input weights.
+        Input weights (a list, as ``W_``).
     bias_ : ndarray of shape (n_units,)
-        Reservoir bias.
+        Reservoir bias (a list, as ``W_``).
     reservoir_ : object
         The weights in the layout the compiled kernels use (private).
     n_features_in_ : int
@@ -754,6 +834,8 @@ class ReservoirTransformer(
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        n_layers: int = 1,
+        bidirectional: bool = False,
         include_input: bool = False,
         dtype: str = "float64",
         random_state=None,
@@ -769,6 +851,8 @@ class ReservoirTransformer(
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.n_layers = n_layers
+        self.bidirectional = bidirectional
         self.include_input = include_input
         self.dtype = dtype
         self.random_state = random_state

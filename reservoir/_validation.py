@@ -92,8 +92,29 @@ def check_scale(value, name: str, size: int, size_name: str) -> np.ndarray:
     return arr
 
 
-def check_leak_rate(value, n_units: int, name: str = "leak_rate") -> np.ndarray:
-    """Leak rate(s) in (0, 1]: a scalar or one value per unit."""
+def check_leak_rate(
+    value, n_units: int, name: str = "leak_rate", random_state=None
+) -> np.ndarray:
+    """Leak rate(s) in (0, 1]: a scalar, one value per unit, or a distribution.
+
+    A distribution is any object with an ``rvs(size, random_state)`` method,
+    such as ``scipy.stats.loguniform(1e-3, 1)``: one rate per unit is drawn
+    from it with ``random_state`` (several time scales in one reservoir).
+    """
+    if hasattr(value, "rvs"):
+        drawn = np.asarray(
+            value.rvs(size=n_units, random_state=random_state), dtype=np.float64
+        )
+        if (
+            drawn.shape != (n_units,)
+            or not np.all(np.isfinite(drawn))
+            or np.any((drawn <= 0) | (drawn > 1))
+        ):
+            raise ValueError(
+                f"the distribution given as {name} drew values outside (0, 1]; use "
+                f"one supported inside (0, 1], e.g. scipy.stats.loguniform(1e-3, 1)."
+            )
+        return drawn
     if np.ndim(value) == 0:
         return np.full(
             n_units, check_real(value, name, low=0.0, low_inclusive=False, high=1.0)

@@ -24,11 +24,15 @@ from ._validation import (
 
 __all__ = ["bias_vector", "input_matrix", "recurrent_matrix", "spectral_radius"]
 
-#: Matrices up to this size get exact (LAPACK) eigenvalues.
-EXACT_EIGENVALUES_MAX_UNITS = 1000
+#: Sparse matrices up to this size get exact (LAPACK) eigenvalues; larger ones
+#: ARPACK (dense matrices always get LAPACK).
+EXACT_EIGENVALUES_MAX_UNITS = 500
 #: Below this density ``recurrent_matrix`` returns CSR by default (see the
 #: harvesting benchmark: the CSR kernel beats the dense one below it).
 SPARSE_DENSITY_THRESHOLD = 0.35
+#: Draws of a random matrix before giving up on one with a non-zero spectral
+#: radius (only very sparse, small matrices ever need more than one).
+MAX_REDRAWS = 100
 
 
 def _draw(rng: np.random.RandomState, distribution: str, size: int) -> np.ndarray:
@@ -213,8 +217,9 @@ def recurrent_matrix(
     ------
     ValueError
         On a negative spectral radius, a density outside (0, 1], an unknown
-        distribution or topology, or a random matrix too sparse to have a
-        non-zero eigenvalue.
+        distribution or topology, or a density so low that ``MAX_REDRAWS``
+        random draws all have spectral radius 0 (a draw that happens to be
+        nilpotent is redrawn with the same number of connections).
 
     References
     ----------
@@ -253,30 +258,33 @@ def recurrent_matrix(
     rng = check_rng(random_state)
 
     if topology == "random":
-        W = _random_sparse(rng, n_units, n_units, density, distribution)
+        # a draw with very few connections can be nilpotent (no cycle, spectral
+        # radius 0): draw the same number of connections again
+        for _ in range(MAX_REDRAWS):
+            W = _random_sparse(rng, n_units, n_units, density, distribution)
+            current = _spectral_radius(W)
+            if current > 1e-12 * float(np.max(np.abs(W.data))) or radius == 0:
+                break
+        else:
+            raise ValueError(
+                f"{MAX_REDRAWS} random matrices with n_units={n_units} and "
+                f"density={density} all had spectral radius 0 (too few connections "
+                f"to form a cycle), so none can be scaled to spectral_radius="
+                f"{radius}; increase density or n_units."
+            )
     else:
         W = _structured(rng, n_units, topology, distribution, jump_size)
-
-    if topology == "delay_line":
-        current = float(np.max(np.abs(W.data)))
-    elif topology == "ring":
-        # the eigenvalues of a weighted cycle are the n-th roots of the product
-        # of its weights: all have modulus geometric-mean(|w|)
-        current = float(np.exp(np.mean(np.log(np.abs(W.data)))))
-    elif topology == "orthogonal":
-        current = 1.0
-    else:
-        current = _spectral_radius(W)
-    if radius > 0:
-        if current <= 1e-12 * float(np.max(np.abs(W.data))):
-            raise ValueError(
-                f"the drawn {topology} matrix with density={density} has spectral "
-                f"radius 0 (too few connections to form a cycle), so it cannot be "
-                f"scaled to spectral_radius={radius}; increase density or n_units."
-            )
-        W = W * (radius / current)
-    else:
-        W = W * 0.0
+        if topology == "delay_line":
+            current = float(np.max(np.abs(W.data)))
+        elif topology == "ring":
+            # the eigenvalues of a weighted cycle are the n-th roots of the
+            # product of its weights: all have modulus geometric-mean(|w|)
+            current = float(np.exp(np.mean(np.log(np.abs(W.data)))))
+        elif topology == "orthogonal":
+            current = 1.0
+        else:
+            current = _spectral_radius(W)
+    W = W * (radius / current) if radius > 0 else W * 0.0
 
     fraction = (W.nnz if scipy.sparse.issparse(W) else np.count_nonzero(W)) / n_units**2
     want_sparse = (

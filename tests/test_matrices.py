@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 import scipy.sparse
 
-from reservoir import bias_vector, input_matrix, recurrent_matrix, spectral_radius
+from reservoir import (
+    bias_vector,
+    input_matrix,
+    matrices,
+    recurrent_matrix,
+    spectral_radius,
+)
 from reservoir.matrices import SPARSE_DENSITY_THRESHOLD
 
 
@@ -173,10 +179,15 @@ def test_recurrent_matrix_rejects_bad_hyperparameters(kwargs, match):
         recurrent_matrix(10, **kwargs)
 
 
-def test_too_sparse_to_scale_gives_a_clear_error():
+def test_too_sparse_to_scale_gives_a_clear_error(monkeypatch):
+    monkeypatch.setattr(matrices, "MAX_REDRAWS", 1)
     with pytest.raises(ValueError, match="increase density"):
         # a single off-diagonal connection: nilpotent, spectral radius 0
         recurrent_matrix(10, density=0.01, random_state=1)
+    monkeypatch.undo()
+    # a draw that happens to be nilpotent is redrawn with as many connections
+    W = recurrent_matrix(10, density=0.1, random_state=1)
+    assert W.nnz == 10 and spectral_radius(W) == pytest.approx(0.9)
 
 
 @pytest.mark.parametrize(

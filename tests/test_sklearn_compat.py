@@ -28,7 +28,9 @@ ESTIMATORS = [
     ESNRegressor(
         n_units=30, topology="ring", leak_rate=0.3, dtype="float32", random_state=0
     ),
+    ESNRegressor(n_units=[20, 10], n_layers=2, bidirectional=True, random_state=0),
     ESNClassifier(n_units=30, random_state=0),
+    ESNClassifier(n_units=20, n_layers=2, aggregation="vote", random_state=0),
     ESNClassifier(n_units=30, readout=LogisticRegression(), random_state=0),
 ]
 
