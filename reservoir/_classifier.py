@@ -10,7 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._esn import _ARCH_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
-from ._ridge import GramAccumulator
+from ._ridge import GramAccumulator, RowBuffer
 from ._threading import numba_threads
 from ._validation import (
     check_int,
@@ -321,37 +321,46 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         reservoir = self._build_reservoir(sequences[0].shape[1])
         self.reservoir_ = reservoir
         per_step = self._per_step_readout()
+        # integer class codes, encoded once (not per chunk)
+        if self.per_sequence_:
+            seq_codes = self._encoder.transform(seq_labels)
+        else:
+            step_codes = [self._encoder.transform(labels) for labels in step_labels]
 
-        def labels_of(i, first, n_rows):
+        def codes_of(i, first, n_rows):
             if self.per_sequence_:
-                return np.repeat(seq_labels[i : i + 1], n_rows)
-            return step_labels[i][first : first + n_rows]
+                return np.repeat(seq_codes[i : i + 1], n_rows)
+            return step_codes[i][first : first + n_rows]
 
         with numba_threads(self.n_jobs):
             if self.readout is None:
-                binarizer = LabelBinarizer(pos_label=1, neg_label=-1).fit(self.classes_)
-                self._binarizer = binarizer
-                gram = None
+                # one-vs-all targets in {-1, 1}, one row per class
+                table = (
+                    LabelBinarizer(pos_label=1, neg_label=-1)
+                    .fit_transform(self.classes_)
+                    .astype(np.float64)
+                )
+                buffer = None
                 for i, first, feats in self._iter_features(
                     sequences, washout, per_step=per_step
                 ):
-                    targets = binarizer.transform(labels_of(i, first, feats.shape[0]))
-                    if gram is None:
-                        gram = GramAccumulator(feats.shape[1], targets.shape[1])
-                    gram.update(feats, targets)
-                coef, intercept = gram.solve(alpha)
+                    if buffer is None:
+                        buffer = RowBuffer(
+                            GramAccumulator(feats.shape[1], table.shape[1])
+                        )
+                    buffer.add(feats, table[codes_of(i, first, feats.shape[0])])
+                coef, intercept = buffer.flush().solve(alpha)
                 self._W_out, self._b_out = coef, intercept
                 self.coef_, self.intercept_ = coef.T.copy(), intercept.copy()
             else:
-                rows, labels = [], []
+                rows, codes = [], []
                 for i, first, feats in self._iter_features(
                     sequences, washout, per_step=per_step
                 ):
                     rows.append(feats.copy())
-                    labels.append(labels_of(i, first, feats.shape[0]))
-                self.readout_ = clone(self.readout).fit(
-                    np.vstack(rows), np.concatenate(labels)
-                )
+                    codes.append(codes_of(i, first, feats.shape[0]))
+                labels = self.classes_[np.concatenate(codes)]
+                self.readout_ = clone(self.readout).fit(np.vstack(rows), labels)
         return self
 
     # --------------------------------------------------------------- predict

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from . import _reservoir as _reservoir_module
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
-from ._ridge import GramAccumulator, RidgePath
+from ._ridge import GramAccumulator, RidgePath, RowBuffer
 from ._threading import numba_threads
 from ._validation import (
     ACTIVATIONS,
@@ -495,6 +495,7 @@ n_readout_features)
             accs = [
                 GramAccumulator(n_readout, n_targets) for _ in range(len(bounds) - 1)
             ]
+        buffers = [RowBuffer(acc) for acc in accs]
         final = np.empty((len(sequences), reservoir.n_units))
         # small chunks keep the peak memory low (the kernels' cost per step
         # does not depend on the chunk length)
@@ -517,13 +518,13 @@ n_readout_features)
                 lo = max(row0, bounds[b]) - row0 + first
                 hi = min(row1, bounds[b + 1]) - row0 + first
                 if hi > lo:
-                    accs[b].update(
+                    buffers[b].add(
                         self._features(
                             sequences[i][lo:hi], states[lo - start : hi - start]
                         ),
                         targets[i][lo:hi],
                     )
-        return accs, final
+        return [buffer.flush() for buffer in buffers], final
 
     def _set_readout(self, gram, alphas, is_path, blocks=None, folds=None):
         """Choose alpha (GCV or blocked CV), solve, set the fitted attributes."""

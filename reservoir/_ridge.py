@@ -279,3 +279,39 @@ class RidgePath:
         return np.einsum("ij,ajk->aik", P, self._eigen_coefs(alphas)) + (
             self.gram.mean_y
         )
+
+
+class RowBuffer:
+    """Collect small chunks of readout rows; add them to a GramAccumulator in
+    blocks of at least ``min_rows`` (one BLAS update per block, not per chunk).
+
+    Many short sequences yield many small chunks; updating the Gram matrix for
+    each would cost a full ``(F, F)`` pass per chunk. Call ``flush`` when done.
+    """
+
+    def __init__(self, accumulator: GramAccumulator, min_rows: int = 2048):
+        self.accumulator = accumulator
+        self.min_rows = min_rows
+        self._Z: list[np.ndarray] = []
+        self._Y: list[np.ndarray] = []
+        self._rows = 0
+
+    def add(self, Z: np.ndarray, Y: np.ndarray) -> None:
+        """Queue the rows of a chunk (copied: the caller may reuse its arrays)."""
+        if Z.shape[0] == 0:
+            return
+        if Z.shape[0] >= self.min_rows and not self._rows:
+            self.accumulator.update(Z, Y)
+            return
+        self._Z.append(np.array(Z, dtype=np.float64))
+        self._Y.append(np.array(Y, dtype=np.float64))
+        self._rows += Z.shape[0]
+        if self._rows >= self.min_rows:
+            self.flush()
+
+    def flush(self) -> GramAccumulator:
+        """Add the queued rows; return the accumulator."""
+        if self._rows:
+            self.accumulator.update(np.vstack(self._Z), np.vstack(self._Y))
+            self._Z, self._Y, self._rows = [], [], 0
+        return self.accumulator
