@@ -1,0 +1,108 @@
+"""Closed-loop generation kernels against the NumPy oracle (tests/naive_generate.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse
+from naive_generate import closed_loop
+
+from reservoir import _generate
+from reservoir._kernels import ACTIVATION_CODES
+from reservoir.matrices import recurrent_matrix
+
+
+def _problem(n_units, n_out, n_steps, *, sparse, autonomous, seed=0):
+    rng = np.random.RandomState(seed)
+    W = recurrent_matrix(
+        n_units, spectral_radius=0.9, density=0.2, sparse=sparse, random_state=rng
+    )
+    pre = 0.3 * rng.standard_normal((n_steps, n_units))
+    ro = 0.1 * rng.standard_normal((n_steps, n_out))
+    W_fb = rng.uniform(-0.5, 0.5, (n_out, n_units))
+    W_out_x = 0.3 * rng.standard_normal((n_units, n_out)) / np.sqrt(n_units)
+    W_out_y = (
+        0.5 * rng.standard_normal((n_out, n_out)) / n_out
+        if autonomous
+        else np.zeros((n_out, n_out))
+    )
+    leak = rng.uniform(0.3, 1.0, n_units)
+    x0 = rng.uniform(-0.5, 0.5, n_units)
+    y0 = rng.uniform(-0.5, 0.5, n_out)
+    return W, pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0
+
+
+def _run(W, pre, ro, W_fb, W_out_x, W_out_y, leak, code, x0, y0, dtype=np.float64):
+    cast = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
+    out = np.empty((pre.shape[0], ro.shape[1]), dtype=dtype)
+    x_final = np.empty(pre.shape[1], dtype=dtype)
+    args = (cast(W_fb), cast(W_out_x), cast(W_out_y), cast(leak), code, cast(x0))
+    if scipy.sparse.issparse(W):
+        WT = scipy.sparse.csr_array(W.T)
+        WT.sort_indices()
+        _generate.generate_csr(
+            cast(pre), cast(ro), WT.indptr, WT.indices, cast(WT.data), *args,
+            cast(y0), out, x_final,
+        )  # fmt: skip
+    else:
+        _generate.generate_dense(
+            cast(pre), cast(ro), cast(W), *args, cast(y0), out, x_final
+        )
+    return out, x_final
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("autonomous", [False, True])
+@pytest.mark.parametrize("activation", list(ACTIVATION_CODES))
+@pytest.mark.parametrize("n_out", [1, 3])
+def test_kernel_matches_oracle(sparse, autonomous, activation, n_out):
+    W, pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0 = _problem(
+        40, n_out, 60, sparse=sparse, autonomous=autonomous
+    )
+    out, x_final = _run(
+        W, pre, ro, W_fb, W_out_x, W_out_y, leak, ACTIVATION_CODES[activation], x0, y0
+    )
+    ref, x_ref = closed_loop(
+        pre, ro, W, W_fb, W_out_x, W_out_y, leak, activation, x0, y0
+    )
+    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(x_final, x_ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_float32_close_to_float64(sparse):
+    problem = _problem(30, 2, 40, sparse=sparse, autonomous=True, seed=1)
+    W, pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0 = problem
+    out32, x32 = _run(*problem[:7], 0, x0, y0, dtype=np.float32)
+    ref, x_ref = closed_loop(pre, ro, W, W_fb, W_out_x, W_out_y, leak, "tanh", x0, y0)
+    assert out32.dtype == np.float32
+    np.testing.assert_allclose(out32, ref, atol=1e-4)
+    np.testing.assert_allclose(x32, x_ref, atol=1e-4)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_inputs_untouched_and_read_only_ok(sparse):
+    problem = _problem(20, 1, 15, sparse=sparse, autonomous=False, seed=2)
+    W, pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0 = problem
+    frozen = [a.copy() for a in (pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0)]
+    for a in (pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0):
+        a.setflags(write=False)
+    out, _ = _run(W, pre, ro, W_fb, W_out_x, W_out_y, leak, 0, x0, y0)
+    for before, after in zip(
+        frozen, (pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0), strict=True
+    ):
+        np.testing.assert_array_equal(before, after)
+    ref, _ = closed_loop(pre, ro, W, W_fb, W_out_x, W_out_y, leak, "tanh", x0, y0)
+    np.testing.assert_allclose(out, ref, atol=1e-12)
+
+
+def test_zero_steps_and_single_step():
+    W, pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0 = _problem(
+        10, 1, 1, sparse=False, autonomous=True, seed=3
+    )
+    out, _ = _run(W, pre, ro, W_fb, W_out_x, W_out_y, leak, 0, x0, y0)
+    ref, _ = closed_loop(pre, ro, W, W_fb, W_out_x, W_out_y, leak, "tanh", x0, y0)
+    np.testing.assert_allclose(out, ref, atol=1e-12)
+    out0, x0_final = _run(W, pre[:0], ro[:0], W_fb, W_out_x, W_out_y, leak, 0, x0, y0)
+    assert out0.shape == (0, 1)
+    np.testing.assert_array_equal(x0_final, x0)
