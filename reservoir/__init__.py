@@ -6,9 +6,10 @@ Public API: the estimators, the weight builders, and the ``datasets`` and
 
 __version__ = "0.1.0.dev0"
 
-from . import datasets, forecast, interop, metrics, model_selection
+from . import comparators, datasets, forecast, interop, metrics, model_selection
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
+from .comparators import RNNClassifier, RNNRegressor, from_esn
 from .forecast import ESNForecaster
 from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
 from .metrics import nmse, nrmse, nrmse_by_horizon, valid_prediction_time
@@ -17,10 +18,14 @@ __all__ = [
     "ESNClassifier",
     "ESNForecaster",
     "ESNRegressor",
+    "RNNClassifier",
+    "RNNRegressor",
     "ReservoirTransformer",
     "bias_vector",
+    "comparators",
     "datasets",
     "forecast",
+    "from_esn",
     "input_matrix",
     "interop",
     "metrics",

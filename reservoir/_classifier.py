@@ -306,6 +306,16 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             The fitted estimator.
         """
         washout, alpha, _ = self._check_params()
+        if (
+            self.readout is not None
+            and self.aggregation == "vote"
+            and not hasattr(self.readout, "predict_proba")
+            and not hasattr(self.readout, "decision_function")
+        ):
+            raise TypeError(
+                "aggregation='vote' averages the readout's scores over a sequence: "
+                "give a readout with predict_proba or decision_function."
+            )
         sequences, step_labels, seq_labels, _ = self._split_labels(X, y, reset=True)
         for i, seq in enumerate(sequences):
             if seq.shape[0] <= washout:
@@ -415,13 +425,28 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         return outputs, layout
 
     def _labels_from_scores(self, scores: np.ndarray, method: str) -> np.ndarray:
-        if method == "predict_proba" or self.readout is None:
-            if scores.ndim == 1 or scores.shape[-1] == 1:
-                index = (scores.reshape(scores.shape[0]) > 0).astype(np.int64)
-            else:
-                index = np.argmax(scores, axis=-1)
-            return self.classes_[index]
-        return np.asarray(scores)
+        """Labels from a readout's output: as they are for ``predict``, else
+        the sign of a single score column or the largest column."""
+        if method == "predict":
+            return np.asarray(scores)
+        if scores.ndim == 1 or scores.shape[-1] == 1:
+            index = (scores.reshape(scores.shape[0]) > 0).astype(np.int64)
+        else:
+            index = np.argmax(scores, axis=-1)
+        return self.classes_[index]
+
+    def _predict_method(self) -> str:
+        """The readout method whose output ``predict`` turns into labels."""
+        if self.readout is None:
+            return "decision_function"
+        if self.per_sequence_ and self.aggregation == "vote":
+            # votes are averaged scores, so the readout must give scores
+            return (
+                "predict_proba"
+                if hasattr(self.readout_, "predict_proba")
+                else ("decision_function")
+            )
+        return "predict"
 
     @available_if(_readout_has("decision_function", ridge=True))
     def decision_function(self, X):
@@ -480,29 +505,9 @@ list of such arrays for per-step classification of a list
             One label per sequence (sequence classification) or per step.
         """
         check_is_fitted(self)
-        if self.readout is None:
-            method = "decision_function"
-        elif self.per_sequence_ and self.aggregation == "vote":
-            method = (
-                "predict_proba"
-                if hasattr(self.readout_, "predict_proba")
-                else ("decision_function")
-            )
-            if method == "decision_function" and not hasattr(
-                self.readout_, "decision_function"
-            ):
-                raise ValueError(
-                    "aggregation='vote' needs a readout with predict_proba or "
-                    "decision_function."
-                )
-        else:
-            method = "predict"
+        method = self._predict_method()
         outputs, layout = self._scores(X, method)
         if layout == "sequences":
-            if method == "decision_function" and self.readout is not None:
-                if outputs.ndim == 1 or (outputs.ndim == 2 and outputs.shape[1] == 1):
-                    return self.classes_[(outputs.reshape(-1) > 0).astype(np.int64)]
-                return self.classes_[np.argmax(outputs, axis=1)]
             return self._labels_from_scores(outputs, method)
         labels = [self._labels_from_scores(o, method) for o in outputs]
         return labels[0] if layout == "one" else labels

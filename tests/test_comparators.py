@@ -1,0 +1,355 @@
+"""Behaviour of RNNRegressor, RNNClassifier and from_esn."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from reservoir import ESNRegressor, spectral_radius
+from reservoir.comparators import RNNClassifier, RNNRegressor, from_esn
+from reservoir.datasets import mackey_glass, to_forecasting
+
+FAST = dict(n_units=6, max_epochs=3, learning_rate=0.01, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def series():
+    return to_forecasting(mackey_glass(300), horizon=1)
+
+
+def _memory_task(n_seq=12, length=20, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-1, 1, (n_seq, length, 1))
+    y = np.concatenate([np.zeros((n_seq, 2)), X[:, :-2, 0]], axis=1)
+    return X, y
+
+
+# ----------------------------------------------------------------------------
+# from_esn
+
+
+@pytest.mark.parametrize(
+    "esn_params",
+    [
+        dict(),
+        dict(include_input=False, leak_rate=0.3),
+        dict(activation="relu", spectral_radius=0.5, washout=20),
+        dict(activation="sigmoid", density=0.9),
+        dict(activation="identity", spectral_radius=0.5, topology="ring"),
+        dict(leak_rate=np.linspace(0.1, 1.0, 25)),
+    ],
+)
+def test_from_esn_zero_epochs_reproduces_esn(series, esn_params):
+    X, y = series
+    esn = ESNRegressor(25, random_state=0, **esn_params).fit(X, y)
+    rnn = from_esn(esn, max_epochs=0).fit(X, y)
+    np.testing.assert_allclose(rnn.predict(X), esn.predict(X), rtol=0, atol=1e-12)
+    assert rnn.predict(X).shape == esn.predict(X).shape
+
+
+def test_from_esn_sparse_collection_and_multioutput():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, (4, 30, 2))
+    Y = np.stack([np.roll(X[..., 0], 1, axis=1), X[..., 1] ** 2], axis=-1)
+    esn = ESNRegressor(40, density=0.1, random_state=0).fit(X, Y)
+    assert hasattr(esn.W_, "toarray")  # sparse reservoir
+    rnn = from_esn(esn, max_epochs=0).fit(X, Y)
+    np.testing.assert_allclose(rnn.predict(X), esn.predict(X), rtol=0, atol=1e-12)
+    X_list = [X[0], X[1, :17]]
+    for a, b in zip(rnn.predict(X_list), esn.predict(X_list), strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-12)
+
+
+def test_from_esn_fine_tunes_and_clones(series):
+    X, y = series
+    esn = ESNRegressor(20, random_state=0).fit(X, y)
+    rnn = from_esn(esn, max_epochs=4, learning_rate=1e-3, truncation=50, random_state=0)
+    params = rnn.get_params()
+    assert params["cell"] == "elman" and params["n_units"] == 20
+    np.testing.assert_array_equal(params["init"]["W"], esn.W_.toarray())
+    twin = clone(rnn)
+    rnn.fit(X, y)
+    twin.fit(X, y)
+    np.testing.assert_array_equal(rnn.predict(X), twin.predict(X))
+    # fine-tuning moved the weights but never the init parameter
+    assert not np.array_equal(rnn.layers_[0]["W"], params["init"]["W"])
+    np.testing.assert_array_equal(rnn.init["W"], esn.W_.toarray())
+    # every window update lowered the training loss
+    assert rnn.loss_curve_[-1] < rnn.loss_curve_[0]
+
+
+def test_from_esn_in_grid_search(series):
+    X, y = series
+    esn = ESNRegressor(15, random_state=0).fit(X, y)
+    search = GridSearchCV(
+        from_esn(esn, max_epochs=1, truncation=60, random_state=0),
+        {"learning_rate": [1e-4, 1e-3]},
+        cv=TimeSeriesSplit(2),
+    ).fit(X, y)
+    assert search.best_estimator_.n_iter_ == 1
+
+
+def test_from_esn_rejects():
+    with pytest.raises(TypeError, match="fitted ESNRegressor"):
+        from_esn(ESNRegressor(10))
+    X = np.random.RandomState(0).rand(50, 1)
+    esn = ESNRegressor(10, density=0.5, readout=Ridge(), random_state=0)
+    esn.fit(X, X[:, 0])
+    with pytest.raises(TypeError, match="readout"):
+        from_esn(esn)
+    good = ESNRegressor(10, density=0.5, random_state=0).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match="init\\['W'\\] must have shape"):
+        from_esn(good, n_units=12).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match="cell='elman' and n_layers=1"):
+        from_esn(good, cell="gru").fit(X, X[:, 0])
+
+
+# ----------------------------------------------------------------------------
+# regressor
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+def test_regressor_learns_memory_task(cell):
+    X, y = _memory_task()
+    rnn = RNNRegressor(
+        12, cell=cell, learning_rate=0.02, batch_size=4, max_epochs=40, random_state=0
+    ).fit(X, y)
+    assert rnn.predict(X).shape == y.shape
+    assert rnn.loss_curve_[-1] < 0.3 * rnn.loss_curve_[0]
+    assert rnn.n_iter_ == 40 and rnn.n_updates_ == 40 * 3
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+def test_determinism(cell):
+    X, y = _memory_task(6, 15)
+    kw = dict(cell=cell, n_layers=2, batch_size=2, truncation=6, **FAST)
+    a = RNNRegressor(**kw).fit(X, y)
+    b = RNNRegressor(**kw).fit(X, y)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    assert a.loss_curve_ == b.loss_curve_
+    c = RNNRegressor(**{**kw, "random_state": 1}).fit(X, y)
+    assert not np.array_equal(a.predict(X), c.predict(X))
+
+
+def test_layouts_and_lengths():
+    rng = np.random.RandomState(0)
+    X_list = [rng.rand(n, 2) for n in (5, 9, 7)]
+    y_list = [x.sum(axis=1) for x in X_list]
+    rnn = RNNRegressor(**FAST).fit(X_list, y_list)
+    out = rnn.predict(X_list)
+    assert isinstance(out, list) and [o.shape for o in out] == [(5,), (9,), (7,)]
+    # a sequence predicts the same alone as in a padded batch
+    np.testing.assert_allclose(rnn.predict(X_list[0]), out[0], rtol=1e-13)
+    X3 = rng.rand(3, 8, 2)
+    Y3 = rng.rand(3, 8, 2)
+    assert RNNRegressor(**FAST).fit(X3, Y3).predict(X3).shape == (3, 8, 2)
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+@pytest.mark.parametrize("init", ["orthogonal", "glorot", "identity", "reservoir"])
+def test_inits(cell, init):
+    X, y = _memory_task(2, 10)
+    rnn = RNNRegressor(
+        20, cell=cell, init=init, spectral_radius=0.7, max_epochs=0, random_state=0
+    ).fit(X, y)
+    W = rnn.layers_[0]["W"]
+    blocks = {"elman": 1, "lstm": 4, "gru": 3}[cell]
+    assert W.shape == (20, 20 * blocks)
+    candidate = W[:, {"elman": 0, "lstm": 40, "gru": 40}[cell] :][:, :20]
+    if init == "reservoir":
+        assert spectral_radius(candidate) == pytest.approx(0.7, rel=1e-6)
+    elif init == "identity":
+        np.testing.assert_array_equal(candidate, np.eye(20))
+    elif init == "orthogonal":
+        np.testing.assert_allclose(candidate.T @ candidate, np.eye(20), atol=1e-12)
+    if cell == "lstm":
+        assert np.all(rnn.layers_[0]["b"][20:40] >= 1.0 - 1e-12)
+
+
+def test_truncation_updates_and_equivalence():
+    rng = np.random.RandomState(0)
+    X = rng.rand(50, 1)
+    y = np.cumsum(X[:, 0]) / 10
+    r = RNNRegressor(truncation=12, **FAST).fit(X, y)
+    assert r.n_updates_ == 3 * 5  # ceil(50 / 12) windows per epoch
+    full = RNNRegressor(**FAST).fit(X, y)
+    same = RNNRegressor(truncation=50, **FAST).fit(X, y)
+    np.testing.assert_array_equal(full.predict(X), same.predict(X))
+
+
+@pytest.mark.parametrize("nesterov", [True, False])
+def test_sgd_trains(nesterov):
+    X, y = _memory_task()
+    rnn = RNNRegressor(
+        12,
+        solver="sgd",
+        nesterov=nesterov,
+        learning_rate=0.1,
+        batch_size=4,
+        max_epochs=20,
+        random_state=0,
+    ).fit(X, y)
+    assert rnn.loss_curve_[-1] < 0.7 * rnn.loss_curve_[0]
+
+
+def test_early_stopping_keeps_best_weights():
+    X, y = _memory_task(20)
+    rnn = RNNRegressor(
+        8,
+        learning_rate=0.5,
+        batch_size=4,
+        max_epochs=60,
+        early_stopping=True,
+        n_iter_no_change=3,
+        validation_fraction=0.25,
+        random_state=0,
+    ).fit(X, y)
+    assert rnn.n_iter_ < 60
+    assert len(rnn.validation_loss_curve_) == rnn.n_iter_
+    assert rnn.best_validation_loss_ == min(rnn.validation_loss_curve_)
+    # one sequence: the validation part is its tail
+    X1, y1 = X.reshape(-1, 1), y.reshape(-1)
+    one = RNNRegressor(
+        early_stopping=True, truncation=50, **{**FAST, "max_epochs": 4}
+    ).fit(X1, y1)
+    assert len(one.validation_loss_curve_) == one.n_iter_
+
+
+def test_verbose_prints_losses(capsys):
+    X, y = _memory_task(4, 10)
+    RNNRegressor(
+        verbose=True, early_stopping=True, validation_fraction=0.25, **FAST
+    ).fit(X, y)
+    out = capsys.readouterr().out
+    assert out.count("epoch") == 3 and "validation loss" in out
+
+
+def test_sequence_targets_and_warm_start():
+    rng = np.random.RandomState(0)
+    X = [rng.uniform(-1, 1, (n, 1)) for n in rng.randint(5, 12, 30)]
+    y = np.array([x.sum() for x in X])
+    kw = {**FAST, "n_units": 8, "learning_rate": 0.02, "batch_size": 10}
+    rnn = RNNRegressor(warm_start=True, **kw)
+    rnn.fit(X, y)
+    assert rnn.predict(X).shape == (30,) and rnn.n_updates_ == 3 * 3
+    first = list(rnn.loss_curve_)
+    rnn.fit(X, y)  # continues
+    assert rnn.n_iter_ == 6 and rnn.n_updates_ == 18
+    assert rnn.loss_curve_[:3] == first
+    cold = RNNRegressor(**{**kw, "max_epochs": 6}).fit(X, y)
+    np.testing.assert_allclose(cold.loss_curve_[:3], first)
+    with pytest.raises(ValueError, match="one target per sequence"):
+        RNNRegressor().fit(X, y[:-1])
+
+
+def test_washout_leaves_first_steps_out_of_the_loss():
+    X, y = _memory_task(4, 10)
+    y_bad = y.copy()
+    y_bad[:, :3] = 1e6  # only inside the washout
+    a = RNNRegressor(washout=3, **FAST).fit(X, y)
+    b = RNNRegressor(washout=3, **FAST).fit(X, y_bad)
+    np.testing.assert_array_equal(a.predict(X), b.predict(X))
+    with pytest.raises(ValueError, match="washout=10 leaves no training step"):
+        RNNRegressor(washout=10).fit(X, y)
+
+
+def test_zero_epochs_and_no_learned_state():
+    X, y = _memory_task(3, 10)
+    rnn = RNNRegressor(learn_initial_state=False, **{**FAST, "max_epochs": 0})
+    rnn.fit(X, y)
+    assert rnn.loss_curve_ == [] and rnn.n_iter_ == 0
+    assert "h0" not in rnn.layers_[0]
+
+
+BAD = [
+    ("cell", "rnn", ValueError, "cell must be one of"),
+    ("init", "he", ValueError, "init must be one of"),
+    ("solver", "rmsprop", ValueError, "solver must be one of"),
+    ("n_units", 0, ValueError, "n_units must be"),
+    ("n_units", 2.5, TypeError, "n_units must be an integer"),
+    ("n_layers", 0, ValueError, "n_layers"),
+    ("learning_rate", 0.0, ValueError, "learning_rate"),
+    ("momentum", 1.0, ValueError, "momentum"),
+    ("clip", 0.0, ValueError, "clip"),
+    ("clip", -1.0, ValueError, "clip"),
+    ("truncation", 0, ValueError, "truncation"),
+    ("validation_fraction", 1.0, ValueError, "validation_fraction"),
+    ("validation_fraction", -0.1, ValueError, "validation_fraction"),
+    ("batch_size", 0, ValueError, "batch_size"),
+    ("max_epochs", -1, ValueError, "max_epochs"),
+    ("leak_rate", 0.0, ValueError, "leak_rate"),
+    ("activation", "softplus", ValueError, "activation must be one of"),
+    ("spectral_radius", -1.0, ValueError, "spectral_radius"),
+    ("density", 1.5, ValueError, "density"),
+    ("include_input", "yes", TypeError, "include_input"),
+    ("shuffle", 1, TypeError, "shuffle"),
+    ("n_iter_no_change", 0, ValueError, "n_iter_no_change"),
+    ("tol", -1.0, ValueError, "tol"),
+    ("washout", -1, ValueError, "washout"),
+    ("warm_start", "no", TypeError, "warm_start"),
+    ("verbose", "loud", TypeError, "verbose"),
+]
+
+
+@pytest.mark.parametrize(("name", "value", "error", "match"), BAD)
+@pytest.mark.parametrize("Estimator", [RNNRegressor, RNNClassifier])
+def test_bad_parameters(Estimator, name, value, error, match):
+    X = np.random.RandomState(0).rand(10, 1)
+    y = np.arange(10) % 2
+    with pytest.raises(error, match=match):
+        Estimator(**{name: value}).fit(X, y)
+
+
+def test_bad_combinations():
+    X = np.random.RandomState(0).rand(10, 1)
+    y = X[:, 0]
+    with pytest.raises(ValueError, match="activation applies to cell='elman'"):
+        RNNRegressor(cell="lstm", activation="relu").fit(X, y)
+    with pytest.raises(ValueError, match="leak_rate applies to cell='elman'"):
+        RNNRegressor(cell="gru", leak_rate=0.5).fit(X, y)
+    with pytest.raises(ValueError, match="early_stopping=True needs"):
+        RNNRegressor(early_stopping=True, validation_fraction=0.0).fit(X, y)
+    with pytest.raises(ValueError, match="leaves no training sequence"):
+        RNNRegressor(early_stopping=True, validation_fraction=0.9).fit([X, X], [y, y])
+
+
+# ----------------------------------------------------------------------------
+# classifier
+
+
+def test_classifier_sequence_labels():
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(n, 1)) for n in rng.randint(8, 16, 40)]
+    y = np.array(["up" if x.sum() > 0 else "down" for x in X])
+    clf = RNNClassifier(
+        8, learning_rate=0.05, batch_size=8, max_epochs=40, random_state=0
+    ).fit(X, y)
+    np.testing.assert_array_equal(clf.classes_, ["down", "up"])
+    assert clf.predict(X).shape == (40,)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (40, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert clf.score(X, y) > 0.9
+
+
+def test_classifier_per_step_labels_in_collections():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(6, 12, 1))
+    y = (X[:, :, 0] > 0).astype(int)
+    clf = RNNClassifier(8, learning_rate=0.05, max_epochs=30, random_state=0).fit(X, y)
+    assert clf.predict(X).shape == (6, 12)
+    assert clf.predict_proba(X).shape == (6, 12, 2)
+    assert clf.score(X[0], y[0]) > 0.8
+    X_list = [X[0], X[1, :5]]
+    clf.fit(X_list, [y[0], y[1, :5]])
+    pred = clf.predict(X_list)
+    assert isinstance(pred, list) and pred[1].shape == (5,)
+
+
+def test_classifier_rejects_bad_labels():
+    X = np.random.RandomState(0).rand(4, 5, 1)
+    with pytest.raises(ValueError, match="one label per sequence"):
+        RNNClassifier().fit(X, [0, 1, 0])
+    with pytest.raises(ValueError, match="Unknown label type"):
+        RNNClassifier().fit(X[0], np.linspace(0, 1, 5))
