@@ -9,7 +9,8 @@ where ``pre = U @ W_in + b`` is projected for all steps before the time loop.
 The dense kernels take ``W`` itself (C order, rows are source units); the
 sparse kernels take the CSR arrays of ``W.T`` (rows are target units), so each
 unit gathers its inputs. Activations are integer codes (see ``ACTIVATION_CODES``).
-Nothing is allocated inside a time loop and no input array is written to.
+All arrays of one call share one float dtype (float64 or float32). Nothing is
+allocated inside a time loop and no input array is written to.
 
 Summation order
 ---------------
@@ -19,23 +20,36 @@ gets the same bits whether it runs alone (``run_csr``), in a batch
 (``run_csr_parallel``), and whatever the number of numba threads. Unit ``j``
 starts from ``s = pre_j``; its inputs (the entries of row ``j`` of ``W.T`` in
 storage order, or the source units ``0..N-1`` for a dense ``W``) are taken in
-groups of eight, then at most one group of four, then one at a time:
+groups of eight, then at most one group of four, then one at a time::
 
     s += ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))   # groups of 8
     s += (p0 + p1) + (p2 + p3)                               # one group of 4
     s += p0                                                  # the rest
 
 with ``p = w * x``. One running sum per eight products keeps the add latency
-off the critical path, and in the batched kernels the inner loop over
-sequences (which LLVM vectorises) loads and stores ``s`` once per group.
+off the critical path, and the batched kernels keep it in registers.
 
 Activation
 ----------
-``tanh`` uses a branch-free, vectorisable implementation (Cephes-style range
-reduction and Pade approximation of ``exp``, at most 4 ulp from ``np.tanh``)
-instead of the libm call, which LLVM cannot vectorise. It is evaluated in
-float64 for float32 data too. The kernels use ``error_model='numpy'``: the
-Python model's division-by-zero checks would also block vectorisation.
+``tanh`` is a branch-free, vectorisable implementation (Cephes-style range
+reduction and Pade form of ``exp``; at most 4 ulp from ``np.tanh``) instead of
+the libm call, which LLVM cannot vectorise. It is evaluated in float64 for
+float32 data too. ``sigmoid`` uses ``np.exp``.
+
+Implementation notes
+--------------------
+numba runs LLVM without its SLP vectoriser and cannot declare arrays
+non-aliasing, so the loop vectoriser guards every short inner loop with
+run-time alias checks. The hot inner loops are therefore written as small
+LLVM code generators (``numba.extending.intrinsic``): the CSR group product
+of ``run_csr`` (``_gather_dot8``), the block row update of the batched kernels
+(``_lanes_row``) and the transposes between sequence-major and unit-major
+layouts (``_transpose``). They perform the same IEEE operations in the same
+order as the scalar expressions, so they change speed, not results (no
+fast-math flags; ``_fma`` in ``tanh`` rounds once by definition). With
+``NUMBA_DISABLE_JIT=1`` plain-Python versions are used instead. The kernels
+use ``error_model='numpy'``: the Python model's division-by-zero checks would
+also block vectorisation.
 """
 
 from __future__ import annotations
@@ -56,9 +70,9 @@ ACTIVATION_CODES = {"tanh": 0, "identity": 1, "relu": 2, "sigmoid": 3}
 BLOCK_SIZE = 16
 
 #: From this many units on, ``run_csr_parallel`` / ``run_dense_parallel`` on
-#: two or more numba threads beat ``run_csr`` / ``run_dense`` (measured with
-#: ``benchmarks/bench_harvest.py``); below it the per-step synchronisation
-#: costs more than the split saves.
+#: two or more numba threads beat ``run_csr`` / ``run_dense`` on an idle
+#: machine (measured with ``benchmarks/bench_harvest.py``); below it the
+#: per-step synchronisation costs more than the split saves.
 PARALLEL_MIN_UNITS = 1000
 
 #: Unit ranges per step in the ``*_parallel`` kernels: a fixed count (a cached
@@ -66,127 +80,180 @@ PARALLEL_MIN_UNITS = 1000
 #: 8, 12 or 24 threads. Results do not depend on it.
 _N_CHUNKS = 24
 
+#: Sequences per register block in ``_lanes_row`` (4 float64 or 2 float32
+#: vectors of 32 bytes).
+_LANE_CHUNK = 16
+
+#: ``1.5 * 2**52 + 1023``: adding it rounds to an integer ``n`` and leaves
+#: ``n + 1023`` in the low bits (see ``_exp2_shifted``).
+_SHIFT = 6755399441055744.0 + 1023.0
+
 _U1 = np.uint64(1)
 _U2 = np.uint64(2)
 _U3 = np.uint64(3)
 _U4 = np.uint64(4)
-_U5 = np.uint64(5)
-_U6 = np.uint64(6)
 _U7 = np.uint64(7)
 _U8 = np.uint64(8)
 
-# ---------------------------------------------------------------------------
-# activation
-# ---------------------------------------------------------------------------
-
-if config.DISABLE_JIT:  # pragma: no cover - pure-Python fallback for coverage
-
-    def _exp2_int(nf):
-        """``2.0 ** nf`` for an integer-valued float ``nf`` in [0, 1023).
-
-        Parameters
-        ----------
-        nf : float
-            Integer-valued exponent.
-
-        Returns
-        -------
-        float
-            ``2.0 ** nf``.
-        """
-        return math.ldexp(1.0, int(nf))
-
-else:
-
-    @intrinsic
-    def _exp2_int(typingctx, nf):
-        """``2.0 ** nf`` for an integer-valued float64 ``nf`` in [0, 1023).
-
-        Builds the IEEE-754 bit pattern (exponent ``nf + 1023``, zero
-        mantissa), which LLVM vectorises; ``math.ldexp`` is a libm call.
-
-        Parameters
-        ----------
-        typingctx : numba typing context
-            Supplied by numba.
-        nf : numba type
-            Type of the exponent (float64).
-
-        Returns
-        -------
-        tuple
-            Signature and code generator.
-        """
-        if nf != types.float64:
-            return None
-
-        def codegen(context, builder, signature, args):
-            i32 = ir.IntType(32)
-            i64 = ir.IntType(64)
-            # NaN would make fptosi poison: map it to 0 (the result is NaN anyway)
-            nf = args[0]
-            nf = builder.select(
-                builder.fcmp_ordered("==", nf, nf), nf, ir.Constant(nf.type, 0.0)
-            )
-            n = builder.fptosi(nf, i32)
-            n = builder.add(n, ir.Constant(i32, 1023))
-            bits = builder.shl(builder.zext(n, i64), ir.Constant(i64, 52))
-            return builder.bitcast(bits, ir.DoubleType())
-
-        return types.float64(types.float64), codegen
-
 
 # ---------------------------------------------------------------------------
-# batched inner loop: explicit SIMD over the sequences of a block
+# LLVM code generators (and their plain-Python equivalents)
 # ---------------------------------------------------------------------------
-# numba runs LLVM without its SLP vectoriser, and the loop vectoriser would
-# guard every group of eight inputs with eight run-time alias checks (about as
-# many instructions as the work for a block of 16 sequences). The update is
-# therefore emitted as LLVM vector code directly; the additions are the same
-# IEEE operations in the same order as in the scalar kernels, so the bits are
-# the same.
 
 
-def _pairwise_sum(builder, terms):
-    """Emit ``((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7))`` (1, 2, 4, 8).
+def _pairwise_sum(add, terms):
+    """``((t0 + t1) + (t2 + t3)) + ((t4 + t5) + (t6 + t7))`` for 1, 2, 4 or 8.
+
+    Parameters
+    ----------
+    add : callable
+        ``add(a, b)``: emits or computes ``a + b``.
+    terms : list
+        The terms, a power of two of them.
+
+    Returns
+    -------
+    object
+        The sum.
+    """
+    while len(terms) > 1:
+        terms = [add(terms[i], terms[i + 1]) for i in range(0, len(terms), 2)]
+    return terms[0]
+
+
+def _as_i64(builder, value, signed):
+    """Extend an integer LLVM value to 64 bits.
 
     Parameters
     ----------
     builder : llvmlite.ir.IRBuilder
         Where to emit.
-    terms : list of llvmlite values
-        Products, a power of two of them.
+    value : llvmlite value
+        Integer value.
+    signed : bool
+        Sign- or zero-extend.
 
     Returns
     -------
     llvmlite value
-        Their sum.
+        The value as ``i64``.
     """
-    while len(terms) > 1:
-        terms = [builder.fadd(terms[i], terms[i + 1]) for i in range(0, len(terms), 2)]
-    return terms[0]
+    i64 = ir.IntType(64)
+    if value.type.width == 64:
+        return value
+    return builder.sext(value, i64) if signed else builder.zext(value, i64)
 
 
-if config.DISABLE_JIT:  # pragma: no cover - pure-Python fallback for coverage
+def _element_pointer(builder, arr, array_type, position):
+    """Pointer to element ``position`` of a 1-D numba array of any layout.
 
-    def _lanes_update(y, X, w, rows):
-        """``y += sum_q w[q] * X[rows[q]]`` (pairwise, see the module doc).
+    Parameters
+    ----------
+    builder : llvmlite.ir.IRBuilder
+        Where to emit.
+    arr : numba array structure
+        From ``context.make_array``.
+    array_type : numba.types.Array
+        Its type.
+    position : llvmlite value
+        ``i64`` index.
+
+    Returns
+    -------
+    llvmlite value
+        Typed element pointer.
+    """
+    if array_type.layout == "C":
+        return builder.gep(arr.data, [position])
+    stride = builder.extract_value(arr.strides, 0)
+    raw = builder.bitcast(arr.data, ir.IntType(8).as_pointer())
+    return builder.bitcast(
+        builder.gep(raw, [builder.mul(position, stride)]), arr.data.type
+    )
+
+
+if config.DISABLE_JIT:  # pragma: no cover - pure-Python fallbacks for coverage
+
+    def _exp2_shifted(t):
+        """``2.0 ** n`` for ``t = n + _SHIFT`` (see ``_tanh``).
+
+        Parameters
+        ----------
+        t : float
+            Shifted integer exponent.
+
+        Returns
+        -------
+        float
+            ``2.0 ** (t - _SHIFT)``.
+        """
+        n = t - _SHIFT
+        return math.ldexp(1.0, int(n)) if n == n else n
+
+    def _fma(a, b, c):
+        """``a * b + c``.
+
+        Parameters
+        ----------
+        a, b, c : float
+            Operands.
+
+        Returns
+        -------
+        float
+            ``a * b + c`` (rounded twice here, once when compiled).
+        """
+        return a * b + c
+
+    def _gather_dot8(data, indices, k, x):
+        """``((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))``.
+
+        Parameters
+        ----------
+        data : ndarray
+            Values.
+        indices : ndarray of int
+            Column indices.
+        k : int
+            First entry of the group.
+        x : ndarray
+            Vector gathered from.
+
+        Returns
+        -------
+        float
+            Pairwise sum of ``data[k + q] * x[indices[k + q]]``, ``q < 8``.
+        """
+        products = [data[k + q] * x[indices[k + q]] for q in range(8)]
+        return _pairwise_sum(lambda a, b: a + b, products)
+
+    def _lanes_row(y, X, data, indices, begin, end):
+        """``y += X[indices[k]] * data[k]`` over a row, in the fixed order.
 
         Parameters
         ----------
         y : ndarray of shape (B,)
-            Running sums, one per sequence, updated in place.
+            Running sums of the block's sequences, updated in place.
         X : ndarray of shape (N, B)
-            States of the block, one column per sequence.
-        w : tuple of 1, 2, 4 or 8 scalars
+            States of the block.
+        data : ndarray
             Weights.
-        rows : tuple of int
-            Rows of ``X`` (source units) for the weights.
+        indices : ndarray of int
+            Rows of ``X``.
+        begin, end : int
+            Range of the row in ``data`` / ``indices``.
         """
-        terms = [w[q] * X[rows[q]] for q in range(len(w))]
-        while len(terms) > 1:
-            terms = [terms[i] + terms[i + 1] for i in range(0, len(terms), 2)]
-        y += terms[0]
+        k, end = int(begin), int(end)
+        while k + 8 <= end:
+            terms = [data[k + q] * X[indices[k + q]] for q in range(8)]
+            y += _pairwise_sum(lambda a, b: a + b, terms)
+            k += 8
+        if k + 4 <= end:
+            terms = [data[k + q] * X[indices[k + q]] for q in range(4)]
+            y += _pairwise_sum(lambda a, b: a + b, terms)
+            k += 4
+        for kk in range(k, end):
+            y += data[kk] * X[indices[kk]]
 
     def _transpose(dst, src):
         """``dst[...] = src.T``.
@@ -200,277 +267,80 @@ if config.DISABLE_JIT:  # pragma: no cover - pure-Python fallback for coverage
         """
         dst[...] = src.T
 
-    def _gather_dot8(data, indices, k, x):
-        """Pairwise sum of ``data[k + q] * x[indices[k + q]]``, ``q < 8``.
-
-        Parameters
-        ----------
-        data : ndarray
-            Values.
-        indices : ndarray of int
-            Column indices.
-        k : int
-            First entry.
-        x : ndarray
-            Vector gathered from.
-
-        Returns
-        -------
-        float
-            ``((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))``.
-        """
-        p = [data[k + q] * x[indices[k + q]] for q in range(8)]
-        return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]))
-
-    def _fma(a, b, c):
-        """``a * b + c`` (the compiled version rounds once).
-
-        Parameters
-        ----------
-        a, b, c : float
-            Operands.
-
-        Returns
-        -------
-        float
-            ``a * b + c``.
-        """
-        return a * b + c
-
-
 else:
 
     @intrinsic
-    def _lanes_update(typingctx, y, X, w, rows):
-        """``y[b] += sum_q w[q] * X[rows[q], b]`` with explicit SIMD over ``b``.
+    def _exp2_shifted(typingctx, t):
+        """``2.0 ** n`` from ``t = n + _SHIFT`` (``n`` an integer in [-1023, 1024)).
 
-        The products are summed pairwise as in the module docstring, in
-        32-byte vectors (4 float64 or 8 float32 sequences at a time) and a
-        scalar tail. ``y`` must not overlap the rows of ``X`` that are read.
+        ``_SHIFT = 1.5 * 2**52 + 1023``, so the low bits of ``t`` hold
+        ``n + 1023``: shifted into the exponent field they make ``2.0 ** n``.
+        Two vector instructions instead of a libm ``ldexp`` call.
 
         Parameters
         ----------
         typingctx : numba typing context
             Supplied by numba.
-        y : numba type
-            1-D contiguous array, the running sums of the block's sequences.
-        X : numba type
-            2-D C-contiguous array of the same dtype, one row per unit.
-        w : numba type
-            UniTuple of 1, 2, 4 or 8 scalars of that dtype.
-        rows : numba type
-            UniTuple of as many integers, the rows of ``X``.
+        t : numba type
+            float64.
 
         Returns
         -------
         tuple
-            Signature and code generator (None for unsupported types).
+            Signature and code generator.
         """
-        if not (
-            isinstance(y, types.Array)
-            and isinstance(X, types.Array)
-            and isinstance(w, types.UniTuple)
-            and isinstance(rows, types.UniTuple)
-            and y.ndim == 1
-            and X.ndim == 2
-            and y.layout == "C"
-            and X.layout == "C"
-            and y.dtype == X.dtype == w.dtype
-            and isinstance(y.dtype, types.Float)
-            and isinstance(rows.dtype, types.Integer)
-            and w.count == rows.count
-            and w.count in (1, 2, 4, 8)
-        ):
+        if t != types.float64:
             return None
-        n_terms = w.count
-        signed = rows.dtype.signed
 
         def codegen(context, builder, signature, args):
-            y_val, X_val, w_val, rows_val = args
-            y_arr = context.make_array(signature.args[0])(context, builder, y_val)
-            X_arr = context.make_array(signature.args[1])(context, builder, X_val)
-            elem = context.get_value_type(signature.args[0].dtype)
-            itemsize = context.get_abi_sizeof(elem)
-            width = max(1, 32 // itemsize)
-            vec = ir.VectorType(elem, width)
+            """Emit ``2.0 ** n`` from the bits of ``t``."""
             i64 = ir.IntType(64)
-            i32 = ir.IntType(32)
-            n = builder.extract_value(y_arr.shape, 0)
-            row_bytes = builder.extract_value(X_arr.strides, 0)
-            base = builder.bitcast(X_arr.data, ir.IntType(8).as_pointer())
-            splat = ir.Constant(ir.VectorType(i32, width), [0] * width)
-            undef = ir.Constant(vec, ir.Undefined)
-            scalars, splats, ptrs = [], [], []
-            for q in range(n_terms):
-                row = builder.extract_value(rows_val, q)
-                row = builder.sext(row, i64) if signed else builder.zext(row, i64)
-                ptr = builder.gep(base, [builder.mul(row, row_bytes)])
-                ptrs.append(builder.bitcast(ptr, elem.as_pointer()))
-                wq = builder.extract_value(w_val, q)
-                scalars.append(wq)
-                wv = builder.insert_element(undef, wq, ir.Constant(i32, 0))
-                splats.append(builder.shuffle_vector(wv, undef, splat))
-            n_vec = builder.udiv(n, ir.Constant(i64, width))
-            with cgutils.for_range(builder, n_vec) as loop:
-                b = builder.mul(loop.index, ir.Constant(i64, width))
-                prods = []
-                for q in range(n_terms):
-                    vp = builder.bitcast(builder.gep(ptrs[q], [b]), vec.as_pointer())
-                    prods.append(
-                        builder.fmul(splats[q], builder.load(vp, align=itemsize))
-                    )
-                yp = builder.bitcast(builder.gep(y_arr.data, [b]), vec.as_pointer())
-                total = builder.fadd(
-                    builder.load(yp, align=itemsize), _pairwise_sum(builder, prods)
-                )
-                builder.store(total, yp, align=itemsize)
-            tail = builder.mul(n_vec, ir.Constant(i64, width))
-            one = ir.Constant(i64, 1)
-            with cgutils.for_range_slice(builder, tail, n, one, inc=True) as (b, _):
-                prods = [
-                    builder.fmul(scalars[q], builder.load(builder.gep(ptrs[q], [b])))
-                    for q in range(n_terms)
-                ]
-                yp = builder.gep(y_arr.data, [b])
-                builder.store(
-                    builder.fadd(builder.load(yp), _pairwise_sum(builder, prods)), yp
-                )
-            return context.get_dummy_value()
+            bits = builder.shl(builder.bitcast(args[0], i64), ir.Constant(i64, 52))
+            return builder.bitcast(bits, ir.DoubleType())
 
-        return types.void(y, X, w, rows), codegen
+        return types.float64(types.float64), codegen
 
     @intrinsic
-    def _transpose(typingctx, dst, src):
-        """``dst[...] = src.T`` in 4 x 4 tiles of vector loads and shuffles.
+    def _fma(typingctx, a, b, c):
+        """``a * b + c`` rounded once (``llvm.fma``; vectorisable).
 
-        Moves a block's states between the sequence-major arrays (``pre``,
-        ``out``) and the unit-major block buffers. Tiles need contiguous rows
-        in both arrays (checked at run time; otherwise element by element).
+        Used in ``_tanh`` only: exactly rounded and deterministic (a libm
+        call on CPUs without FMA instructions), not a fast-math licence.
 
         Parameters
         ----------
         typingctx : numba typing context
             Supplied by numba.
-        dst : numba type
-            2-D float array of shape (R, C), any strides.
-        src : numba type
-            2-D array of the same dtype and shape (C, R), any strides.
+        a, b, c : numba type
+            float64 operands.
 
         Returns
         -------
         tuple
-            Signature and code generator (None for unsupported types).
+            Signature and code generator (None for other types).
         """
-        if not (
-            isinstance(dst, types.Array)
-            and isinstance(src, types.Array)
-            and dst.ndim == 2
-            and src.ndim == 2
-            and dst.dtype == src.dtype
-            and isinstance(dst.dtype, types.Float)
-        ):
+        if not (a == b == c == types.float64):
             return None
 
         def codegen(context, builder, signature, args):
-            d = context.make_array(signature.args[0])(context, builder, args[0])
-            s = context.make_array(signature.args[1])(context, builder, args[1])
-            elem = context.get_value_type(signature.args[0].dtype)
-            itemsize = context.get_abi_sizeof(elem)
-            i64 = ir.IntType(64)
-            i32 = ir.IntType(32)
-            vec = ir.VectorType(elem, 4)
-            n_rows = builder.extract_value(d.shape, 0)
-            n_cols = builder.extract_value(d.shape, 1)
-            d_rs = builder.extract_value(d.strides, 0)
-            d_cs = builder.extract_value(d.strides, 1)
-            s_rs = builder.extract_value(s.strides, 0)
-            s_cs = builder.extract_value(s.strides, 1)
-            d_base = builder.bitcast(d.data, ir.IntType(8).as_pointer())
-            s_base = builder.bitcast(s.data, ir.IntType(8).as_pointer())
-            zero = ir.Constant(i64, 0)
-            one = ir.Constant(i64, 1)
-            four = ir.Constant(i64, 4)
-
-            def at(base, r, c, rs, cs):
-                offset = builder.add(builder.mul(r, rs), builder.mul(c, cs))
-                return builder.bitcast(builder.gep(base, [offset]), elem.as_pointer())
-
-            def shuffle(a, b, mask):
-                return builder.shuffle_vector(
-                    a, b, ir.Constant(ir.VectorType(i32, 4), mask)
-                )
-
-            size = ir.Constant(i64, itemsize)
-            rows_contiguous = builder.and_(
-                builder.icmp_unsigned("==", d_cs, size),
-                builder.icmp_unsigned("==", s_cs, size),
+            """Emit a call to ``llvm.fma.f64``."""
+            f64 = ir.DoubleType()
+            fn = builder.module.declare_intrinsic(
+                "llvm.fma", [f64], ir.FunctionType(f64, [f64, f64, f64])
             )
-            rows4 = builder.select(
-                rows_contiguous, builder.mul(builder.udiv(n_rows, four), four), zero
-            )
-            cols4 = builder.mul(builder.udiv(n_cols, four), four)
-            with cgutils.for_range_slice(builder, zero, rows4, four, inc=True) as (
-                r,
-                _,
-            ):
-                with cgutils.for_range_slice(builder, zero, cols4, four, inc=True) as (
-                    c,
-                    _,
-                ):
-                    v = []
-                    for q in range(4):
-                        p = at(
-                            s_base, builder.add(c, ir.Constant(i64, q)), r, s_rs, s_cs
-                        )
-                        p = builder.bitcast(p, vec.as_pointer())
-                        v.append(builder.load(p, align=itemsize))
-                    t0 = shuffle(v[0], v[1], [0, 4, 1, 5])
-                    t1 = shuffle(v[0], v[1], [2, 6, 3, 7])
-                    t2 = shuffle(v[2], v[3], [0, 4, 1, 5])
-                    t3 = shuffle(v[2], v[3], [2, 6, 3, 7])
-                    tile = [
-                        shuffle(t0, t2, [0, 1, 4, 5]),
-                        shuffle(t0, t2, [2, 3, 6, 7]),
-                        shuffle(t1, t3, [0, 1, 4, 5]),
-                        shuffle(t1, t3, [2, 3, 6, 7]),
-                    ]
-                    for u in range(4):
-                        p = at(
-                            d_base, builder.add(r, ir.Constant(i64, u)), c, d_rs, d_cs
-                        )
-                        p = builder.bitcast(p, vec.as_pointer())
-                        builder.store(tile[u], p, align=itemsize)
-                with cgutils.for_range_slice(builder, cols4, n_cols, one, inc=True) as (
-                    c,
-                    _,
-                ):
-                    for u in range(4):
-                        ru = builder.add(r, ir.Constant(i64, u))
-                        value = builder.load(at(s_base, c, ru, s_rs, s_cs))
-                        builder.store(value, at(d_base, ru, c, d_rs, d_cs))
-            with cgutils.for_range_slice(builder, rows4, n_rows, one, inc=True) as (
-                r,
-                _,
-            ):
-                with cgutils.for_range_slice(builder, zero, n_cols, one, inc=True) as (
-                    c,
-                    _,
-                ):
-                    value = builder.load(at(s_base, c, r, s_rs, s_cs))
-                    builder.store(value, at(d_base, r, c, d_rs, d_cs))
-            return context.get_dummy_value()
+            return builder.call(fn, args)
 
-        return types.void(dst, src), codegen
+        return types.float64(a, b, c), codegen
 
     @intrinsic
     def _gather_dot8(typingctx, data, indices, k, x):
         """``((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7))``, ``p = w x``.
 
         ``p_q = data[k + q] * x[indices[k + q]]`` for ``q < 8``: one CSR group
-        of the single-sequence kernels. The products are two 4-wide vector
-        multiplications (the eight ``x`` are gathered into vectors) and the
-        pairwise sums a horizontal add, so the result has the bits of the
-        scalar expression with a third fewer loads.
+        of ``run_csr``. The products are two 4-wide vector multiplications
+        (the eight ``x`` gathered into vectors) and the pairwise sums a
+        horizontal add: the bits of the scalar expression with a third fewer
+        loads.
 
         Parameters
         ----------
@@ -503,42 +373,30 @@ else:
             return None
 
         def codegen(context, builder, signature, args):
+            """Emit the group's gathers, products and pairwise sum."""
             data_ty, indices_ty, k_ty, x_ty = signature.args
             d = context.make_array(data_ty)(context, builder, args[0])
             ix = context.make_array(indices_ty)(context, builder, args[1])
             xs = context.make_array(x_ty)(context, builder, args[3])
             elem = context.get_value_type(data_ty.dtype)
             itemsize = context.get_abi_sizeof(elem)
-            i64 = ir.IntType(64)
             i32 = ir.IntType(32)
-            i8p = ir.IntType(8).as_pointer()
+            i64 = ir.IntType(64)
             vec = ir.VectorType(elem, 4)
-            k0 = args[2]
-            k0 = builder.sext(k0, i64) if k_ty.signed else builder.zext(k0, i64)
+            k0 = _as_i64(builder, args[2], k_ty.signed)
 
-            def element(arr, ty, pos):
-                if ty.layout == "C":
-                    return builder.gep(arr.data, [pos])
-                stride = builder.extract_value(arr.strides, 0)
-                ptr = builder.gep(
-                    builder.bitcast(arr.data, i8p), [builder.mul(pos, stride)]
-                )
-                return builder.bitcast(ptr, arr.data.type)
-
-            def lanes(q0):
+            def products(q0):
+                """Emit four products ``data[k + q] * x[indices[k + q]]`` (a vector)."""
                 w = ir.Constant(vec, ir.Undefined)
                 v = ir.Constant(vec, ir.Undefined)
                 for u in range(4):
                     pos = builder.add(k0, ir.Constant(i64, q0 + u))
-                    col = builder.load(element(ix, indices_ty, pos))
-                    if indices_ty.dtype.signed:
-                        col = builder.sext(col, i64)
-                    else:
-                        col = builder.zext(col, i64)
-                    xv = builder.load(element(xs, x_ty, col))
+                    col = builder.load(_element_pointer(builder, ix, indices_ty, pos))
+                    col = _as_i64(builder, col, indices_ty.dtype.signed)
+                    xv = builder.load(_element_pointer(builder, xs, x_ty, col))
                     v = builder.insert_element(v, xv, ir.Constant(i32, u))
                     if data_ty.layout != "C":
-                        dv = builder.load(element(d, data_ty, pos))
+                        dv = builder.load(_element_pointer(builder, d, data_ty, pos))
                         w = builder.insert_element(w, dv, ir.Constant(i32, u))
                 if data_ty.layout == "C":
                     pos = builder.add(k0, ir.Constant(i64, q0))
@@ -547,16 +405,16 @@ else:
                 return builder.fmul(w, v)
 
             def shuffle(a, b, mask):
-                width = len(mask)
+                """Emit a ``shufflevector`` with a constant mask."""
                 return builder.shuffle_vector(
-                    a, b, ir.Constant(ir.VectorType(i32, width), mask)
+                    a, b, ir.Constant(ir.VectorType(i32, len(mask)), mask)
                 )
 
-            a = lanes(0)  # p0 p1 p2 p3
-            b = lanes(4)  # p4 p5 p6 p7
+            a = products(0)  # p0 p1 p2 p3
+            b = products(4)  # p4 p5 p6 p7
             pairs = builder.fadd(
                 shuffle(a, b, [0, 4, 2, 6]), shuffle(a, b, [1, 5, 3, 7])
-            )  # p01 p45 p23 p67
+            )  # p0+p1, p4+p5, p2+p3, p6+p7
             quads = builder.fadd(
                 shuffle(pairs, pairs, [0, 1]), shuffle(pairs, pairs, [2, 3])
             )
@@ -568,35 +426,272 @@ else:
         return data.dtype(data, indices, k, x), codegen
 
     @intrinsic
-    def _fma(typingctx, a, b, c):
-        """``a * b + c`` rounded once (``llvm.fma``; vectorisable).
+    def _lanes_row(typingctx, y, X, data, indices, begin, end):
+        """``y[b] += sum_k data[k] * X[indices[k], b]`` for a block's lanes.
 
-        Used in ``_tanh`` only: exactly rounded and deterministic (a libm
-        call on CPUs without FMA instructions), not a fast-math licence.
+        One row of ``W.T`` (entries ``begin:end``) applied to the states of
+        a block of sequences (the columns of ``X``), in the order of the
+        module docstring. Each register block of ``_LANE_CHUNK`` sequences
+        keeps its running sums in vector registers over the whole row; the
+        weights are broadcast, the rows of ``X`` loaded as vectors. ``y``
+        must not overlap the rows of ``X`` that are read.
 
         Parameters
         ----------
         typingctx : numba typing context
             Supplied by numba.
-        a, b, c : numba type
-            float64 operands.
+        y : numba type
+            1-D C-contiguous float array (the row's sums, one per sequence).
+        X : numba type
+            2-D C-contiguous array of the same dtype, one row per unit.
+        data : numba type
+            1-D array of the same dtype (any layout): the weights.
+        indices : numba type
+            1-D integer array (any layout): rows of ``X``, non-negative.
+        begin, end : numba type
+            Integers, the range of the row in ``data`` / ``indices``.
 
         Returns
         -------
         tuple
-            Signature and code generator (None for other types).
+            Signature and code generator (None for unsupported types).
         """
-        if not (a == b == c == types.float64):
+        if not (
+            isinstance(y, types.Array)
+            and isinstance(X, types.Array)
+            and isinstance(data, types.Array)
+            and isinstance(indices, types.Array)
+            and y.ndim == data.ndim == indices.ndim == 1
+            and X.ndim == 2
+            and y.layout == X.layout == "C"
+            and isinstance(y.dtype, types.Float)
+            and y.dtype == X.dtype == data.dtype
+            and isinstance(indices.dtype, types.Integer)
+            and isinstance(begin, types.Integer)
+            and isinstance(end, types.Integer)
+        ):
             return None
 
         def codegen(context, builder, signature, args):
-            f64 = ir.DoubleType()
-            fn = builder.module.declare_intrinsic(
-                "llvm.fma", [f64], ir.FunctionType(f64, [f64, f64, f64])
-            )
-            return builder.call(fn, args)
+            """Emit the row update for every lane of ``y``."""
+            y_ty, X_ty, d_ty, i_ty, b_ty, e_ty = signature.args
+            ya = context.make_array(y_ty)(context, builder, args[0])
+            Xa = context.make_array(X_ty)(context, builder, args[1])
+            da = context.make_array(d_ty)(context, builder, args[2])
+            ia = context.make_array(i_ty)(context, builder, args[3])
+            elem = context.get_value_type(y_ty.dtype)
+            itemsize = context.get_abi_sizeof(elem)
+            width = 32 // itemsize
+            i32 = ir.IntType(32)
+            i64 = ir.IntType(64)
 
-        return types.float64(a, b, c), codegen
+            def const(value):
+                """An ``i64`` constant."""
+                return ir.Constant(i64, value)
+
+            begin = _as_i64(builder, args[4], b_ty.signed)
+            end = _as_i64(builder, args[5], e_ty.signed)
+            n_lanes = builder.extract_value(ya.shape, 0)
+            row_bytes = builder.extract_value(Xa.strides, 0)
+            x_base = builder.bitcast(Xa.data, ir.IntType(8).as_pointer())
+            n_groups = builder.lshr(builder.sub(end, begin), const(3))
+            after8 = builder.add(begin, builder.shl(n_groups, const(3)))
+            has4 = builder.icmp_signed(">=", builder.sub(end, after8), const(4))
+            after4 = builder.select(has4, builder.add(after8, const(4)), after8)
+
+            def weight(pos):
+                """Emit the load of weight ``data[pos]``."""
+                return builder.load(_element_pointer(builder, da, d_ty, pos))
+
+            def source_row(pos):
+                """Emit a pointer to the row of ``X`` named by ``indices[pos]``."""
+                row = builder.load(_element_pointer(builder, ia, i_ty, pos))
+                row = _as_i64(builder, row, i_ty.dtype.signed)
+                ptr = builder.gep(x_base, [builder.mul(row, row_bytes)])
+                return builder.bitcast(ptr, elem.as_pointer())
+
+            def emit_lanes(lane0, n_vec, w):
+                """Emit the whole row for lanes ``lane0 .. lane0 + n_vec * w``."""
+                vty = ir.VectorType(elem, w) if w > 1 else elem
+
+                def splat(value):
+                    """Emit ``value`` broadcast to a vector (itself for one lane)."""
+                    if w == 1:
+                        return value
+                    undef = ir.Constant(vty, ir.Undefined)
+                    v = builder.insert_element(undef, value, ir.Constant(i32, 0))
+                    zeros = ir.Constant(ir.VectorType(i32, w), [0] * w)
+                    return builder.shuffle_vector(v, undef, zeros)
+
+                def lane_ptr(ptr, offset):
+                    """Emit a (vector) pointer to the lanes at ``offset`` of a row."""
+                    p = builder.gep(ptr, [offset])
+                    return p if w == 1 else builder.bitcast(p, vty.as_pointer())
+
+                offsets = [builder.add(lane0, const(v * w)) for v in range(n_vec)]
+                sums = [cgutils.alloca_once(builder, vty) for _ in range(n_vec)]
+                for v in range(n_vec):
+                    value = builder.load(lane_ptr(ya.data, offsets[v]), align=itemsize)
+                    builder.store(value, sums[v])
+
+                def group(k, size):
+                    """Emit one group of ``size`` entries starting at entry ``k``."""
+                    ws = [splat(weight(builder.add(k, const(q)))) for q in range(size)]
+                    rows = [source_row(builder.add(k, const(q))) for q in range(size)]
+                    for v in range(n_vec):
+                        prods = [
+                            builder.fmul(
+                                ws[q],
+                                builder.load(
+                                    lane_ptr(rows[q], offsets[v]), align=itemsize
+                                ),
+                            )
+                            for q in range(size)
+                        ]
+                        total = builder.fadd(
+                            builder.load(sums[v]), _pairwise_sum(builder.fadd, prods)
+                        )
+                        builder.store(total, sums[v])
+
+                with cgutils.for_range(builder, n_groups) as loop:
+                    group(builder.add(begin, builder.shl(loop.index, const(3))), 8)
+                with builder.if_then(has4):
+                    group(after8, 4)
+                with cgutils.for_range_slice(builder, after4, end, const(1)) as (k, _):
+                    group(k, 1)
+                for v in range(n_vec):
+                    ptr = lane_ptr(ya.data, offsets[v])
+                    builder.store(builder.load(sums[v]), ptr, align=itemsize)
+
+            # register blocks of _LANE_CHUNK lanes, then single vectors, then
+            # single lanes
+            n_chunks = builder.udiv(n_lanes, const(_LANE_CHUNK))
+            with cgutils.for_range(builder, n_chunks) as loop:
+                lane0 = builder.mul(loop.index, const(_LANE_CHUNK))
+                emit_lanes(lane0, _LANE_CHUNK // width, width)
+            done = builder.mul(n_chunks, const(_LANE_CHUNK))
+            n_vectors = builder.udiv(builder.sub(n_lanes, done), const(width))
+            with cgutils.for_range(builder, n_vectors) as loop:
+                emit_lanes(
+                    builder.add(done, builder.mul(loop.index, const(width))), 1, width
+                )
+            done = builder.add(done, builder.mul(n_vectors, const(width)))
+            with cgutils.for_range_slice(builder, done, n_lanes, const(1)) as (b, _):
+                emit_lanes(b, 1, 1)
+            return context.get_dummy_value()
+
+        return types.void(y, X, data, indices, begin, end), codegen
+
+    @intrinsic
+    def _transpose(typingctx, dst, src):
+        """``dst[...] = src.T`` in 4 x 4 tiles of vector loads and shuffles.
+
+        Moves a block's states between the sequence-major arrays (``pre``,
+        ``out``) and the unit-major block buffers. Tiles need contiguous
+        rows in both arrays (checked at run time; otherwise element by
+        element).
+
+        Parameters
+        ----------
+        typingctx : numba typing context
+            Supplied by numba.
+        dst : numba type
+            2-D float array of shape (R, C), any strides.
+        src : numba type
+            2-D array of the same dtype and shape (C, R), any strides.
+
+        Returns
+        -------
+        tuple
+            Signature and code generator (None for unsupported types).
+        """
+        if not (
+            isinstance(dst, types.Array)
+            and isinstance(src, types.Array)
+            and dst.ndim == src.ndim == 2
+            and dst.dtype == src.dtype
+            and isinstance(dst.dtype, types.Float)
+        ):
+            return None
+
+        def codegen(context, builder, signature, args):
+            """Emit the tiled transpose and the element-wise remainders."""
+            d = context.make_array(signature.args[0])(context, builder, args[0])
+            s = context.make_array(signature.args[1])(context, builder, args[1])
+            elem = context.get_value_type(signature.args[0].dtype)
+            itemsize = context.get_abi_sizeof(elem)
+            i32 = ir.IntType(32)
+            i64 = ir.IntType(64)
+            vec = ir.VectorType(elem, 4)
+            n_rows = builder.extract_value(d.shape, 0)
+            n_cols = builder.extract_value(d.shape, 1)
+            d_rs, d_cs = (builder.extract_value(d.strides, a) for a in (0, 1))
+            s_rs, s_cs = (builder.extract_value(s.strides, a) for a in (0, 1))
+            d_base = builder.bitcast(d.data, ir.IntType(8).as_pointer())
+            s_base = builder.bitcast(s.data, ir.IntType(8).as_pointer())
+
+            def const(value):
+                """An ``i64`` constant."""
+                return ir.Constant(i64, value)
+
+            def at(base, r, c, rs, cs):
+                """Emit a pointer to element ``(r, c)`` of a strided 2-D array."""
+                offset = builder.add(builder.mul(r, rs), builder.mul(c, cs))
+                return builder.bitcast(builder.gep(base, [offset]), elem.as_pointer())
+
+            def shuffle(a, b, mask):
+                """Emit a ``shufflevector`` with a constant mask."""
+                return builder.shuffle_vector(
+                    a, b, ir.Constant(ir.VectorType(i32, 4), mask)
+                )
+
+            size = const(itemsize)
+            tiles_ok = builder.and_(
+                builder.icmp_unsigned("==", d_cs, size),
+                builder.icmp_unsigned("==", s_cs, size),
+            )
+            rows4 = builder.mul(builder.udiv(n_rows, const(4)), const(4))
+            rows4 = builder.select(tiles_ok, rows4, const(0))
+            cols4 = builder.mul(builder.udiv(n_cols, const(4)), const(4))
+            zero, one, four = const(0), const(1), const(4)
+            with cgutils.for_range_slice(builder, zero, rows4, four) as (r, _):
+                with cgutils.for_range_slice(builder, zero, cols4, four) as (c, _):
+                    v = []
+                    for q in range(4):
+                        p = at(s_base, builder.add(c, const(q)), r, s_rs, s_cs)
+                        p = builder.bitcast(p, vec.as_pointer())
+                        v.append(builder.load(p, align=itemsize))
+                    t0 = shuffle(v[0], v[1], [0, 4, 1, 5])
+                    t1 = shuffle(v[0], v[1], [2, 6, 3, 7])
+                    t2 = shuffle(v[2], v[3], [0, 4, 1, 5])
+                    t3 = shuffle(v[2], v[3], [2, 6, 3, 7])
+                    tile = [
+                        shuffle(t0, t2, [0, 1, 4, 5]),
+                        shuffle(t0, t2, [2, 3, 6, 7]),
+                        shuffle(t1, t3, [0, 1, 4, 5]),
+                        shuffle(t1, t3, [2, 3, 6, 7]),
+                    ]
+                    for u in range(4):
+                        p = at(d_base, builder.add(r, const(u)), c, d_rs, d_cs)
+                        p = builder.bitcast(p, vec.as_pointer())
+                        builder.store(tile[u], p, align=itemsize)
+                with cgutils.for_range_slice(builder, cols4, n_cols, one) as (c, _):
+                    for u in range(4):
+                        ru = builder.add(r, const(u))
+                        value = builder.load(at(s_base, c, ru, s_rs, s_cs))
+                        builder.store(value, at(d_base, ru, c, d_rs, d_cs))
+            with cgutils.for_range_slice(builder, rows4, n_rows, one) as (r, _):
+                with cgutils.for_range_slice(builder, zero, n_cols, one) as (c, _):
+                    value = builder.load(at(s_base, c, r, s_rs, s_cs))
+                    builder.store(value, at(d_base, r, c, d_rs, d_cs))
+            return context.get_dummy_value()
+
+        return types.void(dst, src), codegen
+
+
+# ---------------------------------------------------------------------------
+# activation and leak
+# ---------------------------------------------------------------------------
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -607,6 +702,8 @@ def _tanh(v):
     ``2|x| = n ln2 + r`` (``|r| <= ln2 / 2``) with the Cephes Pade form
     ``exp(r) = (Q + P) / (Q - P)``, so ``m = ((2^n - 1)(Q + P) + 2P) / (Q - P)``
     is a sum of non-negative terms: no cancellation near 0, one division.
+    ``n`` comes from the round-by-adding trick (``_SHIFT``) and ``2^n`` from
+    its bits, so the whole function vectorises without calls.
 
     Parameters
     ----------
@@ -620,7 +717,8 @@ def _tanh(v):
     """
     x = np.float64(v)
     y = min(2.0 * abs(x), 40.0)
-    nf = np.floor(_fma(y, 1.4426950408889634, 0.5))
+    t = _fma(y, 1.4426950408889634, _SHIFT)  # n + _SHIFT, n = round(y / ln2)
+    nf = t - _SHIFT
     r = _fma(-nf, 6.93145751953125e-1, y)
     r = _fma(-nf, 1.42860682030941723212e-6, r)
     rr = r * r
@@ -635,7 +733,7 @@ def _tanh(v):
         rr,
         2.0,
     )  # fmt: skip
-    m = _fma(_exp2_int(nf) - 1.0, q + p, 2.0 * p)
+    m = _fma(_exp2_shifted(t) - 1.0, q + p, 2.0 * p)
     return math.copysign(m / _fma(2.0, q - p, m), x)
 
 
@@ -683,8 +781,52 @@ def _leak(s, x_prev, leak):
         s[j] = (one - leak[j]) * x_prev[j] + leak[j] * s[j]
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _activate_leak(s, x_prev, leak, activation):
+    """In place on flat arrays: ``s <- (1 - leak) * x_prev + leak * f(s)``.
+
+    The fused form of ``_activate`` followed by ``_leak`` (same bits: ``f``
+    is rounded to the dtype first), for the batched kernels, where ``leak``
+    holds every unit's rate once per sequence.
+
+    Parameters
+    ----------
+    s : ndarray of shape (n,)
+        Pre-activations, overwritten with the new states.
+    x_prev : ndarray of shape (n,)
+        Previous states.
+    leak : ndarray of shape (n,)
+        Leak rates, aligned with ``s``.
+    activation : int
+        Code from ``ACTIVATION_CODES``.
+    """
+    n = s.shape[0]
+    dtype = s.dtype.type
+    zero = dtype(0)
+    one = dtype(1)
+    if activation == 0:
+        for i in range(n):
+            a = leak[i]
+            s[i] = (one - a) * x_prev[i] + a * dtype(_tanh(s[i]))
+    elif activation == 1:
+        for i in range(n):
+            a = leak[i]
+            s[i] = (one - a) * x_prev[i] + a * s[i]
+    elif activation == 2:
+        for i in range(n):
+            a = leak[i]
+            v = s[i]
+            if v < zero:
+                v = zero
+            s[i] = (one - a) * x_prev[i] + a * v
+    else:
+        for i in range(n):
+            a = leak[i]
+            s[i] = (one - a) * x_prev[i] + a * (one / (one + np.exp(-s[i])))
+
+
 # ---------------------------------------------------------------------------
-# one unit, one step
+# one step of one sequence (a range of units)
 # ---------------------------------------------------------------------------
 
 
@@ -692,9 +834,9 @@ def _leak(s, x_prev, leak):
 def _csr_row(begin, end, indices, data, x, s):
     """``s`` plus ``sum(data[k] * x[indices[k]])`` in the fixed group order.
 
-    Groups of eight go through ``_gather_dot8`` (vector products and a
-    horizontal add). Elsewhere positions and indices are used as unsigned
-    integers, so numba emits no negative-index check.
+    Groups of eight go through ``_gather_dot8``; elsewhere positions and
+    indices are used as unsigned integers, so numba emits no negative-index
+    check.
 
     Parameters
     ----------
@@ -738,7 +880,7 @@ def _csr_row(begin, end, indices, data, x, s):
 def _csr_row_dot(begin, end, indices, data, x):
     """``sum(data[k] * x[indices[k]])`` for ``k in [begin, end)``.
 
-    The summation of the harvesting kernels (same bits), for signed
+    The row sum of the harvesting kernels started from zero, for signed
     positions; used by the closed-loop kernels of ``_generate``.
 
     Parameters
@@ -816,6 +958,9 @@ def _csr_step(pre_t, indptr, indices, data, x_prev, s, leak, activation, lo, hi)
 @njit(cache=True, inline="always", error_model="numpy")
 def _dense_step(pre_t, W, x_prev, s, leak, activation, lo, hi):
     """One dense step for units ``lo:hi``: matvec, activation, leak into ``s``.
+
+    Vectorised over the units (columns of ``W``), eight source units at a
+    time.
 
     Parameters
     ----------
@@ -1069,45 +1214,43 @@ def run_dense_parallel(pre, W, leak, activation, x0, out):
 # ---------------------------------------------------------------------------
 # batches of sequences
 # ---------------------------------------------------------------------------
+# A block of B <= BLOCK_SIZE sequences is held unit-major: xc[j, b] is unit j
+# of sequence start + b, so one row update is a vector operation over the
+# block's sequences. Inputs and states move between the (S, T, N) arrays and
+# the block buffers by tiled transposes.
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _start_block(x0, start, xc):
-    """``xc[j, b] = x0[start + b, j]``: initial states into a block buffer.
+def _block_buffers(x0, leak, start, lanes):
+    """Work buffers of a block: states, next states and per-lane leak rates.
 
     Parameters
     ----------
     x0 : ndarray of shape (S, N)
         Initial states.
-    start : int
-        First sequence of the block.
-    xc : ndarray of shape (N, B)
-        Block buffer (unit-major, one column per sequence).
+    leak : ndarray of shape (N,)
+        Leak rates.
+    start, lanes : int
+        First sequence and number of sequences of the block.
+
+    Returns
+    -------
+    xc, xn, rates : ndarray of shape (N, lanes)
+        ``xc`` holds the initial states, ``rates[j, b] = leak[j]``.
     """
-    _transpose(xc, x0[start : start + xc.shape[1]])
+    n_units = x0.shape[1]
+    xc = np.empty((n_units, lanes), dtype=x0.dtype)
+    xn = np.empty((n_units, lanes), dtype=x0.dtype)
+    rates = np.empty((n_units, lanes), dtype=x0.dtype)
+    _transpose(xc, x0[start : start + lanes])
+    for j in range(n_units):
+        rates[j, :] = leak[j]
+    return xc, xn, rates
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _load_block(pre, t, start, xn):
-    """``xn[j, b] = pre[start + b, t, j]``: the step's inputs into a block.
-
-    Parameters
-    ----------
-    pre : ndarray of shape (S, T, N)
-        Projected inputs.
-    t : int
-        Time step.
-    start : int
-        First sequence of the block.
-    xn : ndarray of shape (N, B)
-        Block buffer written.
-    """
-    _transpose(xn, pre[start : start + xn.shape[1], t])
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _finish_block(xn, xc, leak, activation, out, t, start):
-    """Activation and leak on a block, then its states into ``out``.
+def _block_finish(xn, xc, rates, activation, out, t, start):
+    """Activation and leak on a block, then its states into ``out[:, t]``.
 
     Parameters
     ----------
@@ -1115,7 +1258,7 @@ def _finish_block(xn, xc, leak, activation, out, t, start):
         Pre-activations in, new states out.
     xc : ndarray of shape (N, B)
         Previous states.
-    leak : ndarray of shape (N,)
+    rates : ndarray of shape (N, B)
         Leak rates.
     activation : int
         Activation code.
@@ -1124,28 +1267,21 @@ def _finish_block(xn, xc, leak, activation, out, t, start):
     t, start : int
         Step and first sequence.
     """
-    n_units, n_lanes = xn.shape
-    _activate(xn.reshape(n_units * n_lanes), activation)
-    one = xn.dtype.type(1)
-    for j in range(n_units):
-        a = leak[j]
-        c = one - a
-        new = xn[j]
-        prev = xc[j]
-        for b in range(n_lanes):
-            new[b] = c * prev[b] + a * new[b]
-    _transpose(out[start : start + n_lanes, t], xn)
+    n_units, lanes = xn.shape
+    size = n_units * lanes
+    _activate_leak(xn.reshape(size), xc.reshape(size), rates.reshape(size), activation)
+    _transpose(out[start : start + lanes, t], xn)
 
 
 @njit(cache=True, error_model="numpy")
-def _block_csr(pre, indptr, indices, data, leak, activation, x0, out, start, xc, xn):
-    """Advance the sequences of one block with the CSR arrays of ``W.T``.
+def _block_csr(pre, indptr, indices, data, leak, activation, x0, out, start, lanes):
+    """Advance sequences ``start:start + lanes`` with the CSR arrays of ``W.T``.
 
     Parameters
     ----------
     pre : ndarray of shape (S, T, N)
         Projected inputs.
-    indptr : ndarray of uint64
+    indptr : ndarray of int
         Row pointers of ``W.T``.
     indices : ndarray of uint32
         Column indices of ``W.T``.
@@ -1159,60 +1295,32 @@ def _block_csr(pre, indptr, indices, data, leak, activation, x0, out, start, xc,
         Initial states.
     out : ndarray of shape (S, T, N)
         States written for the block's sequences.
-    start : int
-        First sequence of the block; ``xc.shape[1]`` sequences are advanced.
-    xc, xn : ndarray of shape (N, B)
-        Work buffers (current and next states).
+    start, lanes : int
+        First sequence and number of sequences of the block.
     """
     n_steps = pre.shape[1]
     n_units = pre.shape[2]
-    _start_block(x0, start, xc)
+    xc, xn, rates = _block_buffers(x0, leak, start, lanes)
     for t in range(n_steps):
-        _load_block(pre, t, start, xn)
+        _transpose(xn, pre[start : start + lanes, t])
         for j in range(n_units):
-            y = xn[j]
-            k = indptr[j]
-            end = indptr[j + 1]
-            while k + _U7 < end:
-                _lanes_update(
-                    y,
-                    xc,
-                    (
-                        data[k], data[k + _U1], data[k + _U2], data[k + _U3],
-                        data[k + _U4], data[k + _U5], data[k + _U6], data[k + _U7],
-                    ),
-                    (
-                        indices[k], indices[k + _U1], indices[k + _U2],
-                        indices[k + _U3], indices[k + _U4], indices[k + _U5],
-                        indices[k + _U6], indices[k + _U7],
-                    ),
-                )  # fmt: skip
-                k += _U8
-            if k + _U3 < end:
-                _lanes_update(
-                    y,
-                    xc,
-                    (data[k], data[k + _U1], data[k + _U2], data[k + _U3]),
-                    (indices[k], indices[k + _U1], indices[k + _U2], indices[k + _U3]),
-                )
-                k += _U4
-            while k < end:
-                _lanes_update(y, xc, (data[k],), (indices[k],))
-                k += _U1
-        _finish_block(xn, xc, leak, activation, out, t, start)
+            _lanes_row(xn[j], xc, data, indices, indptr[j], indptr[j + 1])
+        _block_finish(xn, xc, rates, activation, out, t, start)
         xc, xn = xn, xc
 
 
 @njit(cache=True, error_model="numpy")
-def _block_dense(pre, W, leak, activation, x0, out, start, xc, xn):
-    """Advance the sequences of one block with a dense ``W``.
+def _block_dense(pre, WT, sources, leak, activation, x0, out, start, lanes):
+    """Advance sequences ``start:start + lanes`` with a dense ``W``.
 
     Parameters
     ----------
     pre : ndarray of shape (S, T, N)
         Projected inputs.
-    W : ndarray of shape (N, N)
-        Recurrent weights, rows are source units.
+    WT : ndarray of shape (N, N)
+        ``W.T`` in C order: row ``j`` holds the input weights of unit ``j``.
+    sources : ndarray of shape (N,)
+        ``0..N-1``, the source unit of each entry of a row of ``WT``.
     leak : ndarray of shape (N,)
         Leak rates.
     activation : int
@@ -1221,42 +1329,17 @@ def _block_dense(pre, W, leak, activation, x0, out, start, xc, xn):
         Initial states.
     out : ndarray of shape (S, T, N)
         States written for the block's sequences.
-    start : int
-        First sequence of the block; ``xc.shape[1]`` sequences are advanced.
-    xc, xn : ndarray of shape (N, B)
-        Work buffers (current and next states).
+    start, lanes : int
+        First sequence and number of sequences of the block.
     """
     n_steps = pre.shape[1]
     n_units = pre.shape[2]
-    _start_block(x0, start, xc)
+    xc, xn, rates = _block_buffers(x0, leak, start, lanes)
     for t in range(n_steps):
-        _load_block(pre, t, start, xn)
-        i = 0
-        while i + 7 < n_units:
-            rows8 = (i, i + 1, i + 2, i + 3, i + 4, i + 5, i + 6, i + 7)
-            for j in range(n_units):
-                _lanes_update(
-                    xn[j],
-                    xc,
-                    (
-                        W[i, j], W[i + 1, j], W[i + 2, j], W[i + 3, j],
-                        W[i + 4, j], W[i + 5, j], W[i + 6, j], W[i + 7, j],
-                    ),
-                    rows8,
-                )  # fmt: skip
-            i += 8
-        if i + 3 < n_units:
-            rows4 = (i, i + 1, i + 2, i + 3)
-            for j in range(n_units):
-                _lanes_update(
-                    xn[j], xc, (W[i, j], W[i + 1, j], W[i + 2, j], W[i + 3, j]), rows4
-                )
-            i += 4
-        while i < n_units:
-            for j in range(n_units):
-                _lanes_update(xn[j], xc, (W[i, j],), (i,))
-            i += 1
-        _finish_block(xn, xc, leak, activation, out, t, start)
+        _transpose(xn, pre[start : start + lanes, t])
+        for j in range(n_units):
+            _lanes_row(xn[j], xc, WT[j], sources, 0, n_units)
+        _block_finish(xn, xc, rates, activation, out, t, start)
         xc, xn = xn, xc
 
 
@@ -1282,16 +1365,20 @@ def run_dense_batch(pre, W, leak, activation, x0, out):
         Initial states.
     out : ndarray of shape (S, T, N)
         Written with the states.
+
+    Notes
+    -----
+    ``W.T`` is copied once (C order), so each unit's weights are contiguous.
     """
     n_seq = pre.shape[0]
     n_units = pre.shape[2]
+    WT = np.ascontiguousarray(W.T)
+    sources = np.arange(n_units).astype(np.uint32)
     n_blocks = (n_seq + BLOCK_SIZE - 1) // BLOCK_SIZE
     for blk in prange(n_blocks):
         start = blk * BLOCK_SIZE
         lanes = min(BLOCK_SIZE, n_seq - start)
-        xc = np.empty((n_units, lanes), dtype=pre.dtype)
-        xn = np.empty((n_units, lanes), dtype=pre.dtype)
-        _block_dense(pre, W, leak, activation, x0, out, start, xc, xn)
+        _block_dense(pre, WT, sources, leak, activation, x0, out, start, lanes)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
@@ -1321,13 +1408,10 @@ def run_csr_batch(pre, indptr, indices, data, leak, activation, x0, out):
         Written with the states.
     """
     n_seq = pre.shape[0]
-    n_units = pre.shape[2]
     ptr = indptr.astype(np.uint64)
     idx = indices.astype(np.uint32)
     n_blocks = (n_seq + BLOCK_SIZE - 1) // BLOCK_SIZE
     for blk in prange(n_blocks):
         start = blk * BLOCK_SIZE
         lanes = min(BLOCK_SIZE, n_seq - start)
-        xc = np.empty((n_units, lanes), dtype=pre.dtype)
-        xn = np.empty((n_units, lanes), dtype=pre.dtype)
-        _block_csr(pre, ptr, idx, data, leak, activation, x0, out, start, xc, xn)
+        _block_csr(pre, ptr, idx, data, leak, activation, x0, out, start, lanes)

@@ -29,7 +29,7 @@ __all__ = ["bias_vector", "input_matrix", "recurrent_matrix", "spectral_radius"]
 EXACT_EIGENVALUES_MAX_UNITS = 500
 #: Below this density ``recurrent_matrix`` returns CSR by default (see the
 #: harvesting benchmark: the CSR kernel beats the dense one below it).
-SPARSE_DENSITY_THRESHOLD = 0.35
+SPARSE_DENSITY_THRESHOLD = 0.4
 #: Draws of a random matrix before giving up on one with a non-zero spectral
 #: radius (only very sparse, small matrices ever need more than one).
 MAX_REDRAWS = 100

@@ -7,6 +7,12 @@ variants of one storage format must also agree bit for bit with each other
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import naive
 import numba
 import numpy as np
@@ -210,8 +216,9 @@ def test_batch_matches_oracle_and_single(fmt, activation):
 
 @pytest.mark.parametrize("fmt", ["csr", "dense"])
 @pytest.mark.parametrize("n_seq", [1, 3, _kernels.BLOCK_SIZE, 13])
-def test_batch_sizes(fmt, n_seq):
-    p = _problem(9, 4, n_seq=n_seq, seed=n_seq)
+@pytest.mark.parametrize(("n_units", "n_steps"), [(1, 3), (9, 1), (9, 4)])
+def test_batch_sizes(fmt, n_seq, n_units, n_steps):
+    p = _problem(n_units, n_steps, n_seq=n_seq, seed=n_seq)
     states = _run_batch(fmt, p, "tanh")
     for s in range(n_seq):
         np.testing.assert_allclose(
@@ -253,6 +260,25 @@ def test_index_dtypes(index_dtype):
     for kind in ("csr", "csr_parallel"):
         states = _run(kind, p, "tanh", index_dtype=index_dtype)
         np.testing.assert_allclose(states, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_unsorted_indices():
+    p = _problem(23, 6, seed=16)
+    indptr, indices, data = _csr_t(p["W"])
+    for j in range(23):  # reverse every row: same matrix, other storage order
+        row = slice(indptr[j], indptr[j + 1])
+        indices[row] = indices[row][::-1].copy()
+        data[row] = data[row][::-1].copy()
+    code = _kernels.ACTIVATION_CODES["tanh"]
+    out = np.empty_like(p["pre"])
+    _kernels.run_csr(p["pre"], indptr, indices, data, p["leak"], code, p["x0"], out)
+    np.testing.assert_allclose(out, _oracle(p, "tanh"), rtol=1e-12, atol=1e-12)
+    pre_b = p["pre"][None].copy()
+    out_b = np.empty_like(pre_b)
+    _kernels.run_csr_batch(
+        pre_b, indptr, indices, data, p["leak"], code, p["x0"][None].copy(), out_b
+    )
+    np.testing.assert_array_equal(out_b[0], out)
 
 
 def test_empty_rows_and_empty_matrix():
@@ -359,3 +385,67 @@ def test_generate_helpers_match_oracle():
     _kernels._leaky_activate(s, x_prev, p["leak"], 0)
     # ``pre + dot`` instead of the kernels' ``dot`` started from ``pre``
     np.testing.assert_allclose(s, _oracle(p, "tanh")[0], rtol=1e-13, atol=1e-15)
+
+
+_PURE_PYTHON_SCRIPT = textwrap.dedent(
+    """
+    import numpy as np
+    import scipy.sparse
+
+    import naive
+    from numba import config
+    from reservoir import _kernels
+
+    assert config.DISABLE_JIT
+    rng = np.random.default_rng(0)
+    n, steps, n_seq = 11, 4, 5
+    W = scipy.sparse.random_array((n, n), density=0.7, rng=rng, format="csr")
+    W.data = rng.normal(0.0, 0.4, W.nnz)
+    WT = scipy.sparse.csr_array(W.T)
+    W_in = rng.uniform(-1, 1, (1, n))
+    bias = rng.uniform(-0.3, 0.3, n)
+    leak = rng.uniform(0.1, 1.0, n)
+    U = rng.normal(size=(n_seq, steps, 1))
+    x0 = rng.uniform(-0.9, 0.9, (n_seq, n))
+    pre = U @ W_in + bias
+    csr = (WT.indptr, WT.indices, WT.data)
+    for name, code in _kernels.ACTIVATION_CODES.items():
+        ref = [
+            naive.esn_states(U[s], W, W_in, bias, leak, name, x0[s])
+            for s in range(n_seq)
+        ]
+        out = np.empty_like(pre)
+        _kernels.run_csr_batch(pre, *csr, leak, code, x0, out)
+        outd = np.empty_like(pre)
+        _kernels.run_dense_batch(pre, W.toarray(), leak, code, x0, outd)
+        for s in range(n_seq):
+            one = np.empty_like(pre[s])
+            _kernels.run_csr(pre[s], *csr, leak, code, x0[s], one)
+            np.testing.assert_allclose(one, ref[s], rtol=1e-12, atol=1e-12)
+            np.testing.assert_array_equal(out[s], one)
+            _kernels.run_csr_parallel(pre[s], *csr, leak, code, x0[s], one)
+            np.testing.assert_array_equal(out[s], one)
+            _kernels.run_dense(pre[s], W.toarray(), leak, code, x0[s], one)
+            np.testing.assert_allclose(one, ref[s], rtol=1e-12, atol=1e-12)
+            np.testing.assert_array_equal(outd[s], one)
+            _kernels.run_dense_parallel(pre[s], W.toarray(), leak, code, x0[s], one)
+            np.testing.assert_array_equal(outd[s], one)
+    """
+)
+
+
+def test_pure_python_fallbacks():
+    """``NUMBA_DISABLE_JIT=1`` (coverage runs) uses the Python helpers."""
+    tests = Path(__file__).resolve().parent
+    path = os.pathsep.join(
+        [str(tests), str(tests.parent), os.environ.get("PYTHONPATH", "")]
+    )
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1", PYTHONPATH=path)
+    result = subprocess.run(
+        [sys.executable, "-c", _PURE_PYTHON_SCRIPT],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
