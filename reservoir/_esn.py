@@ -60,8 +60,14 @@ class _BaseReservoirEstimator(BaseEstimator):
             return value[layer]
         return value
 
-    def _draw_layer(self, n_inputs: int, layer: int, n_layers: int, rng, dtype):
-        """Weights and runner of one layer (recurrent, input, bias, leak)."""
+    def _draw_layer(
+        self, n_inputs: int, layer: int, n_layers: int, rng, dtype, input_scaling=None
+    ):
+        """Weights and runner of one layer (recurrent, input, bias, leak).
+
+        ``input_scaling``, when given, replaces the layer's value of the
+        hyperparameter (the forecaster scales its fed-back rows separately).
+        """
 
         def value(name):
             return self._layer_value(name, layer, n_layers)
@@ -79,7 +85,9 @@ class _BaseReservoirEstimator(BaseEstimator):
         W_in = input_matrix(
             n_inputs,
             n_units,
-            input_scaling=value("input_scaling"),
+            input_scaling=(
+                value("input_scaling") if input_scaling is None else input_scaling
+            ),
             density=value("input_density"),
             random_state=rng,
         )
@@ -89,13 +97,18 @@ class _BaseReservoirEstimator(BaseEstimator):
         leak = check_leak_rate(value("leak_rate"), n_units, random_state=rng)
         return (W, W_in, bias), Reservoir(W, W_in, bias, leak, activation, dtype)
 
-    def _build_reservoir(self, n_features: int):
+    def _build_reservoir(self, n_features: int, *, rng=None, input_scaling=None):
         """Validate the reservoir hyperparameters and draw fresh weights.
 
         One reservoir, a stack of ``n_layers`` (each driven by the states of
         the one below), and with ``bidirectional=True`` a second, independently
         drawn stack run over the reversed sequence. Estimators without these
-        parameters (a forecaster cannot look ahead) get one forward reservoir.
+        parameters get one forward reservoir (the forecaster has ``n_layers``
+        but no ``bidirectional``: it cannot look ahead).
+
+        ``rng`` continues a RandomState the caller already drew from (None
+        resolves ``random_state`` here); ``input_scaling`` replaces the first
+        layer's input scaling (one value per input feature).
         """
         n_layers = check_int(getattr(self, "n_layers", 1), "n_layers", low=1)
         bidirectional = getattr(self, "bidirectional", False)
@@ -104,13 +117,19 @@ class _BaseReservoirEstimator(BaseEstimator):
                 f"bidirectional must be True or False; got {bidirectional!r}."
             )
         dtype = check_dtype(self.dtype)
-        rng = check_rng(self.random_state)
+        if rng is None:
+            rng = check_rng(self.random_state)
         weights, runners = [], []
         for _direction in range(2 if bidirectional else 1):
             stack, n_inputs = [], n_features
             for layer in range(n_layers):
                 layer_weights, runner = self._draw_layer(
-                    n_inputs, layer, n_layers, rng, dtype
+                    n_inputs,
+                    layer,
+                    n_layers,
+                    rng,
+                    dtype,
+                    input_scaling if layer == 0 else None,
                 )
                 weights.append(layer_weights)
                 stack.append(runner)
@@ -186,7 +205,7 @@ distribution, default=1.0
         Reservoir nonlinearity ``f``.
 """
 
-_ARCH_DOC = """\
+_LAYERS_DOC = """\
     n_layers : int, default=1
         Number of stacked reservoirs (a deep ESN): layer ``l`` is driven by the
         states of layer ``l - 1`` and the readout sees every layer. Any of
@@ -195,12 +214,17 @@ _ARCH_DOC = """\
         ``bias_scaling``, ``leak_rate`` and ``activation`` may then be a list
         with one value per layer (pass a NumPy array for per-unit leak rates
         or per-feature input scaling).
+"""
+
+_BIDIRECTIONAL_DOC = """\
     bidirectional : bool, default=False
         Add a second, independently drawn reservoir (or stack) run over the
         reversed sequence, its states placed after the forward ones. For
         offline classification and tagging: the output at step ``t`` then
         depends on later steps too.
 """
+
+_ARCH_DOC = _LAYERS_DOC + _BIDIRECTIONAL_DOC
 
 _TAIL_DOC = """\
     dtype : {'float64', 'float32'}, default='float64'
