@@ -22,13 +22,28 @@ The dense kernel takes ``W`` itself (C order, rows are source units); the
 sparse kernel takes the CSR arrays of ``W.T`` (rows are target units), as in
 ``_kernels``. The two state buffers are allocated once, before the time loop;
 nothing is allocated inside it.
+
+Deep stacks
+-----------
+``generate_deep`` runs ``L`` stacked reservoirs in closed loop. Layer 1 gets
+``pre_t + y_{t-1} @ W_fb`` as above; layer ``l > 1`` gets
+``x^{l-1}_t @ W_in^l + b^l`` (the new state of the layer below, summed over
+its units in order, then the bias); the readout sees all layers,
+``[x^1_t, ..., x^L_t] @ W_out_x``. Each layer's recurrent product,
+activation and leak are ``_kernels._dense_step`` / ``_kernels._csr_step``,
+the very steps of ``run_dense`` / ``run_csr``: given the same pre-activation
+a layer's new state has the bits of teacher forcing with ``_kernels``. The
+layers' weights come packed into flat arrays with offsets (dense and CSR
+layers may be mixed); the states of all layers sit side by side in one
+vector.
 """
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
-from ._kernels import _csr_row_dot, _leaky_activate
+from ._kernels import _csr_row_dot, _csr_step, _dense_step, _leaky_activate
 
 __all__: list[str] = []
 
@@ -131,4 +146,112 @@ def generate_csr(
         _readout(s, y_prev, ro[t], W_out_x, W_out_y, out[t])
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_units):
+        x_final[j] = x_prev[j]
+
+
+@njit(cache=True, error_model="numpy")
+def generate_deep(
+    pre,
+    ro,
+    W_fb,
+    W_out_x,
+    W_out_y,
+    bounds,
+    sparse,
+    activations,
+    dense,
+    dense_off,
+    indptr,
+    ptr_off,
+    indices,
+    data,
+    W_in,
+    in_off,
+    bias,
+    leak,
+    x0,
+    y0,
+    out,
+    x_final,
+):
+    """Closed loop through a stack of ``L`` reservoirs; outputs into ``out``.
+
+    Parameters: pre (T, N_1) layer 1's projected exogenous inputs plus its
+    bias, ro (T, K), W_fb (K, N_1), W_out_x (N, K) on all layers' states
+    (``N = N_1 + ... + N_L``), W_out_y (K, K); per layer ``l``: units
+    ``bounds[l]:bounds[l + 1]`` of the state (int64, L + 1 entries),
+    ``sparse[l]`` (bool), ``activations[l]`` (activation code); dense ``W``
+    of layer ``l`` in ``dense[dense_off[l]:dense_off[l + 1]]`` (C order,
+    empty for a sparse layer); a sparse layer's CSR row pointers of ``W.T``
+    in ``indptr[ptr_off[l]:ptr_off[l] + N_l + 1]`` (uint64, pointing into the
+    shared ``indices`` (uint32) and ``data``; empty for a dense layer);
+    input weights ``W_in^l`` (N_(l-1), N_l) in ``W_in[in_off[l]:in_off[l +
+    1]]`` (empty for layer 1); bias (N,) and leak (N,) of all layers (layer
+    1's bias is already in ``pre``); x0 (N,) the warmed-up states, y0 (K,)
+    the last known output, out (T, K), x_final (N,) receives the states after
+    the last step. ``out`` and ``x_final`` may not alias inputs.
+    """
+    n_steps = pre.shape[0]
+    n_layers = bounds.shape[0] - 1
+    n_total = x0.shape[0]
+    widest = 0
+    for layer in range(n_layers):
+        widest = max(widest, bounds[layer + 1] - bounds[layer])
+    x_prev = x0.copy()
+    x_cur = x0.copy()
+    drive = np.empty(widest, dtype=x0.dtype)  # pre-activation of one layer
+    zero = x0.dtype.type(0)
+    for t in range(n_steps):
+        y_prev = y0 if t == 0 else out[t - 1]
+        for layer in range(n_layers):
+            lo = bounds[layer]
+            hi = bounds[layer + 1]
+            n = hi - lo
+            p = drive[:n]
+            if layer == 0:
+                for j in range(n):
+                    p[j] = pre[t, j]
+                _add_feedback(p, y_prev, W_fb)
+            else:
+                below = bounds[layer - 1]
+                W_in_l = W_in[in_off[layer] : in_off[layer + 1]]
+                W_in_l = W_in_l.reshape((lo - below, n))
+                for j in range(n):
+                    p[j] = zero
+                for i in range(lo - below):
+                    xi = x_cur[below + i]
+                    row = W_in_l[i]
+                    for j in range(n):
+                        p[j] += xi * row[j]
+                for j in range(n):
+                    p[j] += bias[lo + j]
+            if sparse[layer]:
+                first = ptr_off[layer]
+                _csr_step(
+                    p,
+                    indptr[first : first + n + 1],
+                    indices,
+                    data,
+                    x_prev[lo:hi],
+                    x_cur[lo:hi],
+                    leak[lo:hi],
+                    activations[layer],
+                    0,
+                    n,
+                )
+            else:
+                W = dense[dense_off[layer] : dense_off[layer + 1]].reshape((n, n))
+                _dense_step(
+                    p,
+                    W,
+                    x_prev[lo:hi],
+                    x_cur[lo:hi],
+                    leak[lo:hi],
+                    activations[layer],
+                    0,
+                    n,
+                )
+        _readout(x_cur, y_prev, ro[t], W_out_x, W_out_y, out[t])
+        x_prev, x_cur = x_cur, x_prev
+    for j in range(n_total):
         x_final[j] = x_prev[j]

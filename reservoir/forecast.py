@@ -13,26 +13,27 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _generate, _kernels
-from ._esn import _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
-from ._reservoir import CHUNK_VALUES, Reservoir
+from ._esn import _LAYERS_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
+from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator
 from ._threading import numba_threads
 from ._validation import (
-    ACTIVATIONS,
-    check_dtype,
     check_int,
-    check_leak_rate,
     check_option,
     check_real,
     check_rng,
     check_scale,
 )
-from .matrices import bias_vector, input_matrix, recurrent_matrix
 
 __all__ = ["ESNForecaster"]
 
 NOISE_TYPES = ("state", "input", "both")
 STRATEGIES = ("recursive", "direct")
+
+
+def _layers(reservoir: Reservoir | DeepReservoir) -> list[Reservoir]:
+    """The layers of a runner, bottom first (one for a single reservoir)."""
+    return list(getattr(reservoir, "layers", [reservoir]))
 
 
 def _run_projected(reservoir: Reservoir, pre, x0, out) -> None:
@@ -61,6 +62,59 @@ def _run_projected(reservoir: Reservoir, pre, x0, out) -> None:
         kernel(pre, reservoir._W, reservoir.leak, reservoir._code, x0, out)
 
 
+def _pack_layers(layers: list[Reservoir]) -> tuple:
+    """A stack's weights as the flat arrays of ``_generate.generate_deep``.
+
+    Returns ``(bounds, sparse, activations, dense, dense_off, indptr,
+    ptr_off, indices, data, W_in, in_off, bias, leak)``: dense recurrent
+    matrices and the upper layers' input matrices flattened one after the
+    other, the sparse layers' CSR arrays of ``W.T`` concatenated (row pointers
+    shifted to positions in the shared ``indices``/``data``), and the biases
+    and leak rates of all units.
+    """
+    dtype = layers[0].dtype
+    sizes = [layer.n_units for layer in layers]
+    bounds = np.cumsum([0, *sizes]).astype(np.int64)
+    sparse = np.array([layer.sparse for layer in layers], dtype=np.bool_)
+    activations = np.array([layer._code for layer in layers], dtype=np.int64)
+    dense_parts, ptr_parts, index_parts, data_parts = [], [], [], []
+    dense_off, ptr_off = [0], [0]
+    n_entries = 0
+    for layer in layers:
+        if layer.sparse:
+            ptr_parts.append(layer._indptr.astype(np.uint64) + np.uint64(n_entries))
+            index_parts.append(layer._indices.astype(np.uint32))
+            data_parts.append(layer._data)
+            n_entries += layer._data.shape[0]
+            ptr_off.append(ptr_off[-1] + layer.n_units + 1)
+            dense_off.append(dense_off[-1])
+        else:
+            dense_parts.append(layer._W.ravel())
+            dense_off.append(dense_off[-1] + layer._W.size)
+            ptr_off.append(ptr_off[-1])
+    in_parts = [layer.W_in.ravel() for layer in layers[1:]]
+    in_off = np.cumsum([0, 0] + [part.size for part in in_parts]).astype(np.int64)
+
+    def flat(parts, kind):
+        return np.ascontiguousarray(np.concatenate(parts) if parts else [], dtype=kind)
+
+    return (
+        bounds,
+        sparse,
+        activations,
+        flat(dense_parts, dtype),
+        np.array(dense_off, dtype=np.int64),
+        flat(ptr_parts, np.uint64),
+        np.array(ptr_off, dtype=np.int64),
+        flat(index_parts, np.uint32),
+        flat(data_parts, dtype),
+        flat(in_parts, dtype),
+        in_off,
+        flat([layer.bias for layer in layers], dtype),
+        flat([layer.leak for layer in layers], dtype),
+    )
+
+
 class ESNForecaster(_BaseReservoirEstimator):
     __doc__ = f"""Echo state network forecaster with output feedback.
 
@@ -87,20 +141,33 @@ class ESNForecaster(_BaseReservoirEstimator):
     next ``n_steps <= horizon`` values off the last state without running free
     (a comparison baseline).
 
+    With ``n_layers=L > 1`` the reservoir is a deep stack, drawn exactly as
+    in :class:`ESNRegressor`: layer 1 is driven by ``[X_t, y_(t-1)]`` as
+    above, layer ``l > 1`` by the states of layer ``l - 1``
+    (``x^l_t = (1 - a_l) x^l_(t-1) + a_l f(x^(l-1)_t W_in^l + x^l_(t-1) W^l
+    + b^l)``), and the readout sees ``[1, X_t, y_(t-1), x^1_t, ..., x^L_t]``
+    (or the states alone). Teacher forcing and the compiled closed loop run
+    the whole stack. Bidirectional reservoirs are not offered: a forecaster
+    cannot look ahead.
+
     Parameters
     ----------
-{_PARAMS_DOC}    feedback_scaling : float or array-like of shape (n_targets,), \
-default=1.0
+{_PARAMS_DOC}{_LAYERS_DOC}    feedback_scaling : float or array-like of shape \
+(n_targets,), default=1.0
         Scale of the (uniform) feedback weights ``W_fb`` that feed the
-        previous value of the series into the reservoir (>= 0).
+        previous value of the series into the reservoir (>= 0); in a deep
+        stack they drive the first layer only (with its ``input_scaling``
+        for the rows of ``X``).
     noise_level : float, default=0.0
         Standard deviation (>= 0) of the Gaussian noise added during training
         only, for stable closed-loop generation. Drawn from ``random_state``;
         off in :meth:`forecast` and :meth:`predict`.
     noise_type : {{'state', 'input', 'both'}}, default='state'
         Where the training noise goes: ``'state'`` adds it inside the
-        activation of every unit (Jaeger's state noise), ``'input'`` to the
-        inputs (the fed-back values and ``X``), ``'both'`` to both.
+        activation of every unit (Jaeger's state noise; in a deep stack, to
+        the pre-activation of every layer, independent draws),
+        ``'input'`` to the inputs of the first layer (the fed-back values
+        and ``X``), ``'both'`` to both.
     strategy : {{'recursive', 'direct'}}, default='recursive'
         ``'recursive'``: one-step readout run in closed loop. ``'direct'``:
         one readout per step ahead, up to ``horizon``.
@@ -119,22 +186,29 @@ default=1.0
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
-        Recurrent weights.
+        Recurrent weights; with ``n_layers > 1`` a list with one entry per
+        layer, bottom first (as in :class:`ESNRegressor`).
     W_in_ : ndarray of shape (n_exog_features, n_units)
-        Weights of the exogenous inputs (zero rows without them).
+        Weights of the exogenous inputs (zero rows without them); with
+        ``n_layers > 1`` a list: the first layer's exogenous-input weights,
+        then for each layer ``l > 1`` its input weights of shape
+        ``(n_units[l-1], n_units[l])`` from the layer below.
     W_fb_ : ndarray of shape (n_features, n_units)
-        Feedback weights.
+        Feedback weights (of the first layer in a deep stack).
     bias_ : ndarray of shape (n_units,)
-        Reservoir bias.
+        Reservoir bias (a list, as ``W_``).
     coef_ : ndarray of shape (n_outputs, n_readout_features)
         Readout weights on ``[X_t, y_(t-1), x_t]`` (``x_t`` alone without
-        the input); ``n_outputs`` is ``n_features_in_`` times ``horizon``
-        for the direct strategy (step-major).
+        the input; ``x_t`` holds all layers' states side by side in a deep
+        stack); ``n_outputs`` is ``n_features_in_`` times ``horizon`` for the
+        direct strategy (step-major).
     intercept_ : ndarray of shape (n_outputs,)
         Readout intercept.
-    state_ : ndarray of shape (n_units,)
+    state_ : ndarray of shape (n_total_units,)
         Reservoir state after teacher-forcing the whole training series
-        (without noise): the default starting point of :meth:`forecast`.
+        (without noise): the default starting point of :meth:`forecast`. In a
+        deep stack the final states of all layers side by side, bottom first
+        (``n_total_units`` is the sum of the layers' ``n_units``).
     last_value_ : ndarray of shape (n_features,)
         Last value of the training series, fed back at the first forecast
         step.
@@ -181,6 +255,16 @@ default=1.0
     (50, 1)
     >>> bool(nrmse(y[1200:1250], y_hat) < 0.1)
     True
+
+    A deep stack, with per-layer sizes and leak rates:
+
+    >>> deep = ESNForecaster([150, 100], n_layers=2, leak_rate=[0.5, 0.3],
+    ...                      spectral_radius=0.9, feedback_scaling=0.5,
+    ...                      alpha=1e-9, random_state=0).fit(y[:1200])
+    >>> deep.state_.shape
+    (250,)
+    >>> bool(nrmse(y[1200:1250], deep.forecast(50)) < 0.1)
+    True
     """
 
     def __init__(
@@ -196,6 +280,7 @@ default=1.0
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        n_layers: int = 1,
         feedback_scaling=1.0,
         noise_level: float = 0.0,
         noise_type: str = "state",
@@ -218,6 +303,7 @@ default=1.0
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.n_layers = n_layers
         self.feedback_scaling = feedback_scaling
         self.noise_level = noise_level
         self.noise_type = noise_type
@@ -321,6 +407,7 @@ default=1.0
                 f"include_input must be True or False; got {self.include_input!r}."
             )
         return {
+            "n_layers": check_int(self.n_layers, "n_layers", low=1),
             "washout": check_int(self.washout, "washout", low=0),
             "alpha": check_real(self.alpha, "alpha", low=0.0),
             "noise_level": check_real(self.noise_level, "noise_level", low=0.0),
@@ -329,48 +416,39 @@ default=1.0
             "horizon": check_int(self.horizon, "horizon", low=1),
         }
 
-    def _build(self, n_exog: int, n_targets: int, rng) -> Reservoir:
-        """Draw W, the stacked input/feedback matrix and the bias from ``rng``.
+    def _build(self, n_exog: int, n_targets: int, rng) -> Reservoir | DeepReservoir:
+        """Draw the weights of every layer from ``rng``.
 
-        The draws are those of ``ESNRegressor`` on the augmented input
-        ``[X_t, y_(t-1)]`` with per-feature scaling ``[input_scaling,
-        feedback_scaling]``, so the two give identical weights.
+        The draws are those of ``ESNRegressor`` (same ``n_layers`` and
+        per-layer values) on the augmented input ``[X_t, y_(t-1)]`` with
+        per-feature scaling ``[input_scaling, feedback_scaling]`` in the first
+        layer, so the two give identical weights.
         """
-        n_units = check_int(self.n_units, "n_units", low=1)
-        check_option(self.activation, "activation", ACTIVATIONS)
-        leak = check_leak_rate(self.leak_rate, n_units)
-        dtype = check_dtype(self.dtype)
+        n_layers = check_int(self.n_layers, "n_layers", low=1)
+        first_scaling = self._layer_value("input_scaling", 0, n_layers)
         in_scale = (
-            check_scale(self.input_scaling, "input_scaling", n_exog, "input feature")
+            check_scale(first_scaling, "input_scaling", n_exog, "input feature")
             if n_exog
             else np.empty(0)
         )
-        if n_exog == 0 and np.ndim(self.input_scaling) == 0:
-            check_real(self.input_scaling, "input_scaling", low=0.0)
+        if n_exog == 0 and np.ndim(first_scaling) == 0:
+            check_real(first_scaling, "input_scaling", low=0.0)
         fb_scale = check_scale(
             self.feedback_scaling, "feedback_scaling", n_targets, "target column"
         )
-        W = recurrent_matrix(
-            n_units,
-            spectral_radius=self.spectral_radius,
-            density=self.density,
-            distribution=self.distribution,
-            topology=self.topology,
-            random_state=rng,
-        )
-        W_in = input_matrix(
+        reservoir = self._build_reservoir(
             n_exog + n_targets,
-            n_units,
+            rng=rng,
             input_scaling=np.concatenate([in_scale, fb_scale]),
-            density=self.input_density,
-            random_state=rng,
         )
-        bias = bias_vector(n_units, bias_scaling=self.bias_scaling, random_state=rng)
-        self.W_ = W
-        self.W_in_ = W_in[:n_exog].copy()
+        # split the first layer's input matrix into exogenous and feedback rows
+        W_in = self.W_in_[0] if n_layers > 1 else self.W_in_
         self.W_fb_ = W_in[n_exog:].copy()
-        self.bias_ = bias
-        return Reservoir(W, W_in, bias, leak, self.activation, dtype)
+        if n_layers > 1:
+            self.W_in_[0] = W_in[:n_exog].copy()
+        else:
+            self.W_in_ = W_in[:n_exog].copy()
+        return reservoir
 
     # ------------------------------------------------------------------
     # running the reservoir
@@ -380,9 +458,14 @@ default=1.0
         """Yield ``(start, inputs, states)`` chunk by chunk (teacher forcing).
 
         ``inputs`` are the inputs actually fed (with input noise, if any);
-        the yielded arrays are only valid until the next one.
+        ``states`` are all layers' states side by side. Every layer runs a
+        chunk before the next chunk starts, as in ``DeepReservoir``; state
+        noise is drawn for each layer's pre-activation in turn. The yielded
+        arrays are only valid until the next one.
         """
         n_steps = U.shape[0]
+        layers = _layers(reservoir)
+        bounds = np.cumsum([0] + [layer.n_units for layer in layers])
         per_chunk = max(1, CHUNK_VALUES // reservoir.n_units)
         state = np.ascontiguousarray(x0, dtype=reservoir.dtype)
         input_noise = noise > 0 and kind in ("input", "both")
@@ -392,11 +475,16 @@ default=1.0
             u = U[start:stop]
             if input_noise:
                 u = u + noise * rng.standard_normal(u.shape)
-            pre = reservoir.project(u)
-            if state_noise:
-                pre += (noise * rng.standard_normal(pre.shape)).astype(pre.dtype)
-            out = np.empty_like(pre)
-            _run_projected(reservoir, pre, state, out)
+            layer_input, outputs = u, []
+            for layer, lo, hi in zip(layers, bounds[:-1], bounds[1:], strict=True):
+                pre = layer.project(layer_input)
+                if state_noise:
+                    pre += (noise * rng.standard_normal(pre.shape)).astype(pre.dtype)
+                out = np.empty_like(pre)
+                _run_projected(layer, pre, np.ascontiguousarray(state[lo:hi]), out)
+                outputs.append(out)
+                layer_input = out
+            out = outputs[0] if len(outputs) == 1 else np.hstack(outputs)
             state = out[-1].copy()
             yield start, u, out
 
@@ -531,18 +619,21 @@ default=1.0
         self._W_out_u = W_u
         self._W_out_y = np.ascontiguousarray(W_y[:, :n_targets], dtype=dtype)
         self._W_out_x = np.ascontiguousarray(W_x[:, :n_targets], dtype=dtype)
-        self._W_fb = np.ascontiguousarray(self.reservoir_.W_in[n_exog:], dtype=dtype)
+        first = _layers(self.reservoir_)[0]
+        self._W_fb = np.ascontiguousarray(first.W_in[n_exog:], dtype=dtype)
 
     def _output(self, Y: np.ndarray) -> np.ndarray:
         return Y[:, 0] if self._y_ndim == 1 else Y
 
     def _closed_loop(self, x0, y0, Xf, n_steps):
         res = self.reservoir_
+        layers = _layers(res)
+        first = layers[0]
         n_exog = self.n_exog_features_
-        pre = np.empty((n_steps, res.n_units), dtype=res.dtype)
-        pre[:] = res.bias
+        pre = np.empty((n_steps, first.n_units), dtype=res.dtype)
+        pre[:] = first.bias
         if n_exog:
-            pre += Xf.astype(res.dtype, copy=False) @ res.W_in[:n_exog]
+            pre += Xf.astype(res.dtype, copy=False) @ first.W_in[:n_exog]
         ro = (
             Xf @ self._W_out_u[:, : self.n_features_in_]
             + self._b_out[: self.n_features_in_]
@@ -552,7 +643,20 @@ default=1.0
         x_final = np.empty(res.n_units, dtype=res.dtype)
         x0 = np.ascontiguousarray(x0, dtype=res.dtype)
         y0 = np.ascontiguousarray(y0, dtype=res.dtype)
-        if res.sparse:
+        if len(layers) > 1:
+            _generate.generate_deep(
+                pre,
+                ro,
+                self._W_fb,
+                self._W_out_x,
+                self._W_out_y,
+                *_pack_layers(layers),
+                x0,
+                y0,
+                out,
+                x_final,
+            )
+        elif res.sparse:
             _generate.generate_csr(
                 pre,
                 ro,

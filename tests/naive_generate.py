@@ -5,6 +5,8 @@ Slow and obviously correct: one Python iteration per time step, no Numba.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import scipy.sparse
 
@@ -49,36 +51,105 @@ def teacher_forced_states(U, W, W_in, bias, leak, activation, x0=None):
     return np.array(states)
 
 
+def closed_loop_deep(pre, ro, layers, W_fb, W_out_x, W_out_y, x0, y0):
+    """Outputs (T, K) and final states of the closed loop through a deep stack.
+
+    ``layers`` is a list of ``(W, W_in, bias, leak, activation)``, bottom
+    first; the first layer's ``W_in`` and ``bias`` are unused (its projected
+    exogenous inputs and bias are ``pre``). Layer 1:
+    ``s_t = pre_t + y_(t-1) W_fb + x^1_(t-1) W^1``; layer l > 1:
+    ``s_t = x^(l-1)_t W_in^l + b^l + x^l_(t-1) W^l``; every layer
+    ``x^l_t = (1-a) x^l_(t-1) + a f(s_t)``;
+    ``y_t = ro_t + [x^1_t, ..., x^L_t] W_out_x + y_(t-1) W_out_y``.
+    """
+    sizes = [np.shape(W)[0] for W, *_ in layers]
+    bounds = np.cumsum([0, *sizes])
+    dense = [
+        W.toarray() if scipy.sparse.issparse(W) else np.asarray(W) for W, *_ in layers
+    ]
+    x0 = np.asarray(x0, dtype=np.float64)
+    xs = [x0[lo:hi].copy() for lo, hi in itertools.pairwise(bounds)]
+    y = np.array(y0, dtype=np.float64)
+    out = []
+    for t in range(pre.shape[0]):
+        for k, (W, (_, W_in, bias, leak, activation)) in enumerate(
+            zip(dense, layers, strict=True)
+        ):
+            if k == 0:
+                s = pre[t] + y @ W_fb + xs[0] @ W
+            else:
+                s = xs[k - 1] @ W_in + bias + xs[k] @ W
+            xs[k] = (1.0 - leak) * xs[k] + leak * activate(s, activation)
+        y = ro[t] + np.concatenate(xs) @ W_out_x + y @ W_out_y
+        out.append(y)
+    return np.array(out).reshape(pre.shape[0], len(y0)), np.concatenate(xs)
+
+
+def model_layers(model):
+    """``(W, W_in, bias, leak, activation)`` of every layer of a fitted forecaster.
+
+    From the public attributes; the first layer's ``W_in`` stacks the
+    exogenous-input rows and the feedback rows ``W_fb_``.
+    """
+    n_layers = getattr(model, "n_layers", 1)
+    Ws, W_ins, biases = model.W_, model.W_in_, model.bias_
+    if n_layers == 1:
+        Ws, W_ins, biases = [Ws], [W_ins], [biases]
+    layers = []
+    for k in range(n_layers):
+        leak = model._layer_value("leak_rate", k, n_layers)
+        assert not hasattr(leak, "rvs"), "the oracle takes fixed leak rates"
+        n_units = np.shape(Ws[k])[0]
+        leak = np.broadcast_to(np.asarray(leak, dtype=np.float64), (n_units,))
+        W_in = np.vstack([W_ins[0], model.W_fb_]) if k == 0 else W_ins[k]
+        activation = model._layer_value("activation", k, n_layers)
+        layers.append((Ws[k], W_in, biases[k], leak, activation))
+    return layers
+
+
+def teacher_forced_deep(U, layers, x0=None):
+    """States (T, sum of n_units) of a deep stack driven by U (T, D).
+
+    Layer 1 is driven by ``U``, layer l > 1 by the states of layer l - 1.
+    """
+    sizes = [np.shape(W)[0] for W, *_ in layers]
+    bounds = np.cumsum([0, *sizes])
+    x0 = np.zeros(bounds[-1]) if x0 is None else np.asarray(x0, dtype=np.float64)
+    states, inputs = [], U
+    for k, (W, W_in, bias, leak, activation) in enumerate(layers):
+        inputs = teacher_forced_states(
+            inputs, W, W_in, bias, leak, activation, x0[bounds[k] : bounds[k + 1]]
+        )
+        states.append(inputs)
+    return np.hstack(states)
+
+
 def forecast(model, n_steps, context=None, X_future=None, X_context=None):
     """Closed-loop forecast of a fitted ESNForecaster, step by step in NumPy.
 
-    Uses only the public fitted attributes (weights, readout, ``state_``).
+    Uses only the public fitted attributes (weights, readout, ``state_``)
+    and the hyperparameters; works for single reservoirs and deep stacks.
     """
     K = model.n_features_in_
     D = model.n_exog_features_
-    leak = np.broadcast_to(
-        np.asarray(model.leak_rate, dtype=np.float64), (model.n_units,)
-    )
-    W_in = np.vstack([model.W_in_, model.W_fb_])
+    layers = model_layers(model)
+    n_total = sum(np.shape(W)[0] for W, *_ in layers)
     if context is None:
         x, y = model.state_.copy(), model.last_value_.copy()
     else:
         ctx = np.asarray(context, dtype=np.float64).reshape(len(context), K)
         Xc = np.empty((len(ctx), 0)) if X_context is None else np.asarray(X_context)
         U = np.hstack([Xc[1:], ctx[:-1]])
-        states = teacher_forced_states(
-            U, model.W_, W_in, model.bias_, leak, model.activation
-        )
-        x = states[-1] if len(states) else np.zeros(model.n_units)
+        states = teacher_forced_deep(U, layers)
+        x = states[-1] if len(states) else np.zeros(n_total)
         y = ctx[-1].copy()
     Xf = np.empty((n_steps, 0)) if X_future is None else np.asarray(X_future)
-    W = model.W_.toarray() if scipy.sparse.issparse(model.W_) else model.W_
     coef = model.coef_.T  # (F, K)
     out = []
     for t in range(n_steps):
         u = np.concatenate([Xf[t], y])
-        s = u @ W_in + x @ W + model.bias_
-        x = (1.0 - leak) * x + leak * activate(s, model.activation)
+        # one teacher-forced step of the stack on the fed-back input
+        x = teacher_forced_deep(u[None, :], layers, x)[0]
         z = np.concatenate([u, x]) if model.include_input else x
         y = z @ coef[:, :K] + model.intercept_[:K]
         out.append(y)

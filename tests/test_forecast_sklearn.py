@@ -52,7 +52,10 @@ def _expected_failed_checks(estimator):
 
 
 @parametrize_with_checks(
-    [ESNForecaster(20, washout=0, random_state=0)],
+    [
+        ESNForecaster(20, washout=0, random_state=0),
+        ESNForecaster([12, 8], n_layers=2, washout=0, random_state=0),
+    ],
     expected_failed_checks=_expected_failed_checks,
 )
 def test_sklearn_api(estimator, check):
