@@ -17,6 +17,10 @@ ReservoirPy runs it and the way ``reservoir`` runs it:
 * ``batch``: ``run_csr_batch`` on 64 equal-length sequences with the requested
   numba threads.
 
+Our kernels run in place on the projected inputs (``out`` is ``pre``), as the
+library runs them; the projected inputs are restored, untimed, before every
+timing. ``--out-of-place`` times them writing into a separate array instead.
+
 Ratios are against the NumPy loop, measured in the same process (the machine
 may be shared and noisy: compare ratios, not absolute numbers). Compilation is
 excluded (every kernel is warmed up first). ``--crossover`` also times dense
@@ -25,7 +29,7 @@ against CSR kernels over densities.
 Usage::
 
     python benchmarks/bench_harvest.py [--quick] [--sizes 100 500 2000]
-        [--steps 20000] [--threads 2] [--crossover]
+        [--steps 20000] [--threads 2] [--crossover] [--out-of-place]
 """
 
 from __future__ import annotations
@@ -99,7 +103,7 @@ def csr_of_transpose(W):
     return WT.indptr, WT.indices, WT.data
 
 
-def best_time(func, repeat):
+def best_time(func, repeat, setup=None):
     """Shortest wall time of ``repeat`` calls of ``func``.
 
     Parameters
@@ -108,6 +112,8 @@ def best_time(func, repeat):
         Called without arguments.
     repeat : int
         Number of calls.
+    setup : callable, default=None
+        Called (untimed) before every call of ``func``.
 
     Returns
     -------
@@ -116,6 +122,8 @@ def best_time(func, repeat):
     """
     best = np.inf
     for _ in range(repeat):
+        if setup is not None:
+            setup()
         start = time.perf_counter()
         func()
         best = min(best, time.perf_counter() - start)
@@ -214,7 +222,38 @@ def time_reservoirpy(W, W_in, bias, U, repeat):
     return U.shape[0] / elapsed, np.asarray(nodes[0])
 
 
-def bench_size(n_units, steps, threads, repeat, quick):
+def time_kernel(kernel, pre, out, args, repeat, in_place):
+    """Best time of ``kernel(pre, *args, out)``, in place or into ``out``.
+
+    Parameters
+    ----------
+    kernel : callable
+        A harvesting kernel of ``reservoir._kernels``.
+    pre : ndarray
+        Projected inputs (never modified).
+    out : ndarray
+        Same shape as ``pre``: the states (in place: the work buffer that
+        holds a copy of ``pre`` when each timing starts).
+    args : tuple
+        The arguments between ``pre`` and ``out``.
+    repeat : int
+        Timings to take the best of.
+    in_place : bool
+        Whether the kernel overwrites its inputs with the states.
+
+    Returns
+    -------
+    float
+        Seconds.
+    """
+    if not in_place:
+        return best_time(lambda: kernel(pre, *args, out), repeat)
+    return best_time(
+        lambda: kernel(out, *args, out), repeat, setup=lambda: np.copyto(out, pre)
+    )
+
+
+def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
     """Time every path for one reservoir size and return a result row.
 
     Parameters
@@ -229,6 +268,8 @@ def bench_size(n_units, steps, threads, repeat, quick):
         Timings to take the best of.
     quick : bool
         Smoke-test mode (no minimum run time).
+    in_place : bool, default=True
+        Whether our kernels run in place on the projected inputs.
 
     Returns
     -------
@@ -256,18 +297,13 @@ def bench_size(n_units, steps, threads, repeat, quick):
     )
 
     # our single sequence: serial, and split over threads
+    args = (indptr, indices, data, leak, code, x0)
     numba.set_num_threads(1)
-    t_serial = best_time(
-        lambda: _kernels.run_csr(pre, indptr, indices, data, leak, code, x0, out),
-        repeat,
-    )
+    t_serial = time_kernel(_kernels.run_csr, pre, out, args, repeat, in_place)
     serial_states = out.copy()
     numba.set_num_threads(threads)
-    t_parallel = best_time(
-        lambda: _kernels.run_csr_parallel(
-            pre, indptr, indices, data, leak, code, x0, out
-        ),
-        repeat,
+    t_parallel = time_kernel(
+        _kernels.run_csr_parallel, pre, out, args, repeat, in_place
     )
     if not np.array_equal(out, serial_states):
         notes.append("run_csr_parallel differs from run_csr!")
@@ -306,12 +342,8 @@ def bench_size(n_units, steps, threads, repeat, quick):
     _kernels.run_csr_batch(
         warm, indptr, indices, data, leak, code, x0b, np.empty_like(warm)
     )
-    t_batch = best_time(
-        lambda: _kernels.run_csr_batch(
-            preb, indptr, indices, data, leak, code, x0b, outb
-        ),
-        repeat,
-    )
+    argsb = (indptr, indices, data, leak, code, x0b)
+    t_batch = time_kernel(_kernels.run_csr_batch, preb, outb, argsb, repeat, in_place)
     check = np.empty((batch_steps, n_units))
     _kernels.run_csr(preb[-1], indptr, indices, data, leak, code, x0, check)
     if not np.array_equal(check, outb[-1]):
@@ -351,7 +383,7 @@ def verdict(value, target):
     return "PASS" if value >= target else "MISS"
 
 
-def print_table(rows, threads):
+def print_table(rows, threads, in_place=True):
     """Print updates/s, ratios and verdicts.
 
     Parameters
@@ -360,11 +392,14 @@ def print_table(rows, threads):
         Results of ``bench_size``.
     threads : int
         Numba threads of the batched and parallel paths.
+    in_place : bool, default=True
+        Whether our kernels ran in place (only printed).
     """
     print(
         f"\nupdates/s (one update = one step of one sequence), float64, tanh, "
         f"density 0.1, leak {LEAK}; batch = {N_SEQUENCES} sequences on "
-        f"{threads} thread(s); parallel = run_csr_parallel on {threads} thread(s)"
+        f"{threads} thread(s); parallel = run_csr_parallel on {threads} thread(s); "
+        f"ours {'in place' if in_place else 'into a separate array'}"
     )
     header = (
         f"{'N':>6} {'numpy loop':>11} {'reservoirpy':>11} {'run_csr':>11} "
@@ -497,6 +532,11 @@ def main(argv=None):
         "--crossover", action="store_true", help="also time dense vs CSR"
     )
     parser.add_argument(
+        "--out-of-place",
+        action="store_true",
+        help="our kernels write into a separate array instead of over the inputs",
+    )
+    parser.add_argument(
         "--densities",
         type=float,
         nargs="+",
@@ -513,11 +553,13 @@ def main(argv=None):
         f"python {sys.version.split()[0]}, numpy {np.__version__}, numba "
         f"{numba.__version__}, threading layer after first parallel call below"
     )
+    in_place = not args.out_of_place
     rows = [
-        bench_size(n, args.steps, threads, args.repeat, args.quick) for n in args.sizes
+        bench_size(n, args.steps, threads, args.repeat, args.quick, in_place)
+        for n in args.sizes
     ]
     print(f"numba threading layer: {numba.threading_layer()}")
-    print_table(rows, threads)
+    print_table(rows, threads, in_place)
     if args.crossover or args.quick:
         crossover(args.sizes, args.steps, threads, args.repeat, args.densities)
 

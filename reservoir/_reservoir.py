@@ -177,7 +177,7 @@ class Reservoir(_Runner):
 
     def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
         pre = self.project(inputs)
-        out = np.empty_like(pre)
+        out = pre  # in place: the kernels read each step's inputs first
         if pre.shape[0] == 1:
             x0 = state[0]
             if self.sparse:

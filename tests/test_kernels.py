@@ -324,6 +324,37 @@ def test_inputs_read_only_and_untouched():
         np.testing.assert_array_equal(a, c)
 
 
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_in_place_gives_the_same_bits(activation):
+    # ``out`` may be ``pre`` itself (the library runs in place on its
+    # projection buffer): same bits as into a separate array, every kernel.
+    p = _problem(37, 11, density=0.2, seed=21)
+    pb = _problem(37, 11, n_seq=_kernels.BLOCK_SIZE + 3, density=0.2, seed=22)
+    code = _kernels.ACTIVATION_CODES[activation]
+    for kind in ("csr", "csr_parallel", "dense", "dense_parallel"):
+        expected = _run(kind, p, activation)
+        work = p["pre"].copy()
+        kernel = getattr(_kernels, "run_" + kind)
+        if kind.startswith("csr"):
+            indptr, indices, data = _csr_t(p["W"])
+            kernel(work, indptr, indices, data, p["leak"], code, p["x0"], work)
+        else:
+            kernel(work, p["W"].toarray(), p["leak"], code, p["x0"], work)
+        np.testing.assert_array_equal(work, expected, err_msg=kind)
+    for fmt in ("csr", "dense"):
+        expected = _run_batch(fmt, pb, activation)
+        work = pb["pre"].copy()
+        if fmt == "csr":
+            indptr, indices, data = _csr_t(pb["W"])
+            _kernels.run_csr_batch(
+                work, indptr, indices, data, pb["leak"], code, pb["x0"], work
+            )
+        else:
+            W = pb["W"].toarray()
+            _kernels.run_dense_batch(work, W, pb["leak"], code, pb["x0"], work)
+        np.testing.assert_array_equal(work, expected, err_msg=fmt)
+
+
 @pytest.mark.skipif(not TWO_THREADS, reason="needs 2 numba threads")
 def test_thread_count_does_not_change_bits():
     p = _problem(120, 9, density=0.1, seed=13)
