@@ -161,7 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=300,
         metavar="INT",
-        help="reservoir size N (default: %(default)s)",
+        help="reservoir size N, of each layer with --n-layers (default: %(default)s)",
+    )
+    res.add_argument(
+        "--n-layers",
+        type=_positive_int,
+        default=1,
+        metavar="INT",
+        help="stacked reservoirs (a deep ESN), each driven by the states of the "
+        "one below; the readout sees all of them (default: %(default)s)",
     )
     res.add_argument(
         "--spectral-radius",
@@ -402,6 +410,7 @@ def run_forecast(args) -> int:
     z = (series - mean) / std
 
     params = dict(
+        n_layers=args.n_layers,
         spectral_radius=args.spectral_radius,
         density=args.density,
         leak_rate=args.leak_rate,

@@ -166,6 +166,18 @@ def test_direct_strategy(capsys):
     assert "direct, horizon 8" in out
 
 
+def test_deep_reservoir(capsys):
+    status, out, err = _run_main(
+        ["forecast", "--n-timesteps", "600", "--horizon", "10", "--n-layers", "2",
+         *FAST],
+        capsys,
+    )  # fmt: skip
+    assert status == 0, err
+    assert "n_units=40 n_layers=2" in out
+    assert out.strip().splitlines()[-1].split()[0] == "10"
+    _assert_one_line_error(*_run_main(["forecast", "--n-layers", "0"], capsys))
+
+
 def test_plot(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     png = tmp_path / "forecast.png"
