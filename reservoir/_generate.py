@@ -40,9 +40,12 @@ vector.
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 from numba import njit
 
+from . import _kernels
 from ._kernels import _csr_row_dot, _csr_step, _dense_step, _leaky_activate
 
 __all__: list[str] = []
@@ -255,3 +258,25 @@ def generate_deep(
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_total):
         x_final[j] = x_prev[j]
+
+
+def _cache_depends_on(dispatcher, *paths: str) -> None:
+    """Make ``dispatcher``'s on-disk cache stale when ``paths`` change too.
+
+    numba checks a cached kernel against the stamp (modification time and
+    size) of the file that defines it, but these kernels inline functions of
+    ``_kernels``: after an edit there, a stale copy would load and give other
+    bits than the harvesting kernels. The stamps of ``paths`` are added to
+    the one numba compares. Without numba's cache internals (another numba
+    version, ``NUMBA_DISABLE_JIT``) nothing changes.
+    """
+    try:
+        cache_file = dispatcher._cache._cache_file
+        extra = tuple((os.stat(p).st_mtime, os.stat(p).st_size) for p in paths)
+        cache_file._source_stamp = (cache_file._source_stamp, extra)
+    except (AttributeError, OSError):  # pragma: no cover - no cache to extend
+        pass
+
+
+for _dispatcher in (generate_dense, generate_csr, generate_deep):
+    _cache_depends_on(_dispatcher, _kernels.__file__)

@@ -106,3 +106,56 @@ def test_zero_steps_and_single_step():
     out0, x0_final = _run(W, pre[:0], ro[:0], W_fb, W_out_x, W_out_y, leak, 0, x0, y0)
     assert out0.shape == (0, 1)
     np.testing.assert_array_equal(x0_final, x0)
+
+
+@pytest.mark.slow  # two compilations in fresh processes, about 10 s
+def test_cached_kernels_go_stale_with_the_harvesting_kernels(tmp_path):
+    """An edit of _kernels.py (inlined here) recompiles the cached kernels."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    pkg = tmp_path / "pkg"
+    shutil.copytree(
+        root / "reservoir",
+        pkg / "reservoir",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    script = (
+        "import numpy as np\n"
+        "from reservoir import _generate as g\n"
+        "z = lambda *s: np.zeros(s)\n"
+        "g.generate_dense(z(3, 2), z(3, 1), z(2, 2), z(1, 2), z(2, 1), z(1, 1),\n"
+        "                 z(2), 0, z(2), z(1), z(3, 1), z(2))\n"
+        "s = g.generate_dense.stats\n"
+        "print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))\n"
+        "import reservoir; print(reservoir.__file__)\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(pkg),
+        "NUMBA_CACHE_DIR": str(tmp_path / "numba_cache"),
+    }
+
+    def hits_and_misses():
+        proc = subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,  # import the copy, not the checkout
+            timeout=300,
+        )
+        assert proc.returncode == 0, proc.stderr
+        hits, misses, path = proc.stdout.split()
+        assert Path(path).is_relative_to(pkg)
+        return [hits, misses]
+
+    assert hits_and_misses() == ["0", "1"]  # compiled and cached
+    assert hits_and_misses() == ["1", "0"]  # loaded from the cache
+    with open(pkg / "reservoir" / "_kernels.py", "a") as f:
+        f.write("\n# edited\n")
+    assert hits_and_misses() == ["0", "1"]  # stale: compiled again
