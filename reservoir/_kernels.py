@@ -718,14 +718,16 @@ else:
                         p = at(s_base, builder.add(c, const(q)), r, s_rs, s_cs)
                         p = builder.bitcast(p, vec.as_pointer())
                         v.append(builder.load(p, align=itemsize))
-                    t0 = shuffle(v[0], v[1], [0, 4, 1, 5])
-                    t1 = shuffle(v[0], v[1], [2, 6, 3, 7])
-                    t2 = shuffle(v[2], v[3], [0, 4, 1, 5])
-                    t3 = shuffle(v[2], v[3], [2, 6, 3, 7])
+                    # in-lane interleaves, then 128-bit halves: the 8-shuffle
+                    # AVX transpose (unpcklpd/unpckhpd, vperm2f128)
+                    t0 = shuffle(v[0], v[1], [0, 4, 2, 6])
+                    t1 = shuffle(v[0], v[1], [1, 5, 3, 7])
+                    t2 = shuffle(v[2], v[3], [0, 4, 2, 6])
+                    t3 = shuffle(v[2], v[3], [1, 5, 3, 7])
                     tile = [
                         shuffle(t0, t2, [0, 1, 4, 5]),
-                        shuffle(t0, t2, [2, 3, 6, 7]),
                         shuffle(t1, t3, [0, 1, 4, 5]),
+                        shuffle(t0, t2, [2, 3, 6, 7]),
                         shuffle(t1, t3, [2, 3, 6, 7]),
                     ]
                     for u in range(4):
