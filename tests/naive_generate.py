@@ -155,3 +155,23 @@ def forecast(model, n_steps, context=None, X_future=None, X_context=None):
         out.append(y)
     assert D == Xf.shape[1]
     return np.array(out)
+
+
+def assert_exog_forecasts_match(model, X, context, atol):
+    """Check a model fitted on 500 steps with exogenous ``X`` against the oracle.
+
+    Forecasts from the end of training (``X[500:525]`` ahead) and from
+    ``context`` (with ``X[550:650]`` beside it and ``X[650:670]`` ahead) must
+    equal ``forecast`` to ``atol``.
+    """
+    np.testing.assert_allclose(
+        model.forecast(25, X_future=X[500:525]),
+        forecast(model, 25, X_future=X[500:525])[:, 0],
+        atol=atol,
+    )
+    Xc = X[550:650]
+    np.testing.assert_allclose(
+        model.forecast(20, context=context, X_future=X[650:670], X_context=Xc),
+        forecast(model, 20, context, X[650:670], Xc)[:, 0],
+        atol=atol,
+    )

@@ -6,6 +6,7 @@ import pickle
 
 import numpy as np
 import pytest
+from naive_generate import assert_exog_forecasts_match
 from naive_generate import forecast as naive_forecast
 from sklearn.base import clone
 
@@ -108,16 +109,7 @@ def test_forecast_with_exogenous_matches_oracle(mg):
     X = rng.uniform(-1, 1, (700, 1))
     model = _model(input_scaling=0.3).fit(mg[:500], X[:500])
     assert model.n_exog_features_ == 1
-    out = model.forecast(25, X_future=X[500:525])
-    np.testing.assert_allclose(
-        out, naive_forecast(model, 25, X_future=X[500:525])[:, 0], atol=1e-10
-    )
-    ctx, Xc = mg[550:650], X[550:650]
-    np.testing.assert_allclose(
-        model.forecast(20, context=ctx, X_future=X[650:670], X_context=Xc),
-        naive_forecast(model, 20, ctx, X[650:670], Xc)[:, 0],
-        atol=1e-10,
-    )
+    assert_exog_forecasts_match(model, X, mg[550:650], atol=1e-10)
 
 
 def test_multivariate_shapes_and_oracle(lz):

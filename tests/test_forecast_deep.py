@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse
 from naive_generate import (
+    assert_exog_forecasts_match,
     closed_loop_deep,
     model_layers,
     teacher_forced_deep,
@@ -279,16 +280,7 @@ def test_forecast_with_exogenous_matches_oracle(mg, include_input):
     assert [w.shape for w in model.W_in_] == [(2, 30), (30, 20), (20, 15)]
     assert model.W_fb_.shape == (1, 30)
     assert model.coef_.shape == (1, 65 + (3 if include_input else 0))
-    out = model.forecast(25, X_future=X[500:525])
-    np.testing.assert_allclose(
-        out, naive_forecast(model, 25, X_future=X[500:525])[:, 0], atol=1e-12
-    )
-    ctx, Xc = mg[550:650], X[550:650]
-    np.testing.assert_allclose(
-        model.forecast(20, context=ctx, X_future=X[650:670], X_context=Xc),
-        naive_forecast(model, 20, ctx, X[650:670], Xc)[:, 0],
-        atol=1e-12,
-    )
+    assert_exog_forecasts_match(model, X, mg[550:650], atol=1e-12)
 
 
 def test_multivariate_deep_forecast(mg):
