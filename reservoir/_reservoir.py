@@ -176,8 +176,21 @@ class Reservoir(_Runner):
         )
 
     def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
-        pre = self.project(inputs)
-        out = pre  # in place: the kernels read each step's inputs first
+        # in place on the projection: the kernels read each step's inputs first
+        out = self.run_projected(self.project(inputs), state)
+        state[:] = out[:, -1]
+        return out
+
+    def run_projected(
+        self, pre: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Run projected inputs ``pre`` (k, steps, N) from ``state`` (k, N).
+
+        The states go into ``out`` (``pre`` itself by default: in place).
+        One sequence runs with the single-sequence kernel (split over threads
+        for large reservoirs), several with the batched one.
+        """
+        out = pre if out is None else out
         if pre.shape[0] == 1:
             x0 = state[0]
             if self.sparse:
@@ -216,7 +229,6 @@ class Reservoir(_Runner):
             )
         else:
             _kernels.run_dense_batch(pre, self._W, self.leak, self._code, state, out)
-        state[:] = out[:, -1]
         return out
 
 

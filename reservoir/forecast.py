@@ -5,14 +5,13 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from . import _generate, _kernels
+from . import _generate
 from ._esn import _LAYERS_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
 from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator
@@ -34,32 +33,6 @@ STRATEGIES = ("recursive", "direct")
 def _layers(reservoir: Reservoir | DeepReservoir) -> list[Reservoir]:
     """The layers of a runner, bottom first (one for a single reservoir)."""
     return list(getattr(reservoir, "layers", [reservoir]))
-
-
-def _run_projected(reservoir: Reservoir, pre, x0, out) -> None:
-    """Run already projected inputs ``pre`` (T, N) from ``x0`` into ``out``.
-
-    Like ``Reservoir.advance`` for one sequence, but on the projection itself,
-    so that state noise can be added to it first.
-    """
-    parallel = numba.get_num_threads() > 1 and reservoir.n_units >= getattr(
-        _kernels, "PARALLEL_MIN_UNITS", np.inf
-    )
-    if reservoir.sparse:
-        kernel = _kernels.run_csr_parallel if parallel else _kernels.run_csr
-        kernel(
-            pre,
-            reservoir._indptr,
-            reservoir._indices,
-            reservoir._data,
-            reservoir.leak,
-            reservoir._code,
-            x0,
-            out,
-        )
-    else:
-        kernel = _kernels.run_dense_parallel if parallel else _kernels.run_dense
-        kernel(pre, reservoir._W, reservoir.leak, reservoir._code, x0, out)
 
 
 def _pack_layers(layers: list[Reservoir]) -> tuple:
@@ -480,8 +453,8 @@ class ESNForecaster(_BaseReservoirEstimator):
                 pre = layer.project(layer_input)
                 if state_noise:
                     pre += (noise * rng.standard_normal(pre.shape)).astype(pre.dtype)
-                out = np.empty_like(pre)
-                _run_projected(layer, pre, np.ascontiguousarray(state[lo:hi]), out)
+                x0 = np.ascontiguousarray(state[None, lo:hi])
+                out = layer.run_projected(pre[None], x0)[0]  # in place
                 outputs.append(out)
                 layer_input = out
             out = outputs[0] if len(outputs) == 1 else np.hstack(outputs)
