@@ -22,14 +22,18 @@ library runs them; the projected inputs are restored, untimed, before every
 timing. ``--out-of-place`` times them writing into a separate array instead.
 
 Ratios are against the NumPy loop, measured in the same process (the machine
-may be shared and noisy: compare ratios, not absolute numbers). Compilation is
-excluded (every kernel is warmed up first). ``--crossover`` also times dense
-against CSR kernels over densities.
+may be shared and noisy: compare ratios, not absolute numbers). All paths of
+one size are timed in turn, ``--repeat`` rounds, so they share the machine's
+conditions; the table uses each path's best time, and the ratios of every
+round (median, min, max) are printed below it. Compilation is excluded
+(every kernel is warmed up first). ``--crossover`` also times dense against
+CSR kernels over densities.
 
 Usage::
 
     python benchmarks/bench_harvest.py [--quick] [--sizes 100 500 2000]
-        [--steps 20000] [--threads 2] [--crossover] [--out-of-place]
+        [--steps 20000] [--threads 2] [--repeat 5] [--crossover]
+        [--out-of-place]
 """
 
 from __future__ import annotations
@@ -175,55 +179,8 @@ def reference_matrix(W):
     )
 
 
-def time_reservoirpy(W, W_in, bias, U, repeat):
-    """Updates/s of ``reservoirpy.nodes.Reservoir.run`` (None if missing).
-
-    Parameters
-    ----------
-    W : scipy.sparse array of shape (N, N)
-        Recurrent weights, row convention (passed as ``W.T``).
-    W_in : ndarray of shape (D, N)
-        Input weights (passed as ``W_in.T``).
-    bias : ndarray of shape (N,)
-        Bias.
-    U : ndarray of shape (T, D)
-        Inputs.
-    repeat : int
-        Timings to take the best of.
-
-    Returns
-    -------
-    rate : float or None
-        Updates per second.
-    states : ndarray of shape (T, N) or None
-        States of the first run, to check that both libraries agree.
-    """
-    try:
-        from reservoirpy.nodes import Reservoir
-    except ImportError:
-        return None, None
-    try:  # ReservoirPy prints a banner / warnings on some versions
-        import reservoirpy
-
-        reservoirpy.verbosity(0)
-    except Exception:
-        pass
-    W_col = reference_matrix(W)
-    nodes = []
-
-    def run():
-        node = Reservoir(
-            W=W_col, Win=np.ascontiguousarray(W_in.T), bias=bias.copy(), lr=LEAK
-        )
-        nodes.append(node.run(U))
-
-    run()  # warm up (imports, first allocation)
-    elapsed = best_time(run, repeat)
-    return U.shape[0] / elapsed, np.asarray(nodes[0])
-
-
-def time_kernel(kernel, pre, out, args, repeat, in_place):
-    """Best time of ``kernel(pre, *args, out)``, in place or into ``out``.
+def kernel_path(kernel, pre, out, args, in_place, threads):
+    """A timed call of ``kernel(pre, *args, out)`` and its untimed setup.
 
     Parameters
     ----------
@@ -236,25 +193,108 @@ def time_kernel(kernel, pre, out, args, repeat, in_place):
         holds a copy of ``pre`` when each timing starts).
     args : tuple
         The arguments between ``pre`` and ``out``.
-    repeat : int
-        Timings to take the best of.
     in_place : bool
         Whether the kernel overwrites its inputs with the states.
+    threads : int
+        Numba threads of the call.
 
     Returns
     -------
-    float
-        Seconds.
+    func, setup : callable
+        The call to time and what to run before it, both without arguments.
     """
-    if not in_place:
-        return best_time(lambda: kernel(pre, *args, out), repeat)
-    return best_time(
-        lambda: kernel(out, *args, out), repeat, setup=lambda: np.copyto(out, pre)
-    )
+
+    def setup():
+        numba.set_num_threads(threads)
+        if in_place:
+            np.copyto(out, pre)
+
+    source = out if in_place else pre
+    return (lambda: kernel(source, *args, out)), setup
+
+
+def interleaved_times(paths, rounds):
+    """Wall times of every path, taking the paths in turn, round after round.
+
+    Each round times every path once, so all paths see the same machine
+    conditions on a shared, noisy host, and a slow period cannot favour one
+    of them.
+
+    Parameters
+    ----------
+    paths : dict of str to (callable, callable or None)
+        Name to ``(func, setup)``: ``setup`` (untimed, may be None) runs
+        before every timed call of ``func``.
+    rounds : int
+        Number of rounds.
+
+    Returns
+    -------
+    dict of str to ndarray of shape (rounds,)
+        Seconds of every call, in round order.
+    """
+    times = {name: [] for name in paths}
+    for _ in range(rounds):
+        for name, (func, setup) in paths.items():
+            if setup is not None:
+                setup()
+            start = time.perf_counter()
+            func()
+            times[name].append(time.perf_counter() - start)
+    return {name: np.array(values) for name, values in times.items()}
+
+
+def reservoirpy_path(W, W_in, bias, U):
+    """A timed ``reservoirpy.nodes.Reservoir(...).run(U)`` (None if missing).
+
+    Parameters
+    ----------
+    W : scipy.sparse array of shape (N, N)
+        Recurrent weights, row convention (passed as ``W.T``).
+    W_in : ndarray of shape (D, N)
+        Input weights (passed as ``W_in.T``).
+    bias : ndarray of shape (N,)
+        Bias.
+    U : ndarray of shape (T, D)
+        Inputs.
+
+    Returns
+    -------
+    func : callable or None
+        One run (a new node each time, warmed up once here).
+    states : list
+        Receives the states of the first run.
+    """
+    try:
+        from reservoirpy.nodes import Reservoir
+    except ImportError:
+        return None, []
+    try:  # ReservoirPy prints a banner / warnings on some versions
+        import reservoirpy
+
+        reservoirpy.verbosity(0)
+    except Exception:
+        pass
+    W_col = reference_matrix(W)
+    states = []
+
+    def run():
+        node = Reservoir(
+            W=W_col, Win=np.ascontiguousarray(W_in.T), bias=bias.copy(), lr=LEAK
+        )
+        result = node.run(U)
+        if not states:
+            states.append(result)
+
+    run()  # warm up (imports, first allocation)
+    return run, states
 
 
 def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
     """Time every path for one reservoir size and return a result row.
+
+    All paths are timed in turn, ``repeat`` rounds (see
+    ``interleaved_times``); rates come from each path's best time.
 
     Parameters
     ----------
@@ -265,7 +305,7 @@ def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
     threads : int
         Numba threads for the batched and parallel paths.
     repeat : int
-        Timings to take the best of.
+        Rounds of timings.
     quick : bool
         Smoke-test mode (no minimum run time).
     in_place : bool, default=True
@@ -274,7 +314,8 @@ def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
     Returns
     -------
     dict
-        Updates/s of every path and notes.
+        Updates/s of every path (best time), per-round ratios over the
+        NumPy loop, and notes.
     """
     notes = []
     W, W_in, bias = build(n_units, 0.1)
@@ -296,19 +337,7 @@ def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
         pre[:few], indptr, indices, data, leak, code, x0, out[:few]
     )
 
-    # our single sequence: serial, and split over threads
-    args = (indptr, indices, data, leak, code, x0)
-    numba.set_num_threads(1)
-    t_serial = time_kernel(_kernels.run_csr, pre, out, args, repeat, in_place)
-    serial_states = out.copy()
-    numba.set_num_threads(threads)
-    t_parallel = time_kernel(
-        _kernels.run_csr_parallel, pre, out, args, repeat, in_place
-    )
-    if not np.array_equal(out, serial_states):
-        notes.append("run_csr_parallel differs from run_csr!")
-
-    # the per-step NumPy/SciPy loop (fewer steps when slow)
+    # the per-step NumPy/SciPy loop and ReservoirPy (fewer steps when slow)
     ref_steps = steps if quick else int(min(steps, max(2000, REFERENCE_WORK / nnz)))
     if ref_steps < steps:
         notes.append(f"references timed on {ref_steps} of {steps} steps")
@@ -316,19 +345,7 @@ def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
     W_in_col = np.ascontiguousarray(W_in.T)
     ref_states = np.empty((ref_steps, n_units))
     numpy_loop(U[:few], W_col, W_in_col, bias, LEAK, ref_states[:few])
-    t_ref = best_time(
-        lambda: numpy_loop(U[:ref_steps], W_col, W_in_col, bias, LEAK, ref_states),
-        repeat,
-    )
-    error = np.max(np.abs(ref_states - serial_states[:ref_steps]))
-    if error > 1e-12:
-        notes.append(f"max |ours - numpy loop| = {error:.1e}!")
-
-    rpy_rate, rpy_states = time_reservoirpy(W, W_in, bias, U[:ref_steps], repeat)
-    if rpy_states is not None:
-        error = np.max(np.abs(rpy_states - serial_states[:ref_steps]))
-        if error > 1e-12:
-            notes.append(f"max |ours - reservoirpy| = {error:.1e}!")
+    rpy_run, rpy_states = reservoirpy_path(W, W_in, bias, U[:ref_steps])
 
     # the batch: 64 sequences, threads; fewer steps if memory would not fit
     batch_steps = int(min(steps, BATCH_BYTES / (2 * N_SEQUENCES * n_units * 8)))
@@ -342,23 +359,66 @@ def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
     _kernels.run_csr_batch(
         warm, indptr, indices, data, leak, code, x0b, np.empty_like(warm)
     )
+
+    args = (indptr, indices, data, leak, code, x0)
     argsb = (indptr, indices, data, leak, code, x0b)
-    t_batch = time_kernel(_kernels.run_csr_batch, preb, outb, argsb, repeat, in_place)
+    paths = {
+        "ref": (
+            lambda: numpy_loop(U[:ref_steps], W_col, W_in_col, bias, LEAK, ref_states),
+            None,
+        ),
+        "serial": kernel_path(_kernels.run_csr, pre, out, args, in_place, 1),
+        "parallel": kernel_path(
+            _kernels.run_csr_parallel, pre, out, args, in_place, threads
+        ),
+        "batch": kernel_path(
+            _kernels.run_csr_batch, preb, outb, argsb, in_place, threads
+        ),
+    }
+    if rpy_run is not None:
+        paths["rpy"] = (rpy_run, None)
+    times = interleaved_times(paths, repeat)
+    numba.set_num_threads(threads)
+
+    # every path computed the same states (``out`` holds run_csr_parallel's,
+    # timed last of the two)
+    single_states = np.empty((ref_steps, n_units))
+    _kernels.run_csr(pre[:ref_steps], *args, single_states)
+    if not np.array_equal(out[:ref_steps], single_states):
+        notes.append("run_csr_parallel differs from run_csr!")
+    error = np.max(np.abs(ref_states - single_states))
+    if error > 1e-12:
+        notes.append(f"max |ours - numpy loop| = {error:.1e}!")
+    if rpy_states:
+        error = np.max(np.abs(np.asarray(rpy_states[0]) - single_states))
+        if error > 1e-12:
+            notes.append(f"max |ours - reservoirpy| = {error:.1e}!")
     check = np.empty((batch_steps, n_units))
     _kernels.run_csr(preb[-1], indptr, indices, data, leak, code, x0, check)
     if not np.array_equal(check, outb[-1]):
         notes.append("run_csr_batch differs from run_csr!")
 
     use_parallel = threads > 1 and n_units >= _kernels.PARALLEL_MIN_UNITS
+    single = "parallel" if use_parallel else "serial"
+    work = {
+        "ref": ref_steps,
+        "rpy": ref_steps,
+        "serial": steps,
+        "parallel": steps,
+        "batch": N_SEQUENCES * batch_steps,
+    }
+    rates = {name: work[name] / t for name, t in times.items()}
     return {
         "N": n_units,
-        "ref": ref_steps / t_ref,
-        "rpy": rpy_rate,
-        "serial": steps / t_serial,
-        "parallel": steps / t_parallel,
-        "single": steps / (t_parallel if use_parallel else t_serial),
-        "single_kernel": "parallel" if use_parallel else "serial",
-        "batch": N_SEQUENCES * batch_steps / t_batch,
+        "ref": rates["ref"].max(),
+        "rpy": rates["rpy"].max() if "rpy" in rates else None,
+        "serial": rates["serial"].max(),
+        "parallel": rates["parallel"].max(),
+        "single": rates[single].max(),
+        "single_kernel": single,
+        "batch": rates["batch"].max(),
+        "single_rounds": rates[single] / rates["ref"],
+        "batch_rounds": rates["batch"] / rates["ref"],
         "notes": notes,
     }
 
@@ -436,6 +496,19 @@ def print_table(rows, threads, in_place=True):
             f"N={r['N']}: single uses {r['single_kernel']}"
             + "".join(f"; {n}" for n in r["notes"])
         )
+    print(
+        "\nratios above: best time of each path over all rounds. Per round "
+        "(all paths timed in turn), the ratios over the numpy loop were:"
+    )
+    for r in rows:
+        parts = []
+        for name in ("single", "batch"):
+            v = r[f"{name}_rounds"]
+            parts.append(
+                f"{name} median {np.median(v):.1f}x (min {v.min():.1f}x, "
+                f"max {v.max():.1f}x)"
+            )
+        print(f"N={r['N']}: " + "; ".join(parts) + f" over {len(v)} rounds")
     if all(r["rpy"] is None for r in rows):
         print("reservoirpy: not installed, column skipped")
 
@@ -527,7 +600,9 @@ def main(argv=None):
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500, 2000])
     parser.add_argument("--steps", type=int, default=20000)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="rounds of timings (best and per round)"
+    )
     parser.add_argument(
         "--crossover", action="store_true", help="also time dense vs CSR"
     )
