@@ -241,6 +241,71 @@ class _BaseRNN(BaseEstimator):
 
     _task = "regression"
 
+    # one constructor for both estimators (scikit-learn reads the
+    # parameters from its signature, inherited by RNNRegressor and RNNClassifier)
+    def __init__(
+        self,
+        n_units: int = 32,
+        *,
+        cell: str = "elman",
+        activation: str = "tanh",
+        n_layers: int = 1,
+        leak_rate=1.0,
+        init="orthogonal",
+        spectral_radius: float = 0.9,
+        density: float | None = None,
+        input_scaling=1.0,
+        bias_scaling: float = 1.0,
+        include_input: bool = False,
+        washout: int = 0,
+        solver: str = "adam",
+        learning_rate: float = 1e-3,
+        momentum: float = 0.9,
+        nesterov: bool = True,
+        batch_size: int = 32,
+        max_epochs: int = 100,
+        truncation: int | None = None,
+        clip: float | None = 1.0,
+        learn_initial_state: bool = True,
+        early_stopping: bool = False,
+        validation_fraction: float = 0.1,
+        n_iter_no_change: int = 10,
+        tol: float = 1e-4,
+        shuffle: bool = True,
+        warm_start: bool = False,
+        random_state=None,
+        verbose: bool = False,
+    ):
+        self.n_units = n_units
+        self.cell = cell
+        self.activation = activation
+        self.n_layers = n_layers
+        self.leak_rate = leak_rate
+        self.init = init
+        self.spectral_radius = spectral_radius
+        self.density = density
+        self.input_scaling = input_scaling
+        self.bias_scaling = bias_scaling
+        self.include_input = include_input
+        self.washout = washout
+        self.solver = solver
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.truncation = truncation
+        self.clip = clip
+        self.learn_initial_state = learn_initial_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.shuffle = shuffle
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
     def _check_params(self) -> dict:
         n_units = check_int(self.n_units, "n_units", low=1)
         cell = check_option(self.cell, "cell", CELLS)
@@ -665,69 +730,6 @@ class RNNRegressor(MultiOutputMixin, RegressorMixin, _BaseRNN):
 
     _task = "regression"
 
-    def __init__(
-        self,
-        n_units: int = 32,
-        *,
-        cell: str = "elman",
-        activation: str = "tanh",
-        n_layers: int = 1,
-        leak_rate=1.0,
-        init="orthogonal",
-        spectral_radius: float = 0.9,
-        density: float | None = None,
-        input_scaling=1.0,
-        bias_scaling: float = 1.0,
-        include_input: bool = False,
-        washout: int = 0,
-        solver: str = "adam",
-        learning_rate: float = 1e-3,
-        momentum: float = 0.9,
-        nesterov: bool = True,
-        batch_size: int = 32,
-        max_epochs: int = 100,
-        truncation: int | None = None,
-        clip: float | None = 1.0,
-        learn_initial_state: bool = True,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        n_iter_no_change: int = 10,
-        tol: float = 1e-4,
-        shuffle: bool = True,
-        warm_start: bool = False,
-        random_state=None,
-        verbose: bool = False,
-    ):
-        self.n_units = n_units
-        self.cell = cell
-        self.activation = activation
-        self.n_layers = n_layers
-        self.leak_rate = leak_rate
-        self.init = init
-        self.spectral_radius = spectral_radius
-        self.density = density
-        self.input_scaling = input_scaling
-        self.bias_scaling = bias_scaling
-        self.include_input = include_input
-        self.washout = washout
-        self.solver = solver
-        self.learning_rate = learning_rate
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.truncation = truncation
-        self.clip = clip
-        self.learn_initial_state = learn_initial_state
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.shuffle = shuffle
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
-
     def fit(self, X, y):
         """Initialise the network and train it by BPTT.
 
@@ -835,69 +837,6 @@ class RNNClassifier(ClassifierMixin, _BaseRNN):
     """
 
     _task = "classification"
-
-    def __init__(
-        self,
-        n_units: int = 32,
-        *,
-        cell: str = "elman",
-        activation: str = "tanh",
-        n_layers: int = 1,
-        leak_rate=1.0,
-        init="orthogonal",
-        spectral_radius: float = 0.9,
-        density: float | None = None,
-        input_scaling=1.0,
-        bias_scaling: float = 1.0,
-        include_input: bool = False,
-        washout: int = 0,
-        solver: str = "adam",
-        learning_rate: float = 1e-3,
-        momentum: float = 0.9,
-        nesterov: bool = True,
-        batch_size: int = 32,
-        max_epochs: int = 100,
-        truncation: int | None = None,
-        clip: float | None = 1.0,
-        learn_initial_state: bool = True,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        n_iter_no_change: int = 10,
-        tol: float = 1e-4,
-        shuffle: bool = True,
-        warm_start: bool = False,
-        random_state=None,
-        verbose: bool = False,
-    ):
-        self.n_units = n_units
-        self.cell = cell
-        self.activation = activation
-        self.n_layers = n_layers
-        self.leak_rate = leak_rate
-        self.init = init
-        self.spectral_radius = spectral_radius
-        self.density = density
-        self.input_scaling = input_scaling
-        self.bias_scaling = bias_scaling
-        self.include_input = include_input
-        self.washout = washout
-        self.solver = solver
-        self.learning_rate = learning_rate
-        self.momentum = momentum
-        self.nesterov = nesterov
-        self.batch_size = batch_size
-        self.max_epochs = max_epochs
-        self.truncation = truncation
-        self.clip = clip
-        self.learn_initial_state = learn_initial_state
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.shuffle = shuffle
-        self.warm_start = warm_start
-        self.random_state = random_state
-        self.verbose = verbose
 
     def fit(self, X, y):
         """Initialise the network and train it by BPTT.
