@@ -297,23 +297,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         """A finite series as a C-ordered (T, K) float64 array."""
         if y is None:
             raise ValueError(f"{name} is None; pass a series of shape (n_timesteps,)")
-        if np.ndim(y) not in (1, 2):
-            raise ValueError(
-                f"{name} must be a 1-D series (n_timesteps,) or a 2-D array "
-                f"(n_timesteps, n_features); got {np.ndim(y)} dimensions."
-            )
-        arr = check_array(
-            y,
-            ensure_2d=False,
-            dtype=np.float64,
-            order="C",
-            ensure_all_finite=True,
-            ensure_min_samples=1,
-            input_name=name,
-        )
-        ndim = arr.ndim
-        if ndim == 1:
-            arr = arr.reshape(-1, 1)
+        ndim = np.ndim(y)
+        arr = self._column_array(y, name, "n_features")
         if reset:
             self._y_ndim = ndim
             validate_data(
@@ -348,7 +333,7 @@ class ESNForecaster(_BaseReservoirEstimator):
                 f"{name} was given, but the forecaster was fitted without "
                 f"exogenous inputs (X=None); leave {name}=None."
             )
-        arr = self._exog_array(X, name)
+        arr = self._column_array(X, name, "n_exog_features")
         if arr.shape != (n_rows, n_exog):
             raise ValueError(
                 f"{name} must have shape ({n_rows}, {n_exog}), one row per {what}; "
@@ -357,14 +342,18 @@ class ESNForecaster(_BaseReservoirEstimator):
         return arr
 
     @staticmethod
-    def _exog_array(X, name: str) -> np.ndarray:
-        if np.ndim(X) not in (1, 2):
+    def _column_array(values, name: str, columns: str) -> np.ndarray:
+        """Finite values as a C-ordered (T, k) float64 array (1-D: one column).
+
+        ``columns`` names the second dimension in the error message.
+        """
+        if np.ndim(values) not in (1, 2):
             raise ValueError(
-                f"{name} must be 2-D (n_timesteps, n_exog_features); got "
-                f"{np.ndim(X)} dimensions."
+                f"{name} must be a 1-D series (n_timesteps,) or a 2-D array "
+                f"(n_timesteps, {columns}); got {np.ndim(values)} dimensions."
             )
         arr = check_array(
-            X,
+            values,
             ensure_2d=False,
             dtype=np.float64,
             order="C",
@@ -518,7 +507,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         if X is None:
             Xe = np.empty((n_steps, 0))
         else:
-            Xe = self._exog_array(X, "X")
+            Xe = self._column_array(X, "X", "n_exog_features")
             if Xe.shape[0] != n_steps:
                 raise ValueError(
                     f"X must have one row per time step of y ({n_steps}); got "
