@@ -107,33 +107,6 @@ def csr_of_transpose(W):
     return WT.indptr, WT.indices, WT.data
 
 
-def best_time(func, repeat, setup=None):
-    """Shortest wall time of ``repeat`` calls of ``func``.
-
-    Parameters
-    ----------
-    func : callable
-        Called without arguments.
-    repeat : int
-        Number of calls.
-    setup : callable, default=None
-        Called (untimed) before every call of ``func``.
-
-    Returns
-    -------
-    float
-        Seconds.
-    """
-    best = np.inf
-    for _ in range(repeat):
-        if setup is not None:
-            setup()
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
 def numpy_loop(U, W_col, W_in_col, bias, leak, states):
     """The reference: one sparse matvec per step, ReservoirPy's update.
 
@@ -525,7 +498,7 @@ def crossover(sizes, steps, threads, repeat, densities):
     threads : int
         Numba threads of the batched kernels.
     repeat : int
-        Timings to take the best of.
+        Rounds of timings (the four kernels in turn; best time kept).
     densities : list of float
         Densities tried.
     """
@@ -561,19 +534,34 @@ def crossover(sizes, steps, threads, repeat, densities):
             )
             _kernels.run_dense_batch(warm, Wd, leak, code, x0b, np.empty_like(warm))
             csr = (indptr, indices, data)
-            t_csr = best_time(
-                partial(_kernels.run_csr, pre, *csr, leak, code, x0, out), repeat
-            )
-            t_dense = best_time(
-                partial(_kernels.run_dense, pre, Wd, leak, code, x0, out), repeat
-            )
-            tb_csr = best_time(
-                partial(_kernels.run_csr_batch, preb, *csr, leak, code, x0b, outb),
+            times = interleaved_times(
+                {
+                    "csr": (
+                        partial(_kernels.run_csr, pre, *csr, leak, code, x0, out),
+                        None,
+                    ),
+                    "dense": (
+                        partial(_kernels.run_dense, pre, Wd, leak, code, x0, out),
+                        None,
+                    ),
+                    "batch_csr": (
+                        partial(
+                            _kernels.run_csr_batch, preb, *csr, leak, code, x0b, outb
+                        ),
+                        None,
+                    ),
+                    "batch_dense": (
+                        partial(
+                            _kernels.run_dense_batch, preb, Wd, leak, code, x0b, outb
+                        ),
+                        None,
+                    ),
+                },
                 repeat,
             )
-            tb_dense = best_time(
-                partial(_kernels.run_dense_batch, preb, Wd, leak, code, x0b, outb),
-                repeat,
+            t_csr, t_dense, tb_csr, tb_dense = (
+                times[name].min()
+                for name in ("csr", "dense", "batch_csr", "batch_dense")
             )
             single, batch = t_csr / t_dense, tb_csr / tb_dense
             print(f"{n_units:>6} {density:8.2f} {single:8.2f} {batch:8.2f}")
