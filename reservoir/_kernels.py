@@ -58,6 +58,7 @@ also block vectorisation.
 from __future__ import annotations
 
 import math
+import platform
 
 import numpy as np
 from llvmlite import ir
@@ -74,14 +75,24 @@ BLOCK_SIZE = 16
 
 #: From this many units on, ``run_csr_parallel`` / ``run_dense_parallel`` on
 #: two or more numba threads beat ``run_csr`` / ``run_dense`` on an idle
-#: machine (measured with ``benchmarks/bench_harvest.py``); below it the
-#: per-step synchronisation costs more than the split saves.
-PARALLEL_MIN_UNITS = 1000
+#: machine (measured with ``benchmarks/bench_harvest.py``: at density 0.1 on
+#: 2 threads, 1.1x at 200 units, 1.2-1.6x from 300 on); below it the per-step
+#: synchronisation costs more than the split saves.
+PARALLEL_MIN_UNITS = 300
 
-#: Unit ranges per step in the ``*_parallel`` kernels: a fixed count (a cached
-#: kernel cannot read the thread count) that splits evenly over 1, 2, 3, 4, 6,
-#: 8, 12 or 24 threads. Results do not depend on it.
-_N_CHUNKS = 24
+#: Unit ranges ("chunks") per step in the ``*_parallel`` kernels, and the
+#: most threads they use. Threads claim chunks one at a time, so a slow or busy
+#: thread gets fewer of them. Results do not depend on it.
+_N_CHUNKS = 8
+
+#: Slots of the claimed-chunks and done-chunks counters of the ``*_parallel``
+#: kernels in their int64 counter array: 128 bytes apart, so the two counters
+#: never share a cache line.
+_CLAIMED = 0
+_DONE = 16
+
+#: Whether the spin-wait hint is the x86 ``pause`` instruction.
+_X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
 
 #: Sequences per register block in ``_lanes_row`` (4 float64 or 2 float32
 #: vectors of 32 bytes).
@@ -285,7 +296,158 @@ if config.DISABLE_JIT:  # pragma: no cover - pure-Python fallbacks for coverage
         """
         dst[...] = src.T
 
+    def _atomic_add(counters, slot, value):
+        """``counters[slot] += value``; returns the old value.
+
+        Parameters
+        ----------
+        counters : ndarray of int64
+            Counters.
+        slot : int
+            Which counter.
+        value : int
+            Increment.
+
+        Returns
+        -------
+        int
+            The counter before the increment.
+        """
+        old = int(counters[slot])
+        counters[slot] = old + value
+        return old
+
+    def _atomic_load(counters, slot):
+        """``counters[slot]``.
+
+        Parameters
+        ----------
+        counters : ndarray of int64
+            Counters.
+        slot : int
+            Which counter.
+
+        Returns
+        -------
+        int
+            Its value.
+        """
+        return int(counters[slot])
+
+    def _spin_pause():
+        """Nothing (the compiled version hints a spin-wait loop to the CPU)."""
+
 else:
+
+    def _counter_pointer(context, builder, signature, args):
+        """Emit a pointer to ``counters[slot]`` (an int64 array element)."""
+        arr = context.make_array(signature.args[0])(context, builder, args[0])
+        slot = _as_i64(builder, args[1], signature.args[1].signed)
+        return builder.gep(arr.data, [slot])
+
+    def _is_counter_array(counters, slot):
+        """Whether the types are a 1-D C int64 array and an integer."""
+        return (
+            isinstance(counters, types.Array)
+            and counters.ndim == 1
+            and counters.layout == "C"
+            and counters.dtype == types.int64
+            and isinstance(slot, types.Integer)
+        )
+
+    @intrinsic
+    def _atomic_add(typingctx, counters, slot, value):
+        """Atomic ``counters[slot] += value`` (sequentially consistent).
+
+        Returns the counter's old value. The increment publishes every write
+        the thread made before it (release) and sees every write published
+        before it (acquire).
+
+        Parameters
+        ----------
+        typingctx : numba typing context
+            Supplied by numba.
+        counters : numba type
+            1-D C-contiguous int64 array.
+        slot : numba type
+            Integer index.
+        value : numba type
+            Integer increment.
+
+        Returns
+        -------
+        tuple
+            Signature and code generator (None for other types).
+        """
+        if not (_is_counter_array(counters, slot) and isinstance(value, types.Integer)):
+            return None
+
+        def codegen(context, builder, signature, args):
+            """Emit an ``atomicrmw add``."""
+            ptr = _counter_pointer(context, builder, signature, args)
+            value = _as_i64(builder, args[2], signature.args[2].signed)
+            return builder.atomic_rmw("add", ptr, value, "seq_cst")
+
+        return types.int64(counters, slot, value), codegen
+
+    @intrinsic
+    def _atomic_load(typingctx, counters, slot):
+        """Atomic load of ``counters[slot]`` with acquire ordering.
+
+        Every write published before the value was stored (by
+        ``_atomic_add``) is visible after the load.
+
+        Parameters
+        ----------
+        typingctx : numba typing context
+            Supplied by numba.
+        counters : numba type
+            1-D C-contiguous int64 array.
+        slot : numba type
+            Integer index.
+
+        Returns
+        -------
+        tuple
+            Signature and code generator (None for other types).
+        """
+        if not _is_counter_array(counters, slot):
+            return None
+
+        def codegen(context, builder, signature, args):
+            """Emit an atomic ``load acquire``."""
+            ptr = _counter_pointer(context, builder, signature, args)
+            return builder.load_atomic(ptr, "acquire", 8)
+
+        return types.int64(counters, slot), codegen
+
+    @intrinsic
+    def _spin_pause(typingctx):
+        """The CPU's spin-wait hint (``pause`` on x86, nothing elsewhere).
+
+        Parameters
+        ----------
+        typingctx : numba typing context
+            Supplied by numba.
+
+        Returns
+        -------
+        tuple
+            Signature and code generator.
+        """
+
+        def codegen(context, builder, signature, args):
+            """Emit ``llvm.x86.sse2.pause`` on x86-64."""
+            if _X86:
+                fn = cgutils.get_or_insert_function(
+                    builder.module,
+                    ir.FunctionType(ir.VoidType(), []),
+                    "llvm.x86.sse2.pause",
+                )
+                builder.call(fn, [])
+            return context.get_dummy_value()
+
+        return types.none(), codegen
 
     @intrinsic
     def _exp2_shifted(typingctx, t):
@@ -1193,13 +1355,48 @@ def _balanced_bounds(indptr, n_chunks):
     return bounds
 
 
+@njit(cache=True, inline="always")
+def _claim_chunk(counters, n_chunks, total):
+    """Claim the next chunk and wait until the steps before its own are done.
+
+    Chunk ``g`` is chunk ``g % n_chunks`` of step ``g // n_chunks``. Chunks
+    are claimed in order, so every chunk the caller waits for has already
+    been claimed by a thread that is computing it: the wait always ends,
+    however many threads actually run (one thread alone claims them all).
+
+    Parameters
+    ----------
+    counters : ndarray of int64
+        Work counters (``_CLAIMED`` and ``_DONE`` slots, zero at the start).
+    n_chunks : int
+        Chunks per step.
+    total : int
+        Chunks of the whole run.
+
+    Returns
+    -------
+    int
+        The claimed chunk, or -1 when every chunk has been claimed.
+    """
+    g = _atomic_add(counters, _CLAIMED, 1)
+    if g >= total:
+        return -1
+    ready = g - g % n_chunks
+    while _atomic_load(counters, _DONE) < ready:
+        _spin_pause()
+    return g
+
+
 @njit(cache=True, parallel=True, error_model="numpy")
 def run_csr_parallel(pre, indptr, indices, data, leak, activation, x0, out):
     """``run_csr`` with the units of every step split over numba threads.
 
-    Same arguments and result (bit for bit) as ``run_csr``. Every step ends
-    with a synchronisation of the threads, so it pays for large ``N`` only
-    (see ``PARALLEL_MIN_UNITS``) and suffers when the cores are oversubscribed.
+    Same arguments and result (bit for bit) as ``run_csr``. One parallel
+    region for the whole run: the threads claim the chunks of units of every
+    step in order and wait, spinning, until the previous step is complete
+    (see ``_claim_chunk``). A step costs a few atomic operations instead of
+    a thread-pool launch, so it pays from a few hundred units on (see
+    ``PARALLEL_MIN_UNITS``); it suffers when the cores are oversubscribed.
 
     Parameters
     ----------
@@ -1225,22 +1422,28 @@ def run_csr_parallel(pre, indptr, indices, data, leak, activation, x0, out):
     idx = indices.astype(np.uint32)
     n_chunks = max(1, min(_N_CHUNKS, n_units // 8))
     bounds = _balanced_bounds(indptr, n_chunks)
-    for t in range(n_steps):
-        x_prev = x0 if t == 0 else out[t - 1]
-        s = out[t]
-        pre_t = pre[t]
-        for c in prange(n_chunks):
+    counters = np.zeros(_DONE + 1, dtype=np.int64)
+    total = n_steps * n_chunks
+    # one claiming loop per thread (extra iterations find nothing to claim)
+    for _ in prange(n_chunks):
+        g = _claim_chunk(counters, n_chunks, total)
+        while g >= 0:
+            t, c = divmod(g, n_chunks)
+            x_prev = x0 if t == 0 else out[t - 1]
             _csr_step(
-                pre_t, ptr, idx, data, x_prev, s, leak, activation,
+                pre[t], ptr, idx, data, x_prev, out[t], leak, activation,
                 bounds[c], bounds[c + 1],
             )  # fmt: skip
+            _atomic_add(counters, _DONE, 1)
+            g = _claim_chunk(counters, n_chunks, total)
 
 
 @njit(cache=True, parallel=True, error_model="numpy")
 def run_dense_parallel(pre, W, leak, activation, x0, out):
     """``run_dense`` with the units of every step split over numba threads.
 
-    Same arguments and result (bit for bit) as ``run_dense``.
+    Same arguments and result (bit for bit) as ``run_dense``; scheduled like
+    ``run_csr_parallel``.
 
     Parameters
     ----------
@@ -1259,17 +1462,24 @@ def run_dense_parallel(pre, W, leak, activation, x0, out):
     """
     n_steps, n_units = pre.shape
     n_chunks = max(1, min(_N_CHUNKS, n_units // 8))
-    for t in range(n_steps):
-        x_prev = x0 if t == 0 else out[t - 1]
-        s = out[t]
-        pre_t = pre[t]
-        for c in prange(n_chunks):
-            # chunk edges on multiples of 8 units keep the vector loops aligned
-            lo = (n_units * c // n_chunks) // 8 * 8
-            hi = (n_units * (c + 1) // n_chunks) // 8 * 8
-            if c == n_chunks - 1:
-                hi = n_units
-            _dense_step(pre_t, W, x_prev, s, leak, activation, lo, hi)
+    # chunk edges on multiples of 8 units keep the vector loops aligned
+    bounds = np.empty(n_chunks + 1, dtype=np.int64)
+    for c in range(n_chunks):
+        bounds[c] = (n_units * c // n_chunks) // 8 * 8
+    bounds[n_chunks] = n_units
+    counters = np.zeros(_DONE + 1, dtype=np.int64)
+    total = n_steps * n_chunks
+    # one claiming loop per thread (extra iterations find nothing to claim)
+    for _ in prange(n_chunks):
+        g = _claim_chunk(counters, n_chunks, total)
+        while g >= 0:
+            t, c = divmod(g, n_chunks)
+            x_prev = x0 if t == 0 else out[t - 1]
+            _dense_step(
+                pre[t], W, x_prev, out[t], leak, activation, bounds[c], bounds[c + 1]
+            )
+            _atomic_add(counters, _DONE, 1)
+            g = _claim_chunk(counters, n_chunks, total)
 
 
 # ---------------------------------------------------------------------------

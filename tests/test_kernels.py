@@ -480,3 +480,19 @@ def test_pure_python_fallbacks():
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+
+
+@pytest.mark.skipif(not TWO_THREADS, reason="needs 2 numba threads")
+@pytest.mark.parametrize("n_units", [5, 64, 203])
+@pytest.mark.parametrize("fmt", ["csr", "dense"])
+def test_parallel_long_run_matches_serial_bits(fmt, n_units):
+    # thousands of steps of threads claiming chunks and waiting for each other:
+    # any missed wait would read a stale state and change the bits
+    p = _problem(n_units, 3000, density=0.1, seed=21)
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(2)
+        parallel = _run(f"{fmt}_parallel", p, "tanh")
+    finally:
+        numba.set_num_threads(before)
+    np.testing.assert_array_equal(parallel, _run(fmt, p, "tanh"))
