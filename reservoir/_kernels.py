@@ -782,21 +782,30 @@ else:
                     ptr = lane_ptr(ya.data, offsets[v])
                     builder.store(builder.load(sums[v]), ptr, align=itemsize)
 
-            # register blocks of _LANE_CHUNK lanes, then single vectors, then
-            # single lanes
-            n_chunks = builder.udiv(n_lanes, const(_LANE_CHUNK))
-            with cgutils.for_range(builder, n_chunks) as loop:
-                lane0 = builder.mul(loop.index, const(_LANE_CHUNK))
-                emit_lanes(lane0, _LANE_CHUNK // width, width)
-            done = builder.mul(n_chunks, const(_LANE_CHUNK))
-            n_vectors = builder.udiv(builder.sub(n_lanes, done), const(width))
-            with cgutils.for_range(builder, n_vectors) as loop:
-                emit_lanes(
-                    builder.add(done, builder.mul(loop.index, const(width))), 1, width
-                )
-            done = builder.add(done, builder.mul(n_vectors, const(width)))
-            with cgutils.for_range_slice(builder, done, n_lanes, const(1)) as (b, _):
-                emit_lanes(b, 1, 1)
+            # exactly one register block (a full block of BLOCK_SIZE lanes):
+            # constant offsets, no lane loops
+            one_chunk = builder.icmp_unsigned("==", n_lanes, const(_LANE_CHUNK))
+            with builder.if_else(one_chunk, likely=True) as (full, other):
+                with full:
+                    emit_lanes(const(0), _LANE_CHUNK // width, width)
+                with other:
+                    # register blocks of _LANE_CHUNK lanes, then single
+                    # vectors, then single lanes
+                    n_chunks = builder.udiv(n_lanes, const(_LANE_CHUNK))
+                    with cgutils.for_range(builder, n_chunks) as loop:
+                        lane0 = builder.mul(loop.index, const(_LANE_CHUNK))
+                        emit_lanes(lane0, _LANE_CHUNK // width, width)
+                    done = builder.mul(n_chunks, const(_LANE_CHUNK))
+                    n_vectors = builder.udiv(builder.sub(n_lanes, done), const(width))
+                    with cgutils.for_range(builder, n_vectors) as loop:
+                        lane0 = builder.add(done, builder.mul(loop.index, const(width)))
+                        emit_lanes(lane0, 1, width)
+                    done = builder.add(done, builder.mul(n_vectors, const(width)))
+                    lanes_left = cgutils.for_range_slice(
+                        builder, done, n_lanes, const(1)
+                    )
+                    with lanes_left as (b, _):
+                        emit_lanes(b, 1, 1)
             return context.get_dummy_value()
 
         return types.void(y, X, data, indices, begin, end), codegen
