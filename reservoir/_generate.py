@@ -46,7 +46,7 @@ import numpy as np
 from numba import njit
 
 from . import _kernels
-from ._kernels import _csr_row_dot, _csr_step, _dense_step, _leaky_activate
+from ._kernels import _activate_leak, _csr_row_dot, _csr_step, _dense_step
 
 __all__: list[str] = []
 
@@ -106,7 +106,7 @@ def generate_dense(
                 for j in range(n_units):
                     s[j] += xi * row[j]
         _add_feedback(s, y_prev, W_fb)
-        _leaky_activate(s, x_prev, leak, activation)
+        _activate_leak(s, x_prev, leak, activation)
         _readout(s, y_prev, ro[t], W_out_x, W_out_y, out[t])
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_units):
@@ -145,7 +145,7 @@ def generate_csr(
                 indptr[j], indptr[j + 1], indices, data, x_prev
             )
         _add_feedback(s, y_prev, W_fb)
-        _leaky_activate(s, x_prev, leak, activation)
+        _activate_leak(s, x_prev, leak, activation)
         _readout(s, y_prev, ro[t], W_out_x, W_out_y, out[t])
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_units):

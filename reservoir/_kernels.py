@@ -970,56 +970,13 @@ def _tanh(v):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _activate(s, activation):
-    """Apply activation ``activation`` in place to the 1-D array ``s``.
-
-    Parameters
-    ----------
-    s : ndarray of shape (n,)
-        Pre-activations, overwritten with ``f(s)``.
-    activation : int
-        Code from ``ACTIVATION_CODES``.
-    """
-    n = s.shape[0]
-    zero = s.dtype.type(0)
-    one = s.dtype.type(1)
-    if activation == 0:
-        for j in range(n):
-            s[j] = _tanh(s[j])
-    elif activation == 2:
-        for j in range(n):
-            if s[j] < zero:
-                s[j] = zero
-    elif activation == 3:
-        for j in range(n):
-            s[j] = one / (one + np.exp(-s[j]))
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _leak(s, x_prev, leak):
-    """In place: ``s <- (1 - leak) * x_prev + leak * s`` for 1-D arrays.
-
-    Parameters
-    ----------
-    s : ndarray of shape (n,)
-        Activated states ``f(s_t)``, overwritten with ``x_t``.
-    x_prev : ndarray of shape (n,)
-        Previous states ``x_{t-1}``.
-    leak : ndarray of shape (n,)
-        Leak rate of each unit.
-    """
-    one = s.dtype.type(1)
-    for j in range(s.shape[0]):
-        s[j] = (one - leak[j]) * x_prev[j] + leak[j] * s[j]
-
-
-@njit(cache=True, inline="always", error_model="numpy")
 def _activate_leak(s, x_prev, leak, activation):
-    """In place on flat arrays: ``s <- (1 - leak) * x_prev + leak * f(s)``.
+    """In place on 1-D arrays: ``s <- (1 - leak) * x_prev + leak * f(s)``.
 
-    The fused form of ``_activate`` followed by ``_leak`` (same bits: ``f``
-    is rounded to the dtype first), for the batched kernels, where ``leak``
-    holds every unit's rate once per sequence.
+    The activation and leak of every kernel, in one pass; ``f`` is rounded
+    to the dtype before the leak. The batched kernels pass their blocks
+    flattened, with ``leak`` holding every unit's rate once per sequence.
+    ``x_prev`` must not alias ``s``.
 
     Parameters
     ----------
@@ -1135,28 +1092,6 @@ def _csr_row_dot(begin, end, indices, data, x):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _leaky_activate(s, x_prev, leak, activation):
-    """In place: ``s <- (1 - leak) * x_prev + leak * f(s)`` for a 1-D row.
-
-    Used by the closed-loop kernels of ``_generate``; same bits as the
-    harvesting kernels.
-
-    Parameters
-    ----------
-    s : ndarray of shape (n,)
-        Pre-activations, overwritten with the new states.
-    x_prev : ndarray of shape (n,)
-        Previous states (must not alias ``s``).
-    leak : ndarray of shape (n,)
-        Leak rates.
-    activation : int
-        Code from ``ACTIVATION_CODES``.
-    """
-    _activate(s, activation)
-    _leak(s, x_prev, leak)
-
-
-@njit(cache=True, inline="always", error_model="numpy")
 def _csr_step(pre_t, indptr, indices, data, x_prev, s, leak, activation, lo, hi):
     """One CSR step for units ``lo:hi``: matvec, activation, leak into ``s``.
 
@@ -1183,8 +1118,7 @@ def _csr_step(pre_t, indptr, indices, data, x_prev, s, leak, activation, lo, hi)
     """
     for j in range(lo, hi):
         s[j] = _csr_row(indptr[j], indptr[j + 1], indices, data, x_prev, pre_t[j])
-    _activate(s[lo:hi], activation)
-    _leak(s[lo:hi], x_prev[lo:hi], leak[lo:hi])
+    _activate_leak(s[lo:hi], x_prev[lo:hi], leak[lo:hi], activation)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -1257,8 +1191,7 @@ def _dense_step(pre_t, W, x_prev, s, leak, activation, lo, hi):
         for j in range(m):
             out[j] += wi[j] * xi
         i += 1
-    _activate(out, activation)
-    _leak(out, x_prev[lo:hi], leak[lo:hi])
+    _activate_leak(out, x_prev[lo:hi], leak[lo:hi], activation)
 
 
 # ---------------------------------------------------------------------------
