@@ -58,6 +58,7 @@ also block vectorisation.
 from __future__ import annotations
 
 import math
+import os
 import platform
 
 import numpy as np
@@ -93,6 +94,15 @@ _DONE = 16
 
 #: Whether the spin-wait hint is the x86 ``pause`` instruction.
 _X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i686", "x86")
+
+#: Whether libc has ``sched_yield`` (every platform but Windows).
+_POSIX = os.name == "posix"
+
+#: Spin-wait hints before a waiting thread of the ``*_parallel`` kernels
+#: starts yielding its core (roughly 0.1 ms): far longer than a step's wait on
+#: free cores, short enough that a thread waiting for a preempted one hands
+#: it the core soon.
+_SPINS_BEFORE_YIELD = 4096
 
 #: Sequences per register block in ``_lanes_row`` (4 float64 or 2 float32
 #: vectors of 32 bytes).
@@ -337,6 +347,9 @@ if config.DISABLE_JIT:  # pragma: no cover - pure-Python fallbacks for coverage
     def _spin_pause():
         """Nothing (the compiled version hints a spin-wait loop to the CPU)."""
 
+    def _yield_thread():
+        """Nothing (the compiled version gives up the CPU, see there)."""
+
 else:
 
     def _counter_pointer(context, builder, signature, args):
@@ -439,6 +452,43 @@ else:
         def codegen(context, builder, signature, args):
             """Emit ``llvm.x86.sse2.pause`` on x86-64."""
             if _X86:
+                fn = cgutils.get_or_insert_function(
+                    builder.module,
+                    ir.FunctionType(ir.VoidType(), []),
+                    "llvm.x86.sse2.pause",
+                )
+                builder.call(fn, [])
+            return context.get_dummy_value()
+
+        return types.none(), codegen
+
+    @intrinsic
+    def _yield_thread(typingctx):
+        """Give up the CPU to another thread (``sched_yield``; POSIX only).
+
+        For a thread that has waited long: on an oversubscribed machine the
+        thread it waits for may be the one that needs the core. Elsewhere
+        (Windows) the spin-wait hint instead.
+
+        Parameters
+        ----------
+        typingctx : numba typing context
+            Supplied by numba.
+
+        Returns
+        -------
+        tuple
+            Signature and code generator.
+        """
+
+        def codegen(context, builder, signature, args):
+            """Emit a call to libc's ``sched_yield`` (or ``_spin_pause``'s hint)."""
+            if _POSIX:
+                fn = cgutils.get_or_insert_function(
+                    builder.module, ir.FunctionType(ir.IntType(32), []), "sched_yield"
+                )
+                builder.call(fn, [])
+            elif _X86:
                 fn = cgutils.get_or_insert_function(
                     builder.module,
                     ir.FunctionType(ir.VoidType(), []),
@@ -1305,6 +1355,8 @@ def _claim_chunk(counters, n_chunks, total):
     are claimed in order, so every chunk the caller waits for has already
     been claimed by a thread that is computing it: the wait always ends,
     however many threads actually run (one thread alone claims them all).
+    The wait spins with the CPU's spin-wait hint, then, after
+    ``_SPINS_BEFORE_YIELD`` hints, yields the core at every check.
 
     Parameters
     ----------
@@ -1324,8 +1376,13 @@ def _claim_chunk(counters, n_chunks, total):
     if g >= total:
         return -1
     ready = g - g % n_chunks
+    spins = 0
     while _atomic_load(counters, _DONE) < ready:
-        _spin_pause()
+        if spins < _SPINS_BEFORE_YIELD:
+            _spin_pause()
+            spins += 1
+        else:
+            _yield_thread()
     return g
 
 

@@ -496,3 +496,24 @@ def test_parallel_long_run_matches_serial_bits(fmt, n_units):
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(parallel, _run(fmt, p, "tanh"))
+
+
+@pytest.mark.skipif(not TWO_THREADS, reason="needs 2 numba threads")
+def test_parallel_oversubscribed_matches_serial_bits():
+    # busy processes on every core: the kernel's threads get preempted while
+    # others wait for them (spinning, then yielding); the states stay exact
+    p = _problem(300, 2000, density=0.05, seed=22)
+    busy = [
+        subprocess.Popen([sys.executable, "-c", "while True: pass"])
+        for _ in range(os.cpu_count() or 2)
+    ]
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(2)
+        parallel = _run("csr_parallel", p, "tanh")
+    finally:
+        numba.set_num_threads(before)
+        for proc in busy:
+            proc.kill()
+            proc.wait()
+    np.testing.assert_array_equal(parallel, _run("csr", p, "tanh"))
