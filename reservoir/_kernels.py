@@ -352,6 +352,16 @@ if config.DISABLE_JIT:  # pragma: no cover - pure-Python fallbacks for coverage
 
 else:
 
+    def _emit_spin_hint(builder):
+        """Emit the CPU's spin-wait hint (x86 ``pause``; nothing elsewhere)."""
+        if _X86:
+            fn = cgutils.get_or_insert_function(
+                builder.module,
+                ir.FunctionType(ir.VoidType(), []),
+                "llvm.x86.sse2.pause",
+            )
+            builder.call(fn, [])
+
     def _counter_pointer(context, builder, signature, args):
         """Emit a pointer to ``counters[slot]`` (an int64 array element)."""
         arr = context.make_array(signature.args[0])(context, builder, args[0])
@@ -451,13 +461,7 @@ else:
 
         def codegen(context, builder, signature, args):
             """Emit ``llvm.x86.sse2.pause`` on x86-64."""
-            if _X86:
-                fn = cgutils.get_or_insert_function(
-                    builder.module,
-                    ir.FunctionType(ir.VoidType(), []),
-                    "llvm.x86.sse2.pause",
-                )
-                builder.call(fn, [])
+            _emit_spin_hint(builder)
             return context.get_dummy_value()
 
         return types.none(), codegen
@@ -488,13 +492,8 @@ else:
                     builder.module, ir.FunctionType(ir.IntType(32), []), "sched_yield"
                 )
                 builder.call(fn, [])
-            elif _X86:
-                fn = cgutils.get_or_insert_function(
-                    builder.module,
-                    ir.FunctionType(ir.VoidType(), []),
-                    "llvm.x86.sse2.pause",
-                )
-                builder.call(fn, [])
+            else:
+                _emit_spin_hint(builder)
             return context.get_dummy_value()
 
         return types.none(), codegen
