@@ -344,23 +344,16 @@ if config.DISABLE_JIT:  # pragma: no cover - pure-Python fallbacks for coverage
         """
         return int(counters[slot])
 
-    def _spin_pause():
-        """Nothing (the compiled version hints a spin-wait loop to the CPU)."""
+    def _spin_wait(spins):
+        """Nothing (the compiled version hints the CPU or yields the core).
 
-    def _yield_thread():
-        """Nothing (the compiled version gives up the CPU, see there)."""
+        Parameters
+        ----------
+        spins : int
+            Checks the caller has made so far.
+        """
 
 else:
-
-    def _emit_spin_hint(builder):
-        """Emit the CPU's spin-wait hint (x86 ``pause``; nothing elsewhere)."""
-        if _X86:
-            fn = cgutils.get_or_insert_function(
-                builder.module,
-                ir.FunctionType(ir.VoidType(), []),
-                "llvm.x86.sse2.pause",
-            )
-            builder.call(fn, [])
 
     def _counter_pointer(context, builder, signature, args):
         """Emit a pointer to ``counters[slot]`` (an int64 array element)."""
@@ -445,58 +438,59 @@ else:
         return types.int64(counters, slot), codegen
 
     @intrinsic
-    def _spin_pause(typingctx):
-        """The CPU's spin-wait hint (``pause`` on x86, nothing elsewhere).
+    def _spin_wait(typingctx, spins):
+        """One wait of a spin loop: a CPU hint, or the core given up.
+
+        While ``spins < _SPINS_BEFORE_YIELD``, the CPU's spin-wait hint
+        (``pause`` on x86, nothing elsewhere). After that, ``sched_yield``
+        (POSIX; the hint on Windows): on an oversubscribed machine the thread
+        that is waited for may be the one that needs the core.
 
         Parameters
         ----------
         typingctx : numba typing context
             Supplied by numba.
+        spins : numba type
+            Integer, the checks the caller has made so far.
 
         Returns
         -------
         tuple
-            Signature and code generator.
+            Signature and code generator (None for other types).
         """
+        if not isinstance(spins, types.Integer):
+            return None
 
         def codegen(context, builder, signature, args):
-            """Emit ``llvm.x86.sse2.pause`` on x86-64."""
-            _emit_spin_hint(builder)
-            return context.get_dummy_value()
+            """Emit the hint, or a call to libc's ``sched_yield``."""
 
-        return types.none(), codegen
-
-    @intrinsic
-    def _yield_thread(typingctx):
-        """Give up the CPU to another thread (``sched_yield``; POSIX only).
-
-        For a thread that has waited long: on an oversubscribed machine the
-        thread it waits for may be the one that needs the core. Elsewhere
-        (Windows) the spin-wait hint instead.
-
-        Parameters
-        ----------
-        typingctx : numba typing context
-            Supplied by numba.
-
-        Returns
-        -------
-        tuple
-            Signature and code generator.
-        """
-
-        def codegen(context, builder, signature, args):
-            """Emit a call to libc's ``sched_yield`` (or ``_spin_pause``'s hint)."""
-            if _POSIX:
-                fn = cgutils.get_or_insert_function(
-                    builder.module, ir.FunctionType(ir.IntType(32), []), "sched_yield"
+            def call(name, return_type):
+                """Emit a call to the argument-less function ``name``."""
+                fnty = ir.FunctionType(return_type, [])
+                builder.call(
+                    cgutils.get_or_insert_function(builder.module, fnty, name), []
                 )
-                builder.call(fn, [])
-            else:
-                _emit_spin_hint(builder)
+
+            def hint():
+                """Emit the spin-wait hint (x86 ``pause``; nothing elsewhere)."""
+                if _X86:
+                    call("llvm.x86.sse2.pause", ir.VoidType())
+
+            count = _as_i64(builder, args[0], signature.args[0].signed)
+            spinning = builder.icmp_signed(
+                "<", count, ir.Constant(count.type, _SPINS_BEFORE_YIELD)
+            )
+            with builder.if_else(spinning, likely=True) as (spin, give_up):
+                with spin:
+                    hint()
+                with give_up:
+                    if _POSIX:
+                        call("sched_yield", ir.IntType(32))
+                    else:
+                        hint()
             return context.get_dummy_value()
 
-        return types.none(), codegen
+        return types.none(spins), codegen
 
     @intrinsic
     def _exp2_shifted(typingctx, t):
@@ -1377,11 +1371,8 @@ def _claim_chunk(counters, n_chunks, total):
     ready = g - g % n_chunks
     spins = 0
     while _atomic_load(counters, _DONE) < ready:
-        if spins < _SPINS_BEFORE_YIELD:
-            _spin_pause()
-            spins += 1
-        else:
-            _yield_thread()
+        _spin_wait(spins)
+        spins += 1
     return g
 
 
