@@ -500,7 +500,7 @@ def plot_forecast(path, series, forecast, n_train, origin, names, stamps=None):
         import matplotlib.pyplot as plt
     except ImportError:
         raise InputError(
-            "--plot needs matplotlib; install it with pip install 'reservoir[plot]'"
+            "--plot needs matplotlib; install it with pip install 'reservoir-esn[plot]'"
         ) from None
     horizon = forecast.shape[0]
     start = max(0, n_train - 2 * horizon)
