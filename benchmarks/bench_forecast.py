@@ -37,6 +37,7 @@ MG_BASE = dict(
     feedback_scaling=0.56,
     include_input=True,
     noise_type="input",
+    standardize=False,  # Jaeger's protocol: the squashed values as they are
 )
 MG84_PARAMS = {
     400: dict(MG_BASE, density=0.1, alpha=1e-14, noise_level=1e-5),

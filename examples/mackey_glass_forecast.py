@@ -43,6 +43,7 @@ def main(argv=None) -> None:
         feedback_scaling=1.0,
         washout=500,
         alpha=1e-11,
+        standardize=False,  # the squashed values as they are (Jaeger's setting)
         random_state=0,
     ).fit(series[:n_train])
 

@@ -5,12 +5,15 @@ Row-vector convention. One closed-loop step ``t`` computes
 
     s_t = pre_t + x_{t-1} @ W + y_{t-1} @ W_fb
     x_t = (1 - a) * x_{t-1} + a * f(s_t)
-    y_t = ro_t + x_t @ W_out_x + y_{t-1} @ W_out_y
+    y_t = ro_t + x_t @ W_out_x + [y_{t-1}, ..., y_{t-p}] @ W_out_y
 
 where ``pre = U @ W_in_u + b`` (the exogenous inputs, if any, projected for
 every step before the loop) and ``ro = b_out + U @ W_out_u`` (their readout
 contribution, also precomputed). The network's own output ``y_t`` is fed back
-at the next step, which covers both closed-loop forms:
+at the next step, and its last ``p`` outputs (lags ``1..p``, most recent
+first, ``W_out_y`` of shape ``(p * K, K)``) enter the readout; before the
+first step they come from ``y_hist`` (``p`` rows, most recent first). This
+covers both closed-loop forms:
 
 - output feedback (Jaeger): ``W_fb`` is the feedback matrix and ``W_out_y``
   is zero (the readout sees only the states and the exogenous inputs);
@@ -63,9 +66,14 @@ def _add_feedback(s, y_prev, W_fb):
 
 
 @njit(cache=True, inline="always")
-def _readout(x, y_prev, ro_t, W_out_x, W_out_y, y_t):
-    """y_t = ro_t + x @ W_out_x + y_prev @ W_out_y (y_t must not alias y_prev)."""
+def _readout(x, out, t, y_hist, ro_t, W_out_x, W_out_y, y_t):
+    """y_t = ro_t + x @ W_out_x + [y_(t-1), ..., y_(t-p)] @ W_out_y.
+
+    Lag ``l`` (1-based) is ``out[t - l]`` once the loop has produced it, else
+    ``y_hist[l - 1 - t]``; ``y_t`` must not alias ``out[:t]`` or ``y_hist``.
+    """
     n_units, n_out = W_out_x.shape
+    n_lags = y_hist.shape[0]
     for k in range(n_out):
         y_t[k] = ro_t[k]
     for i in range(n_units):
@@ -73,29 +81,32 @@ def _readout(x, y_prev, ro_t, W_out_x, W_out_y, y_t):
         row = W_out_x[i]
         for k in range(n_out):
             y_t[k] += xi * row[k]
-    for i in range(n_out):
-        yi = y_prev[i]
-        row = W_out_y[i]
-        for k in range(n_out):
-            y_t[k] += yi * row[k]
+    for lag in range(n_lags):
+        y_lag = out[t - 1 - lag] if t > lag else y_hist[lag - t]
+        for i in range(n_out):
+            yi = y_lag[i]
+            row = W_out_y[lag * n_out + i]
+            for k in range(n_out):
+                y_t[k] += yi * row[k]
 
 
 @njit(cache=True)
 def generate_dense(
-    pre, ro, W, W_fb, W_out_x, W_out_y, leak, activation, x0, y0, out, x_final
+    pre, ro, W, W_fb, W_out_x, W_out_y, leak, activation, x0, y_hist, out, x_final
 ):
     """Closed loop with a dense ``W``; write the outputs into ``out``.
 
     Parameters: pre (T, N), ro (T, K), W (N, N), W_fb (K, N), W_out_x (N, K),
-    W_out_y (K, K), leak (N,), activation code, x0 (N,) the warmed-up state,
-    y0 (K,) the last known output, out (T, K), x_final (N,) receives the
-    state after the last step. ``out`` and ``x_final`` may not alias inputs.
+    W_out_y (p * K, K), leak (N,), activation code, x0 (N,) the warmed-up
+    state, y_hist (p, K) the last ``p`` known outputs (most recent first),
+    out (T, K), x_final (N,) receives the state after the last step. ``out``
+    and ``x_final`` may not alias inputs.
     """
     n_steps, n_units = pre.shape
     x_prev = x0.copy()
     x_cur = x0.copy()
     for t in range(n_steps):
-        y_prev = y0 if t == 0 else out[t - 1]
+        y_prev = y_hist[0] if t == 0 else out[t - 1]
         s = x_cur
         for j in range(n_units):
             s[j] = pre[t, j]
@@ -107,7 +118,7 @@ def generate_dense(
                     s[j] += xi * row[j]
         _add_feedback(s, y_prev, W_fb)
         _activate_leak(s, x_prev, leak, activation)
-        _readout(s, y_prev, ro[t], W_out_x, W_out_y, out[t])
+        _readout(s, out, t, y_hist, ro[t], W_out_x, W_out_y, out[t])
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_units):
         x_final[j] = x_prev[j]
@@ -126,7 +137,7 @@ def generate_csr(
     leak,
     activation,
     x0,
-    y0,
+    y_hist,
     out,
     x_final,
 ):
@@ -138,7 +149,7 @@ def generate_csr(
     x_prev = x0.copy()
     x_cur = x0.copy()
     for t in range(n_steps):
-        y_prev = y0 if t == 0 else out[t - 1]
+        y_prev = y_hist[0] if t == 0 else out[t - 1]
         s = x_cur
         for j in range(n_units):
             s[j] = pre[t, j] + _csr_row_dot(
@@ -146,7 +157,7 @@ def generate_csr(
             )
         _add_feedback(s, y_prev, W_fb)
         _activate_leak(s, x_prev, leak, activation)
-        _readout(s, y_prev, ro[t], W_out_x, W_out_y, out[t])
+        _readout(s, out, t, y_hist, ro[t], W_out_x, W_out_y, out[t])
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_units):
         x_final[j] = x_prev[j]
@@ -173,7 +184,7 @@ def generate_deep(
     bias,
     leak,
     x0,
-    y0,
+    y_hist,
     out,
     x_final,
 ):
@@ -181,7 +192,7 @@ def generate_deep(
 
     Parameters: pre (T, N_1) layer 1's projected exogenous inputs plus its
     bias, ro (T, K), W_fb (K, N_1), W_out_x (N, K) on all layers' states
-    (``N = N_1 + ... + N_L``), W_out_y (K, K); per layer ``l``: units
+    (``N = N_1 + ... + N_L``), W_out_y (p * K, K); per layer ``l``: units
     ``bounds[l]:bounds[l + 1]`` of the state (int64, L + 1 entries),
     ``sparse[l]`` (bool), ``activations[l]`` (activation code); dense ``W``
     of layer ``l`` in ``dense[dense_off[l]:dense_off[l + 1]]`` (C order,
@@ -190,9 +201,10 @@ def generate_deep(
     shared ``indices`` (uint32) and ``data``; empty for a dense layer);
     input weights ``W_in^l`` (N_(l-1), N_l) in ``W_in[in_off[l]:in_off[l +
     1]]`` (empty for layer 1); bias (N,) and leak (N,) of all layers (layer
-    1's bias is already in ``pre``); x0 (N,) the warmed-up states, y0 (K,)
-    the last known output, out (T, K), x_final (N,) receives the states after
-    the last step. ``out`` and ``x_final`` may not alias inputs.
+    1's bias is already in ``pre``); x0 (N,) the warmed-up states, y_hist
+    (p, K) the last ``p`` known outputs (most recent first), out (T, K),
+    x_final (N,) receives the states after the last step. ``out`` and
+    ``x_final`` may not alias inputs.
     """
     n_steps = pre.shape[0]
     n_layers = bounds.shape[0] - 1
@@ -205,7 +217,7 @@ def generate_deep(
     drive = np.empty(widest, dtype=x0.dtype)  # pre-activation of one layer
     zero = x0.dtype.type(0)
     for t in range(n_steps):
-        y_prev = y0 if t == 0 else out[t - 1]
+        y_prev = y_hist[0] if t == 0 else out[t - 1]
         for layer in range(n_layers):
             lo = bounds[layer]
             hi = bounds[layer + 1]
@@ -254,7 +266,7 @@ def generate_deep(
                     0,
                     n,
                 )
-        _readout(x_cur, y_prev, ro[t], W_out_x, W_out_y, out[t])
+        _readout(x_cur, out, t, y_hist, ro[t], W_out_x, W_out_y, out[t])
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_total):
         x_final[j] = x_prev[j]

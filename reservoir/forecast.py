@@ -5,17 +5,30 @@
 
 from __future__ import annotations
 
+import warnings
+from typing import NamedTuple
+
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.metrics import r2_score
+from sklearn.model_selection import TimeSeriesSplit
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _generate
-from ._esn import _LAYERS_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
+from ._esn import (
+    _LAYERS_DOC,
+    _PARAMS_DOC,
+    _TAIL_DOC,
+    _BaseReservoirEstimator,
+    _check_alphas,
+    _check_cv,
+    _cv_blocks,
+)
 from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir
-from ._ridge import GramAccumulator
+from ._ridge import GramAccumulator, RidgePath
 from ._threading import numba_threads
+from ._transforms import SeriesTransform
 from ._validation import (
     check_int,
     check_option,
@@ -23,11 +36,24 @@ from ._validation import (
     check_rng,
     check_scale,
 )
+from .exceptions import DivergenceError, DivergenceWarning
 
 __all__ = ["ESNForecaster"]
 
 NOISE_TYPES = ("state", "input", "both")
 STRATEGIES = ("recursive", "direct")
+DIVERGENCE_ACTIONS = ("warn", "raise", "ignore")
+
+#: Rolling-origin folds when ``alpha`` is a sequence and ``cv`` is None.
+DEFAULT_CV_SPLITS = 3
+#: Most origins per validation fold forecast in closed loop (evenly spaced).
+CV_CLOSED_LOOP_ORIGINS = 20
+#: Most origins per validation fold scored from the readout alone (one-step
+#: or direct forecasts; evenly spaced).
+CV_READOUT_ORIGINS = 2000
+#: Largest magnitude of a series fitted without standardisation: beyond about
+#: 1e154 the squares in the readout's statistics overflow.
+MAX_MAGNITUDE = 1e150
 
 
 def _layers(reservoir: Reservoir | DeepReservoir) -> list[Reservoir]:
@@ -88,6 +114,16 @@ def _pack_layers(layers: list[Reservoir]) -> tuple:
     )
 
 
+class _Weights(NamedTuple):
+    """A readout split into the blocks the closed-loop kernels use."""
+
+    W_out: np.ndarray  # (n_readout_features, n_outputs), all blocks
+    b_out: np.ndarray  # (n_outputs,)
+    W_u: np.ndarray  # (n_exog, n_outputs): exogenous inputs
+    W_y: np.ndarray  # (n_lags * K, K): lagged values, lag-major
+    W_x: np.ndarray  # (n_units, K): states
+
+
 class ESNForecaster(_BaseReservoirEstimator):
     __doc__ = f"""Echo state network forecaster with output feedback.
 
@@ -95,42 +131,69 @@ class ESNForecaster(_BaseReservoirEstimator):
 
         x_t = (1 - a) x_(t-1) + a f(X_t W_in + y_(t-1) W_fb + x_(t-1) W + b)
 
-    and a ridge readout maps ``[1, X_t, y_(t-1), x_t]`` (or ``[1, x_t]`` with
-    ``include_input=False``) to ``y_t``. ``X`` are optional exogenous inputs
-    known in advance. During :meth:`fit` the true previous value is fed back
-    (teacher forcing); during :meth:`forecast` the network's own output is fed
-    back (closed loop), in a compiled loop with the readout inside it. With
-    ``include_input=True`` this is the autonomous form in which the output
-    becomes the next input; with ``include_input=False`` it is Jaeger's
-    output-feedback form.
+    and a ridge readout maps ``[1, X_t, y_(t-1), ..., y_(t-p), x_t]`` (``p =
+    n_lags``; ``[1, x_t]`` with ``include_input=False``) to ``y_t``. ``X`` are
+    optional exogenous inputs known in advance. During :meth:`fit` the true
+    previous values are fed back (teacher forcing); during :meth:`forecast`
+    the network's own outputs are (closed loop), in a compiled loop with the
+    readout inside it. With ``include_input=True`` this is the autonomous
+    form in which the output becomes the next input, and the lagged values
+    make a linear autoregression of order ``p`` a special case of the model;
+    with ``include_input=False`` it is Jaeger's output-feedback form.
+
+    The network models a transformed series: by default the series
+    standardised with its training mean and standard deviation (so the
+    scalings below mean the same for any units), optionally after a
+    logarithm (``log=True``), a first difference (``difference=1``) and a
+    seasonal difference (``seasonal_difference=m``) for trends, growing
+    seasonality and positive-only series. Forecasts and predictions are
+    mapped back to the units of ``y``.
 
     Generation always starts from the state reached by running a context
     (teacher-forced) through the reservoir: by default the whole training
     series (its final state is stored as ``state_``), or any ``context`` you
-    pass. No state is carried between calls.
+    pass. No state is carried between calls. :meth:`forecast_origins`
+    forecasts from many points of one series (a rolling-origin backtest) with
+    one pass through it.
 
     ``strategy='direct'`` trains ``horizon`` readouts instead, one per step
     ahead, on the same teacher-forced states; :meth:`forecast` then reads the
     next ``n_steps <= horizon`` values off the last state without running free
     (a comparison baseline).
 
+    A sequence of ``alpha`` values is a grid: the penalty is chosen by
+    rolling-origin cross-validation on the training series that scores the
+    forecasts the model will make, ``horizon`` steps in closed loop from
+    origins in each validation block (one eigendecomposition per fold serves
+    every alpha; the reservoir runs once).
+
+    A forecast that runs away (a value that is not finite or lies more than
+    one training range outside the range of the transformed training series)
+    issues a :class:`~reservoir.exceptions.DivergenceWarning`, or raises a
+    :class:`~reservoir.exceptions.DivergenceError` with
+    ``divergence='raise'``.
+
     With ``n_layers=L > 1`` the reservoir is a deep stack, drawn exactly as
     in :class:`ESNRegressor`: layer 1 is driven by ``[X_t, y_(t-1)]`` as
     above, layer ``l > 1`` by the states of layer ``l - 1``
     (``x^l_t = (1 - a_l) x^l_(t-1) + a_l f(x^(l-1)_t W_in^l + x^l_(t-1) W^l
-    + b^l)``), and the readout sees ``[1, X_t, y_(t-1), x^1_t, ..., x^L_t]``
-    (or the states alone). Teacher forcing and the compiled closed loop run
-    the whole stack. Bidirectional reservoirs are not offered: a forecaster
-    cannot look ahead.
+    + b^l)``), and the readout sees ``[1, X_t, y_(t-1), ..., x^1_t, ...,
+    x^L_t]`` (or the states alone). Teacher forcing and the compiled closed
+    loop run the whole stack. Bidirectional reservoirs are not offered: a
+    forecaster cannot look ahead.
 
     Parameters
     ----------
 {_PARAMS_DOC}{_LAYERS_DOC}    feedback_scaling : float or array-like of shape \
 (n_targets,), default=1.0
         Scale of the (uniform) feedback weights ``W_fb`` that feed the
-        previous value of the series into the reservoir (>= 0); in a deep
-        stack they drive the first layer only (with its ``input_scaling``
-        for the rows of ``X``).
+        previous value of the (transformed) series into the reservoir
+        (>= 0); in a deep stack they drive the first layer only (with its
+        ``input_scaling`` for the rows of ``X``).
+    n_lags : int, default=1
+        Number of past values ``y_(t-1), ..., y_(t-n_lags)`` in the readout's
+        features (>= 1; with ``include_input=True``). Before the first value
+        of a series the first value stands in.
     noise_level : float, default=0.0
         Standard deviation (>= 0) of the Gaussian noise added during training
         only, for stable closed-loop generation. Drawn from ``random_state``;
@@ -145,16 +208,47 @@ class ESNForecaster(_BaseReservoirEstimator):
         ``'recursive'``: one-step readout run in closed loop. ``'direct'``:
         one readout per step ahead, up to ``horizon``.
     horizon : int, default=1
-        Number of steps ahead the direct strategy is trained for (>= 1); only
-        used with ``strategy='direct'``.
+        Steps ahead the forecaster is built for (>= 1): the number of readouts
+        of the direct strategy, and the length of the closed-loop forecasts
+        that cross-validation scores.
     washout : int, default=100
         Teacher-forced steps run but not used to fit the readout, and the
-        minimum warm-up: a ``context`` needs at least ``washout`` steps.
-    alpha : float, default=1e-6
-        Ridge penalty (>= 0) on the readout weights (not the intercept).
+        minimum warm-up: a ``context`` needs at least ``washout`` steps
+        (counted after the differences).
+    alpha : float or sequence of float, default=1e-6
+        Ridge penalty (>= 0) on the readout weights (not the intercept). A
+        sequence is a grid; the best value by cross-validation goes to
+        ``alpha_``.
+    cv : int, cross-validation splitter or None, default=None
+        Rolling-origin cross-validation over the training rows (after the
+        washout): an int ``k`` (>= 2) means ``TimeSeriesSplit(k)``, or a
+        splitter with contiguous folds. Each fold's readout is fitted on the
+        rows before its validation block and forecasts ``horizon`` steps
+        from origins in the block (up to {CV_CLOSED_LOOP_ORIGINS} evenly
+        spaced origins in closed loop; every row, up to
+        {CV_READOUT_ORIGINS}, for one-step and direct forecasts), scored in
+        the units of ``y``. None means ``TimeSeriesSplit({DEFAULT_CV_SPLITS})``
+        when ``alpha`` is a sequence, and no scoring otherwise.
     include_input : bool, default=True
-        Whether the readout also sees the reservoir's inputs ``X_t`` and
-        ``y_(t-1)``.
+        Whether the readout also sees the reservoir's inputs ``X_t`` and the
+        lagged values.
+    log : bool, default=False
+        Model the logarithm of the series (every value must be positive):
+        multiplicative trend and seasonality become additive.
+    difference : {{0, 1}}, default=0
+        Model the first difference ``y_t - y_(t-1)`` (after the log): removes a
+        trend; forecasts are summed back onto the last observed value.
+    seasonal_difference : int, default=0
+        Season length ``m`` of a seasonal difference ``y_t - y_(t-m)`` (after
+        the first difference), 0 for none.
+    standardize : bool, default=True
+        Standardise the (transformed) series with its training mean and
+        standard deviation before it enters the network. With False the
+        values are fed back as they are (they must stay below 1e150 in
+        magnitude).
+    divergence : {{'warn', 'raise', 'ignore'}}, default='warn'
+        What a runaway forecast does: a ``DivergenceWarning``, a
+        ``DivergenceError``, or nothing.
 {_TAIL_DOC}
     Attributes
     ----------
@@ -171,20 +265,34 @@ class ESNForecaster(_BaseReservoirEstimator):
     bias_ : ndarray of shape (n_units,)
         Reservoir bias (a list, as ``W_``).
     coef_ : ndarray of shape (n_outputs, n_readout_features)
-        Readout weights on ``[X_t, y_(t-1), x_t]`` (``x_t`` alone without
-        the input; ``x_t`` holds all layers' states side by side in a deep
-        stack); ``n_outputs`` is ``n_features_in_`` times ``horizon`` for the
-        direct strategy (step-major).
+        Readout weights on ``[X_t, y_(t-1), ..., y_(t-n_lags), x_t]``
+        (``x_t`` alone without the input; ``x_t`` holds all layers' states
+        side by side in a deep stack), for the transformed series;
+        ``n_outputs`` is ``n_features_in_`` times ``horizon`` for the direct
+        strategy (step-major).
     intercept_ : ndarray of shape (n_outputs,)
         Readout intercept.
+    alpha_ : float
+        The ridge penalty used: ``alpha`` itself, or the best of the sequence.
+    alpha_scores_ : ndarray of shape (n_alphas,)
+        Minus the mean squared validation error of every alpha (over folds,
+        origins, steps and columns, each column's error divided by its
+        training variance); only with a sequence of alphas or ``cv``. ``-inf``
+        where a forecast diverged.
+    alpha_fold_scores_ : ndarray of shape (n_splits, n_alphas)
+        The same per fold.
+    y_mean_ : ndarray of shape (n_features,)
+        Mean subtracted from the transformed series (zeros without
+        standardisation).
+    y_scale_ : ndarray of shape (n_features,)
+        Standard deviation it was divided by (ones without standardisation).
     state_ : ndarray of shape (n_total_units,)
         Reservoir state after teacher-forcing the whole training series
         (without noise): the default starting point of :meth:`forecast`. In a
         deep stack the final states of all layers side by side, bottom first
         (``n_total_units`` is the sum of the layers' ``n_units``).
     last_value_ : ndarray of shape (n_features,)
-        Last value of the training series, fed back at the first forecast
-        step.
+        Last value of the training series, in the units of ``y``.
     reservoir_ : object
         The weights in the layout the compiled kernels use (private).
     n_features_in_ : int
@@ -197,6 +305,8 @@ class ESNForecaster(_BaseReservoirEstimator):
     See Also
     --------
     ESNRegressor : reservoir regressor without feedback.
+    reservoir.forecasting.search_forecaster : choose transforms, reservoir
+        hyperparameters and penalty from the data within a time budget.
 
     Notes
     -----
@@ -221,7 +331,7 @@ class ESNForecaster(_BaseReservoirEstimator):
     >>> from reservoir.metrics import nrmse
     >>> y = mackey_glass(1300)
     >>> model = ESNForecaster(200, spectral_radius=0.9, leak_rate=0.5,
-    ...                       feedback_scaling=0.5, alpha=1e-9,
+    ...                       feedback_scaling=0.1, alpha=1e-9,
     ...                       random_state=0).fit(y[:1200])
     >>> y_hat = model.forecast(50)
     >>> y_hat.shape
@@ -229,10 +339,22 @@ class ESNForecaster(_BaseReservoirEstimator):
     >>> bool(nrmse(y[1200:1250], y_hat) < 0.1)
     True
 
+    A grid of penalties, chosen by 3 rolling-origin folds of 20-step
+    closed-loop forecasts, and forecasts from several origins of a series:
+
+    >>> model = ESNForecaster(200, spectral_radius=0.9, leak_rate=0.5,
+    ...                       feedback_scaling=0.1, horizon=20,
+    ...                       alpha=[1e-10, 1e-8, 1e-6, 1e-4],
+    ...                       random_state=0).fit(y[:1200])
+    >>> model.alpha_scores_.shape
+    (4,)
+    >>> model.forecast_origins(y, [1200, 1250], 20).shape
+    (2, 20, 1)
+
     A deep stack, with per-layer sizes and leak rates:
 
     >>> deep = ESNForecaster([150, 100], n_layers=2, leak_rate=[0.5, 0.3],
-    ...                      spectral_radius=0.9, feedback_scaling=0.5,
+    ...                      spectral_radius=0.9, feedback_scaling=0.1,
     ...                      alpha=1e-9, random_state=0).fit(y[:1200])
     >>> deep.state_.shape
     (250,)
@@ -255,13 +377,20 @@ class ESNForecaster(_BaseReservoirEstimator):
         activation: str = "tanh",
         n_layers: int = 1,
         feedback_scaling=1.0,
+        n_lags: int = 1,
         noise_level: float = 0.0,
         noise_type: str = "state",
         strategy: str = "recursive",
         horizon: int = 1,
         washout: int = 100,
-        alpha: float = 1e-6,
+        alpha=1e-6,
+        cv=None,
         include_input: bool = True,
+        log: bool = False,
+        difference: int = 0,
+        seasonal_difference: int = 0,
+        standardize: bool = True,
+        divergence: str = "warn",
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
@@ -278,13 +407,20 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.activation = activation
         self.n_layers = n_layers
         self.feedback_scaling = feedback_scaling
+        self.n_lags = n_lags
         self.noise_level = noise_level
         self.noise_type = noise_type
         self.strategy = strategy
         self.horizon = horizon
         self.washout = washout
         self.alpha = alpha
+        self.cv = cv
         self.include_input = include_input
+        self.log = log
+        self.difference = difference
+        self.seasonal_difference = seasonal_difference
+        self.standardize = standardize
+        self.divergence = divergence
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -292,6 +428,51 @@ class ESNForecaster(_BaseReservoirEstimator):
     # ------------------------------------------------------------------
     # validation
     # ------------------------------------------------------------------
+
+    def _check_params(self) -> dict:
+        for name in ("include_input", "log", "standardize"):
+            value = getattr(self, name)
+            if not isinstance(value, bool | np.bool_):
+                raise TypeError(f"{name} must be True or False; got {value!r}.")
+        params = {
+            "n_layers": check_int(self.n_layers, "n_layers", low=1),
+            "washout": check_int(self.washout, "washout", low=0),
+            "noise_level": check_real(self.noise_level, "noise_level", low=0.0),
+            "noise_type": check_option(self.noise_type, "noise_type", NOISE_TYPES),
+            "strategy": check_option(self.strategy, "strategy", STRATEGIES),
+            "horizon": check_int(self.horizon, "horizon", low=1),
+            "n_lags": check_int(self.n_lags, "n_lags", low=1),
+            "difference": check_int(self.difference, "difference", low=0),
+            "seasonal_difference": check_int(
+                self.seasonal_difference, "seasonal_difference", low=0
+            ),
+            "divergence": check_option(
+                self.divergence, "divergence", DIVERGENCE_ACTIONS
+            ),
+        }
+        if params["difference"] > 1:
+            raise ValueError(
+                f"difference must be 0 or 1; got {self.difference!r}. A second "
+                "difference is rarely needed: try log=True or "
+                "seasonal_difference."
+            )
+        if params["seasonal_difference"] == 1:
+            raise ValueError(
+                "seasonal_difference must be 0 (none) or a season length >= 2; "
+                "got 1 (use difference=1 for a first difference)."
+            )
+        if params["n_lags"] > 1 and not self.include_input:
+            raise ValueError(
+                f"n_lags={self.n_lags} adds lagged values to the readout's inputs, "
+                "but include_input=False leaves the inputs out; use "
+                "include_input=True or n_lags=1."
+            )
+        params["alphas"], params["is_path"] = _check_alphas(self.alpha)
+        cv = _check_cv(self.cv)
+        if cv is None and params["is_path"]:
+            cv = TimeSeriesSplit(DEFAULT_CV_SPLITS)
+        params["cv"] = cv
+        return params
 
     def _check_series(self, y, name: str, *, reset: bool) -> np.ndarray:
         """A finite series as a C-ordered (T, K) float64 array."""
@@ -316,6 +497,23 @@ class ESNForecaster(_BaseReservoirEstimator):
             if hasattr(y, "columns"):
                 validate_data(self, y, reset=False, skip_check_array=True)
         return arr
+
+    def _check_levels(self, Y: np.ndarray, name: str) -> None:
+        """Values the transform can take: positive for the log, not huge raw."""
+        if self.log and Y.size and np.min(Y) <= 0:
+            raise ValueError(
+                f"log=True needs a positive series, but {name} has values <= 0 "
+                f"(smallest {np.min(Y):.6g}); use log=False or shift the series."
+            )
+        if not (self.standardize or self.log) and Y.size:
+            peak = float(np.max(np.abs(Y)))
+            if peak > MAX_MAGNITUDE:
+                raise ValueError(
+                    f"{name} has values up to {peak:.3g} in magnitude; without "
+                    f"standardisation the readout's sums of squares overflow "
+                    f"beyond about 1e154. Use standardize=True (the default) or "
+                    f"divide the series by its scale."
+                )
 
     def _check_exog(self, X, name: str, n_rows: int, what: str) -> np.ndarray:
         """Exogenous inputs as a (n_rows, n_exog_features_) float64 array."""
@@ -363,21 +561,6 @@ class ESNForecaster(_BaseReservoirEstimator):
         )
         return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
-    def _check_params(self) -> dict:
-        if not isinstance(self.include_input, bool | np.bool_):
-            raise TypeError(
-                f"include_input must be True or False; got {self.include_input!r}."
-            )
-        return {
-            "n_layers": check_int(self.n_layers, "n_layers", low=1),
-            "washout": check_int(self.washout, "washout", low=0),
-            "alpha": check_real(self.alpha, "alpha", low=0.0),
-            "noise_level": check_real(self.noise_level, "noise_level", low=0.0),
-            "noise_type": check_option(self.noise_type, "noise_type", NOISE_TYPES),
-            "strategy": check_option(self.strategy, "strategy", STRATEGIES),
-            "horizon": check_int(self.horizon, "horizon", low=1),
-        }
-
     def _build(self, n_exog: int, n_targets: int, rng) -> Reservoir | DeepReservoir:
         """Draw the weights of every layer from ``rng``.
 
@@ -410,6 +593,9 @@ class ESNForecaster(_BaseReservoirEstimator):
             self.W_in_[0] = W_in[:n_exog].copy()
         else:
             self.W_in_ = W_in[:n_exog].copy()
+        self._W_fb = np.ascontiguousarray(
+            _layers(reservoir)[0].W_in[n_exog:], dtype=reservoir.dtype
+        )
         return reservoir
 
     # ------------------------------------------------------------------
@@ -450,41 +636,213 @@ class ESNForecaster(_BaseReservoirEstimator):
             state = out[-1].copy()
             yield start, u, out
 
+    def _states_after(self, U, x0, rows) -> np.ndarray:
+        """States after the given rows of ``U`` (teacher-forced from ``x0``).
+
+        ``rows`` are increasing; row -1 means before the first row (``x0``).
+        Runs the inputs once, up to the last row asked for.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.empty((rows.size, self.reservoir_.n_units))
+        out[rows < 0] = x0
+        todo = rows[rows >= 0]
+        if todo.size == 0:
+            return out
+        for start, _, states in self._teacher_forced(
+            self.reservoir_, U[: todo[-1] + 1], x0
+        ):
+            hit = (rows >= start) & (rows < start + states.shape[0])
+            out[hit] = states[rows[hit] - start]
+        return out
+
     def _final_state(self, U, x0) -> np.ndarray:
         """State after teacher-forcing the inputs ``U`` from ``x0`` (no noise)."""
-        state = np.asarray(x0, dtype=self.reservoir_.dtype)
-        for _, _, states in self._teacher_forced(self.reservoir_, U, x0):
-            state = states[-1].copy()
-        return state
+        return self._states_after(U, x0, [U.shape[0] - 1])[0]
 
-    def _warm_up(self, context, X_context):
-        """Starting state and last value: from ``context`` or the training end."""
-        if context is None:
-            if X_context is not None:
-                raise ValueError("X_context was given without context; pass both.")
-            return self.state_.copy(), self.last_value_.copy()
-        ctx = self._check_series(context, "context", reset=False)
-        n_ctx = ctx.shape[0]
-        if n_ctx < self._washout:
-            raise ValueError(
-                f"context has {n_ctx} time steps but needs at least "
-                f"washout={self._washout} to warm the reservoir up; pass a longer "
-                f"context."
+    # ------------------------------------------------------------------
+    # readout features and lags
+    # ------------------------------------------------------------------
+
+    def _lag_block(self, Z: np.ndarray) -> np.ndarray:
+        """Lags 2..p for the rows consuming ``Z[0], ..., Z[-2]`` (lag-major).
+
+        Row ``r`` consumes ``Z[r]`` (lag 1, in the reservoir's input) and sees
+        ``Z[r-1], ..., Z[r-p+1]``; before ``Z[0]`` the first value stands in.
+        """
+        n_rows = max(Z.shape[0] - 1, 0)
+        n_extra = self._n_lags - 1
+        if n_extra == 0:
+            return np.empty((n_rows, 0))
+        index = np.arange(n_rows)[:, None] - np.arange(1, self._n_lags)[None, :]
+        return Z[np.maximum(index, 0)].reshape(n_rows, -1)
+
+    @staticmethod
+    def _lag_history(Z: np.ndarray, n_lags: int) -> np.ndarray:
+        """The last ``n_lags`` values of ``Z``, most recent first (padded)."""
+        index = np.maximum(Z.shape[0] - 1 - np.arange(n_lags), 0)
+        return np.ascontiguousarray(Z[index])
+
+    def _readout_features(self, u, lags, states) -> np.ndarray:
+        """Readout rows ``[u_t, lags_t, x_t]`` (or ``x_t``) as float64."""
+        states = states.astype(np.float64, copy=False)
+        if self.include_input:
+            return np.hstack([u, lags, states])
+        return states
+
+    def _split_weights(self, coef, intercept) -> _Weights:
+        """The blocks of a readout ``coef`` (F, n_out) for the closed loop."""
+        dtype = self.reservoir_.dtype
+        n_exog, K = self.n_exog_features_, self.n_features_in_
+        n_out = coef.shape[1]
+        if self.include_input:
+            n_in = n_exog + self._n_lags * K
+            W_u, W_y, W_x = coef[:n_exog], coef[n_exog:n_in], coef[n_in:]
+        else:
+            W_u = np.zeros((n_exog, n_out))
+            W_y = np.zeros((K, n_out))
+            W_x = coef
+        return _Weights(
+            coef,
+            intercept,
+            W_u,
+            np.ascontiguousarray(W_y[:, :K], dtype=dtype),
+            np.ascontiguousarray(W_x[:, :K], dtype=dtype),
+        )
+
+    # ------------------------------------------------------------------
+    # forecasting in the transformed space
+    # ------------------------------------------------------------------
+
+    def _closed_loop(self, x0, z_hist, Xf, n_steps, weights: _Weights):
+        """Closed-loop forecasts (n_steps, K) of the transformed series."""
+        res = self.reservoir_
+        layers = _layers(res)
+        first = layers[0]
+        n_exog = self.n_exog_features_
+        K = self.n_features_in_
+        pre = np.empty((n_steps, first.n_units), dtype=res.dtype)
+        pre[:] = first.bias
+        if n_exog:
+            pre += Xf.astype(res.dtype, copy=False) @ first.W_in[:n_exog]
+        ro = np.ascontiguousarray(
+            Xf @ weights.W_u[:, :K] + weights.b_out[:K], dtype=res.dtype
+        )
+        out = np.empty((n_steps, K), dtype=res.dtype)
+        x_final = np.empty(res.n_units, dtype=res.dtype)
+        x0 = np.ascontiguousarray(x0, dtype=res.dtype)
+        y_hist = np.ascontiguousarray(
+            z_hist if self.include_input else z_hist[:1], dtype=res.dtype
+        )
+        W_fb = self._W_fb
+        if len(layers) > 1:
+            _generate.generate_deep(
+                pre,
+                ro,
+                W_fb,
+                weights.W_x,
+                weights.W_y,
+                *_pack_layers(layers),
+                x0,
+                y_hist,
+                out,
+                x_final,
             )
-        Xc = self._check_exog(X_context, "X_context", n_ctx, "context step")
-        x0 = np.zeros(self.reservoir_.n_units, dtype=self.reservoir_.dtype)
-        if n_ctx > 1:
-            U = np.hstack([Xc[1:], ctx[:-1]])
-            with numba_threads(self.n_jobs):
-                x0 = self._final_state(U, x0)
-        return x0, ctx[-1].copy()
+        elif res.sparse:
+            _generate.generate_csr(
+                pre,
+                ro,
+                res._indptr,
+                res._indices,
+                res._data,
+                W_fb,
+                weights.W_x,
+                weights.W_y,
+                res.leak,
+                res._code,
+                x0,
+                y_hist,
+                out,
+                x_final,
+            )
+        else:
+            _generate.generate_dense(
+                pre,
+                ro,
+                res._W,
+                W_fb,
+                weights.W_x,
+                weights.W_y,
+                res.leak,
+                res._code,
+                x0,
+                y_hist,
+                out,
+                x_final,
+            )
+        return out.astype(np.float64, copy=False)
+
+    def _forecast_z(self, x_before, z_hist, Xf, n_steps, weights=None):
+        """Forecasts (n_steps, K) of the transformed series.
+
+        ``x_before`` is the state before the last observed value
+        ``z_hist[0]`` was fed in; ``z_hist`` holds the last ``n_lags``
+        observed values, most recent first; ``Xf`` the exogenous inputs of
+        the forecast steps.
+        """
+        weights = self._weights if weights is None else weights
+        if self.strategy != "direct":
+            return self._closed_loop(x_before, z_hist, Xf, n_steps, weights)
+        U = np.hstack([Xf[:1], z_hist[None, 0]])
+        x1 = self._final_state(U, x_before)
+        lags = z_hist[1:].reshape(1, -1)
+        feats = self._readout_features(U, lags, x1[None, :])
+        out = feats @ weights.W_out + weights.b_out
+        return out.reshape(self._horizon, self.n_features_in_)[:n_steps]
+
+    def _check_divergence(self, z: np.ndarray, y: np.ndarray) -> None:
+        """Warn or raise (per ``divergence``) about a runaway forecast."""
+        if self.divergence == "ignore":
+            return
+        lo, hi = self._z_range
+        span = hi - lo
+        with np.errstate(invalid="ignore"):
+            far = (z < lo - span) | (z > hi + span)
+        bad = ~np.isfinite(z) | far | ~np.isfinite(y)
+        if not np.any(bad):
+            return
+        message = (
+            f"the forecast diverged: {int(bad.sum())} of {bad.size} forecast "
+            "value(s) are not finite or lie more than one training range outside "
+            "the range of the (transformed) training series. Try a larger alpha, "
+            "a smaller spectral_radius or feedback_scaling, noise_level > 0, or a "
+            "transform (difference, log)."
+        )
+        if self.divergence == "raise":
+            raise DivergenceError(message)
+        warnings.warn(message, DivergenceWarning, stacklevel=3)
 
     # ------------------------------------------------------------------
-    # public API
+    # fitting
     # ------------------------------------------------------------------
+
+    def _prepare(self, Y: np.ndarray, Xe: np.ndarray):
+        """Transformed series, aligned exogenous inputs, reservoir inputs, lags."""
+        Z = self._transform.transform(Y)
+        if not np.all(np.isfinite(Z)):
+            raise ValueError(
+                "y overflowed when transformed (differences of values near the "
+                "largest float); divide the series by its scale first."
+            )
+        Xz = Xe[self._transform.n_lost :]
+        # row r consumes [X_(r+1), Z_r] and predicts Z_(r+1)
+        U = np.hstack([Xz[1:], Z[:-1]])
+        return Z, Xz, U, self._lag_block(Z)
 
     def fit(self, y: ArrayLike, X: ArrayLike | None = None) -> ESNForecaster:
         """Teacher-force the series through the reservoir and fit the readout.
+
+        With a sequence of ``alpha`` values (or ``cv``) the penalty is chosen
+        by rolling-origin cross-validation of ``horizon``-step forecasts.
 
         Parameters
         ----------
@@ -500,43 +858,37 @@ class ESNForecaster(_BaseReservoirEstimator):
             The fitted forecaster.
         """
         params = self._check_params()
-        washout, strategy = params["washout"], params["strategy"]
-        horizon = params["horizon"] if strategy == "direct" else 1
-        Y = self._check_series(y, "y", reset=True)
-        n_steps, n_targets = Y.shape
-        if X is None:
-            Xe = np.empty((n_steps, 0))
-        else:
-            Xe = self._column_array(X, "X", "n_exog_features")
-            if Xe.shape[0] != n_steps:
-                raise ValueError(
-                    f"X must have one row per time step of y ({n_steps}); got "
-                    f"{Xe.shape[0]} rows."
-                )
-        n_exog = Xe.shape[1]
-        n_rows = n_steps - horizon  # training rows (steps with a full target)
-        if n_rows <= washout:
-            raise ValueError(
-                f"y has {n_steps} time steps, too short for washout={washout}"
-                + (f" and horizon={horizon}" if strategy == "direct" else "")
-                + f"; it needs at least {washout + horizon + 1}. Use a longer "
-                "series or a smaller washout."
-            )
+        for name in ("_gram", "alpha_scores_", "alpha_fold_scores_"):
+            if hasattr(self, name):  # a refit starts from scratch
+                delattr(self, name)
+        Y, Xe = self._start(y, X, params)
+        washout, horizon = params["washout"], self._horizon
+        # rows with a full target
+        n_rows = Y.shape[0] - self._transform.n_lost - horizon
+        self._check_length(Y.shape[0], n_rows, params)
+        Z, Xz, U, L = self._prepare(Y, Xe)
+        T = self._targets(Z)
         rng = check_rng(self.random_state)
-        reservoir = self._build(n_exog, n_targets, rng)
-        self.n_exog_features_ = n_exog
-        self._washout = washout
-
-        # step k = 1 .. T-1 consumes [X_k, y_(k-1)] and predicts y_k .. y_(k+H-1)
-        U = np.hstack([Xe[1:], Y[:-1]])
-        if horizon == 1:
-            T = Y[1:]
-        else:
-            T = np.hstack(
-                [Y[1 + h : n_steps - horizon + 1 + h] for h in range(horizon)]
-            )
-        n_features = reservoir.n_units + (U.shape[1] if self.include_input else 0)
-        gram = GramAccumulator(n_features, T.shape[1])
+        reservoir = self._build(Xe.shape[1], Y.shape[1], rng)
+        self.reservoir_ = reservoir
+        cv = params["cv"]
+        bounds = folds = None
+        if cv is not None:
+            bounds, folds = self._folds(cv, n_rows - washout)
+            bounds = bounds + washout
+        n_inputs = U.shape[1] + L.shape[1] if self.include_input else 0
+        n_feat = reservoir.n_units + n_inputs
+        n_blocks = 1 if bounds is None else bounds.size - 1
+        blocks = [GramAccumulator(n_feat, T.shape[1]) for _ in range(n_blocks)]
+        if bounds is None:
+            bounds = np.array([washout, n_rows])
+        closed_loop_cv = folds is not None and self._cv_in_closed_loop()
+        origin_rows = feature_rows = np.empty(0, dtype=np.int64)
+        if folds is not None:
+            origin_rows = self._cv_origin_rows(folds, bounds, n_rows)
+            if not closed_loop_cv:
+                feature_rows = origin_rows
+        captured_features = np.empty((feature_rows.size, n_feat))
         noise = params["noise_level"]
         x0 = reservoir.initial_states(1)[0]
         last = x0
@@ -544,113 +896,404 @@ class ESNForecaster(_BaseReservoirEstimator):
             for start, u, states in self._teacher_forced(
                 reservoir, U, x0, rng, noise, params["noise_type"]
             ):
-                stop = min(start + states.shape[0], n_rows)
-                skip = max(washout - start, 0)
+                stop = start + states.shape[0]
+                feats = self._readout_features(u, L[start:stop], states)
+                for b in range(n_blocks):
+                    lo, hi = max(bounds[b], start), min(bounds[b + 1], stop)
+                    if lo < hi:
+                        blocks[b].update(feats[lo - start : hi - start], T[lo:hi])
+                hit = (feature_rows >= start) & (feature_rows < stop)
+                captured_features[hit] = feats[feature_rows[hit] - start]
+                last = states[-1].copy()
+            self._state_noisy, self._rows_seen, self._rng = last, U.shape[0], rng
+            if noise > 0:
+                last = self._final_state(U, x0)
+            gram = GramAccumulator.sum(blocks)
+            self._set_transform_state(Y, Z)
+            if folds is not None:
+                if closed_loop_cv:
+                    before = self._states_after(U, x0, origin_rows - 1)
+                    scores = self._closed_loop_cv_scores(
+                        Y, Z, Xz, blocks, folds, origin_rows, before, params
+                    )
+                else:
+                    scores = self._readout_cv_scores(
+                        Y, blocks, folds, origin_rows, captured_features, params
+                    )
+                self.alpha_fold_scores_ = scores
+                self.alpha_scores_ = scores.mean(axis=0)
+        self._choose_alpha(params)
+        self._finish(gram, last, Y)
+        return self
+
+    def _start(self, y, X, params):
+        """Validate the series and ``X``; set the transform and fitted sizes."""
+        Y = self._check_series(y, "y", reset=True)
+        self._check_levels(Y, "y")
+        if X is None:
+            Xe = np.empty((Y.shape[0], 0))
+        else:
+            Xe = self._column_array(X, "X", "n_exog_features")
+            if Xe.shape[0] != Y.shape[0]:
+                raise ValueError(
+                    f"X must have one row per time step of y ({Y.shape[0]}); got "
+                    f"{Xe.shape[0]} rows."
+                )
+        self.n_exog_features_ = Xe.shape[1]
+        self._washout = params["washout"]
+        self._n_lags = params["n_lags"]
+        self._horizon = params["horizon"] if params["strategy"] == "direct" else 1
+        self._cv_horizon = params["horizon"]
+        self._transform = SeriesTransform(
+            log=bool(self.log),
+            difference=params["difference"],
+            seasonal_difference=params["seasonal_difference"],
+            standardize=bool(self.standardize),
+        )
+        if Y.shape[0] > self._transform.n_lost:
+            self._transform.fit(Y)
+        return Y, Xe
+
+    def _check_length(self, n_steps: int, n_rows: int, params) -> None:
+        """A series long enough for the washout, horizon and differences."""
+        washout, n_lost = params["washout"], self._transform.n_lost
+        if n_rows > washout:
+            return
+        needed = washout + self._horizon + 1 + n_lost
+        parts = [f"washout={washout}"]
+        if self._horizon > 1:
+            parts.append(f"horizon={self._horizon}")
+        if n_lost:
+            parts.append(f"{n_lost} step(s) lost to differencing")
+        raise ValueError(
+            f"y has {n_steps} time steps, too short for {' and '.join(parts)}; "
+            f"it needs at least {needed}. Use a longer series or a smaller "
+            "washout."
+        )
+
+    def _targets(self, Z: np.ndarray) -> np.ndarray:
+        """Targets of the rows: Z_(r+1) (or Z_(r+1) .. Z_(r+H), step-major)."""
+        n_steps, horizon = Z.shape[0], self._horizon
+        if horizon == 1:
+            return Z[1:]
+        return np.hstack([Z[1 + h : n_steps - horizon + 1 + h] for h in range(horizon)])
+
+    def _set_transform_state(self, Y: np.ndarray, Z: np.ndarray) -> None:
+        """What forecasting needs from the training series besides the state."""
+        transform = self._transform
+        self.y_mean_ = transform.mean_.copy()
+        self.y_scale_ = transform.scale_.copy()
+        # the observed tail: history for the inverse transform and the lags
+        self._tail = Y[-(transform.n_lost + self._n_lags) :].copy()
+        self._z_range = (Z.min(axis=0), Z.max(axis=0))
+        self._var = np.maximum(Y.var(axis=0), np.finfo(np.float64).tiny)
+
+    def _finish(self, gram: GramAccumulator, last, Y: np.ndarray) -> None:
+        """Solve the readout with ``alpha_`` and store the fitted state."""
+        coef, intercept = gram.solve(self.alpha_)
+        self._gram = gram
+        self.coef_, self.intercept_ = coef.T.copy(), intercept
+        self._weights = self._split_weights(coef, intercept)
+        self.state_ = np.asarray(last, dtype=np.float64)
+        self.last_value_ = Y[-1].copy()
+
+    def _choose_alpha(self, params) -> None:
+        alphas = params["alphas"]
+        if not hasattr(self, "alpha_scores_"):
+            self.alpha_ = float(alphas[0])
+            return
+        scores = np.where(np.isfinite(self.alpha_scores_), self.alpha_scores_, -np.inf)
+        self.alpha_scores_ = scores
+        if np.all(scores == -np.inf):
+            self.alpha_ = float(np.max(alphas))
+            warnings.warn(
+                f"every alpha gave diverging or non-finite validation forecasts; "
+                f"using the largest, {self.alpha_:g}. Try a smaller "
+                "spectral_radius or feedback_scaling, or larger alphas.",
+                DivergenceWarning,
+                stacklevel=3,
+            )
+            return
+        self.alpha_ = float(alphas[int(np.argmax(scores))])
+
+    # ------------------------------------------------------------------
+    # cross-validation of the penalty
+    # ------------------------------------------------------------------
+
+    def _folds(self, cv, n_rows: int):
+        try:
+            return _cv_blocks(cv, n_rows)
+        except ValueError as exc:
+            if "produced no folds" in str(exc) or "Cannot have number" in str(exc):
+                raise ValueError(
+                    f"cv={cv!r} cannot split the {n_rows} training rows left after "
+                    "the washout; use fewer splits, a smaller washout or a longer "
+                    "series."
+                ) from None
+            raise
+
+    def _cv_in_closed_loop(self) -> bool:
+        return self.strategy == "recursive" and self._cv_horizon > 1
+
+    def _cv_origin_rows(self, folds, bounds, n_rows) -> np.ndarray:
+        """The rows each validation fold forecasts from (its first rows)."""
+        if self._cv_in_closed_loop():
+            most = CV_CLOSED_LOOP_ORIGINS
+        else:
+            most = CV_READOUT_ORIGINS
+        rows = []
+        self._fold_origins = []
+        for _, test in folds:
+            block_rows = np.concatenate(
+                [np.arange(bounds[b], bounds[b + 1]) for b in test]
+            )
+            block_rows = block_rows[block_rows < n_rows]
+            if block_rows.size > most:
+                pick = np.linspace(0, block_rows.size - 1, most).round().astype(int)
+                block_rows = block_rows[np.unique(pick)]
+            self._fold_origins.append(block_rows)
+            rows.append(block_rows)
+        return np.unique(np.concatenate(rows)) if rows else np.empty(0, np.int64)
+
+    def _truth(self, Y, row: int, n_steps: int) -> np.ndarray:
+        """Observed values forecast from row ``row`` (may be fewer at the end)."""
+        first = row + 1 + self._transform.n_lost
+        return Y[first : first + n_steps]
+
+    def _fold_errors(self, Y, rows, forecasts) -> np.ndarray:
+        """Normalised mean squared error per alpha of forecasts (A, n, H, K)."""
+        transform = self._transform
+        total = np.zeros(forecasts.shape[0])
+        count = 0
+        for i, row in enumerate(rows):
+            truth = self._truth(Y, row, forecasts.shape[2])
+            first = row + 1 + transform.n_lost
+            z = forecasts[:, i, : truth.shape[0]]
+            with np.errstate(over="ignore", invalid="ignore"):
+                y_hat = transform.inverse_forecast(z, Y[:first])
+                err = ((y_hat - truth) ** 2 / self._var).sum(axis=(1, 2))
+            total += np.where(np.isfinite(err), err, np.inf)
+            count += truth.size
+        return total / max(count, 1)
+
+    def _readout_cv_scores(self, Y, blocks, folds, origin_rows, features, params):
+        """Fold scores (n_folds, A) of one-step or direct readout forecasts."""
+        alphas = params["alphas"]
+        K = self.n_features_in_
+        scores = np.empty((len(folds), alphas.size))
+        for k, ((train, _), rows) in enumerate(
+            zip(folds, self._fold_origins, strict=True)
+        ):
+            path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
+            feats = features[np.searchsorted(origin_rows, rows)]
+            pred = path.predict(feats, alphas)  # (A, n, H * K)
+            pred = pred.reshape(alphas.size, rows.size, self._horizon, K)
+            scores[k] = -self._fold_errors(Y, rows, pred)
+        return scores
+
+    def _closed_loop_cv_scores(
+        self, Y, Z, Xz, blocks, folds, origin_rows, before, params
+    ):
+        """Fold scores (n_folds, A) of ``horizon``-step closed-loop forecasts."""
+        alphas = params["alphas"]
+        horizon, K = self._cv_horizon, self.n_features_in_
+        scores = np.empty((len(folds), alphas.size))
+        for k, ((train, _), rows) in enumerate(
+            zip(folds, self._fold_origins, strict=True)
+        ):
+            path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
+            coefs, intercepts = path.coefs(alphas)
+            forecasts = np.full((alphas.size, rows.size, horizon, K), np.nan)
+            for a in range(alphas.size):
+                weights = self._split_weights(coefs[a], intercepts[a])
+                for i, row in enumerate(rows):
+                    n_steps = min(horizon, Z.shape[0] - 1 - row)
+                    x_before = before[np.searchsorted(origin_rows, row)]
+                    z_hist = self._lag_history(Z[: row + 1], self._n_lags)
+                    Xf = Xz[row + 1 : row + 1 + n_steps]
+                    forecasts[a, i, :n_steps] = self._closed_loop(
+                        x_before, z_hist, Xf, n_steps, weights
+                    )
+            scores[k] = -self._fold_errors(Y, rows, forecasts)
+        return scores
+
+    # ------------------------------------------------------------------
+    # streaming
+    # ------------------------------------------------------------------
+
+    def partial_fit(self, y: ArrayLike, X: ArrayLike | None = None) -> ESNForecaster:
+        """Continue the training series with ``y`` and re-solve the readout.
+
+        The first call (on a forecaster that is not fitted) draws the weights
+        and fixes the transform (log, differences and the standardisation
+        statistics of this first chunk); each later call continues the
+        series from where the previous one ended, adding its rows to the
+        accumulated statistics. With ``standardize=False`` (or the same
+        statistics) any split of a series into calls gives the readout of one
+        :meth:`fit` on all of it, to round-off. Needs a single ``alpha``, no
+        ``cv`` and the recursive strategy. With training noise the draws
+        depend on the split.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
+            The next part of the series.
+        X : array-like of shape (n_timesteps, n_exog_features), default=None
+            Its exogenous inputs.
+
+        Returns
+        -------
+        self : ESNForecaster
+            The updated forecaster.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from reservoir.forecast import ESNForecaster
+        >>> rng = np.random.RandomState(0)
+        >>> y = np.sin(np.arange(3000) / 8) + 0.1 * rng.standard_normal(3000)
+        >>> model = ESNForecaster(50, alpha=0.1, standardize=False, random_state=0)
+        >>> for start in range(0, 3000, 1000):
+        ...     _ = model.partial_fit(y[start:start + 1000])
+        >>> whole = ESNForecaster(50, alpha=0.1, standardize=False,
+        ...                       random_state=0).fit(y)
+        >>> bool(np.allclose(model.coef_, whole.coef_, atol=1e-10))
+        True
+        """
+        params = self._check_params()
+        if params["is_path"] or params["cv"] is not None:
+            raise ValueError(
+                "partial_fit needs a single alpha and cv=None (the calls are not "
+                "validation blocks); fit with a sequence of alphas to choose one."
+            )
+        if params["strategy"] != "recursive":
+            raise ValueError(
+                "partial_fit supports strategy='recursive' only (the direct "
+                "readouts need targets from the next chunk)."
+            )
+        first = not hasattr(self, "_gram")
+        if first:
+            Y, Xe = self._start(y, X, params)
+            if Y.shape[0] <= self._transform.n_lost:
+                raise ValueError(
+                    f"the first chunk has {Y.shape[0]} time steps; it needs more "
+                    f"than the {self._transform.n_lost} lost to differencing."
+                )
+            rng = check_rng(self.random_state)
+            self.reservoir_ = self._build(Xe.shape[1], Y.shape[1], rng)
+            self._rng = rng
+            Z, _, U, L = self._prepare(Y, Xe)
+            T = self._targets(Z)
+            n_feat = self.reservoir_.n_units + (
+                U.shape[1] + L.shape[1] if self.include_input else 0
+            )
+            gram = GramAccumulator(n_feat, T.shape[1])
+            x0 = clean = self.reservoir_.initial_states(1)[0]
+            seen = 0
+            history_y = Y
+        else:
+            Y = self._check_series(y, "y", reset=False)
+            self._check_levels(Y, "y")
+            Xe = self._check_exog(X, "X", Y.shape[0], "time step of y")
+            # the new steps continue the stored tail (differences, lags)
+            history_y = np.vstack([self._tail, Y])
+            n_tail = self._tail.shape[0]
+            Xh = np.vstack([np.zeros((n_tail, Xe.shape[1])), Xe])
+            Z, _, U, L = self._prepare(history_y, Xh)
+            keep = Z.shape[0] - Y.shape[0] - 1  # rows already trained on
+            U, L, T = U[keep:], L[keep:], Z[keep + 1 :]
+            gram, x0, clean = self._gram, self._state_noisy, self.state_
+            seen = self._rows_seen
+        noise = params["noise_level"]
+        washout = params["washout"]
+        with numba_threads(self.n_jobs):
+            last = x0
+            for start, u, states in self._teacher_forced(
+                self.reservoir_, U, x0, self._rng, noise, params["noise_type"]
+            ):
+                stop = start + states.shape[0]
+                skip = max(washout - seen - start, 0)
                 if start + skip < stop:
                     gram.update(
-                        self._features(
-                            u[skip : stop - start], states[skip : stop - start]
+                        self._readout_features(
+                            u[skip:], L[start + skip : stop], states[skip:]
                         ),
                         T[start + skip : stop],
                     )
                 last = states[-1].copy()
-            self.reservoir_ = reservoir
-            if noise > 0:
-                last = self._final_state(U, x0)
-        coef, intercept = gram.solve(params["alpha"])
-        self.coef_, self.intercept_ = coef.T.copy(), intercept
-        self.state_ = np.asarray(last, dtype=np.float64)
-        self.last_value_ = Y[-1].copy()
-        self._horizon = horizon
-        self._set_closed_loop_weights(coef, intercept, n_exog, n_targets)
+            clean = self._final_state(U, clean) if noise > 0 else last
+        self._rows_seen = seen + U.shape[0]
+        self._state_noisy = last
+        if first:
+            self._set_transform_state(Y, Z)
+        else:
+            self._tail = history_y[-self._tail.shape[0] :].copy()
+            lo, hi = self._z_range
+            self._z_range = (
+                np.minimum(lo, Z.min(axis=0)),
+                np.maximum(hi, Z.max(axis=0)),
+            )
+        self.alpha_ = float(params["alphas"][0])
+        if gram.n_samples == 0:
+            raise ValueError(
+                f"the series so far ({self._rows_seen + 1} steps after the "
+                f"differences) lies inside washout={washout}: no row to fit the "
+                "readout yet. Pass more of the series."
+            )
+        self._finish(gram, clean, history_y)
         return self
 
-    def _set_closed_loop_weights(self, coef, intercept, n_exog, n_targets):
-        """Split the readout into the blocks the closed-loop kernel uses."""
-        dtype = self.reservoir_.dtype
-        n_out = coef.shape[1]
-        if self.include_input:
-            W_u = coef[:n_exog]
-            W_y = coef[n_exog : n_exog + n_targets]
-            W_x = coef[n_exog + n_targets :]
-        else:
-            W_u = np.zeros((n_exog, n_out))
-            W_y = np.zeros((n_targets, n_out))
-            W_x = coef
-        self._W_out, self._b_out = coef, intercept
-        self._W_out_u = W_u
-        self._W_out_y = np.ascontiguousarray(W_y[:, :n_targets], dtype=dtype)
-        self._W_out_x = np.ascontiguousarray(W_x[:, :n_targets], dtype=dtype)
-        first = _layers(self.reservoir_)[0]
-        self._W_fb = np.ascontiguousarray(first.W_in[n_exog:], dtype=dtype)
+    # ------------------------------------------------------------------
+    # public API
+    # ------------------------------------------------------------------
 
-    def _output(self, Y: np.ndarray) -> np.ndarray:
-        return Y[:, 0] if self._y_ndim == 1 else Y
+    def _warm_up(self, context, X_context):
+        """Start for a forecast: state, lag history (transformed), history."""
+        transform = self._transform
+        if context is None:
+            if X_context is not None:
+                raise ValueError("X_context was given without context; pass both.")
+            Z_tail = transform.transform(self._tail)
+            return (
+                self.state_.copy(),
+                self._lag_history(Z_tail, self._n_lags),
+                self._tail,
+            )
+        ctx = self._check_series(context, "context", reset=False)
+        self._check_levels(ctx, "context")
+        n_ctx = ctx.shape[0]
+        needed = transform.n_lost + max(self._washout, self._n_lags, 1)
+        if n_ctx < needed:
+            raise ValueError(
+                f"context has {n_ctx} time steps but needs at least {needed} "
+                f"(washout={self._washout} to warm the reservoir up"
+                + (f", n_lags={self._n_lags}" if self._n_lags > 1 else "")
+                + (
+                    f", plus {transform.n_lost} lost to differencing"
+                    if transform.n_lost
+                    else ""
+                )
+                + "); pass a longer context."
+            )
+        Xc = self._check_exog(X_context, "X_context", n_ctx, "context step")
+        Zc = transform.transform(ctx)
+        Xz = Xc[transform.n_lost :]
+        x0 = np.zeros(self.reservoir_.n_units, dtype=self.reservoir_.dtype)
+        if Zc.shape[0] > 1:
+            U = np.hstack([Xz[1:], Zc[:-1]])
+            with numba_threads(self.n_jobs):
+                x0 = self._final_state(U, x0)
+        return x0, self._lag_history(Zc, self._n_lags), ctx
 
-    def _closed_loop(self, x0, y0, Xf, n_steps):
-        res = self.reservoir_
-        layers = _layers(res)
-        first = layers[0]
-        n_exog = self.n_exog_features_
-        pre = np.empty((n_steps, first.n_units), dtype=res.dtype)
-        pre[:] = first.bias
-        if n_exog:
-            pre += Xf.astype(res.dtype, copy=False) @ first.W_in[:n_exog]
-        ro = (
-            Xf @ self._W_out_u[:, : self.n_features_in_]
-            + self._b_out[: self.n_features_in_]
-        )
-        ro = np.ascontiguousarray(ro, dtype=res.dtype)
-        out = np.empty((n_steps, self.n_features_in_), dtype=res.dtype)
-        x_final = np.empty(res.n_units, dtype=res.dtype)
-        x0 = np.ascontiguousarray(x0, dtype=res.dtype)
-        y0 = np.ascontiguousarray(y0, dtype=res.dtype)
-        if len(layers) > 1:
-            _generate.generate_deep(
-                pre,
-                ro,
-                self._W_fb,
-                self._W_out_x,
-                self._W_out_y,
-                *_pack_layers(layers),
-                x0,
-                y0,
-                out,
-                x_final,
+    def _check_n_steps(self, n_steps) -> int:
+        n_steps = check_int(n_steps, "n_steps", low=1)
+        if self._horizon > 1 and n_steps > self._horizon:
+            raise ValueError(
+                f"n_steps={n_steps} exceeds horizon={self._horizon}, the number of "
+                f"steps the direct strategy was trained for; ask for at most "
+                f"{self._horizon} steps or refit with a larger horizon."
             )
-        elif res.sparse:
-            _generate.generate_csr(
-                pre,
-                ro,
-                res._indptr,
-                res._indices,
-                res._data,
-                self._W_fb,
-                self._W_out_x,
-                self._W_out_y,
-                res.leak,
-                res._code,
-                x0,
-                y0,
-                out,
-                x_final,
-            )
-        else:
-            _generate.generate_dense(
-                pre,
-                ro,
-                res._W,
-                self._W_fb,
-                self._W_out_x,
-                self._W_out_y,
-                res.leak,
-                res._code,
-                x0,
-                y0,
-                out,
-                x_final,
-            )
-        return out.astype(np.float64, copy=False)
+        return n_steps
 
     def forecast(
         self,
@@ -665,7 +1308,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         The reservoir is warmed up on ``context`` (teacher-forced), then runs
         free: each predicted value is fed back at the next step. With
         ``strategy='direct'`` the values are read off the warmed-up state by
-        the per-horizon readouts instead.
+        the per-horizon readouts instead. A runaway forecast warns or raises
+        (see ``divergence``).
 
         Parameters
         ----------
@@ -673,9 +1317,9 @@ class ESNForecaster(_BaseReservoirEstimator):
             Number of future steps (>= 1; at most ``horizon`` for the direct
             strategy).
         context : array-like of shape (n_context, n_features), default=None
-            Recent history to warm up on, at least ``washout`` steps; the
-            forecast continues it. None continues the training series (from
-            ``state_``).
+            Recent history to warm up on, at least ``washout`` steps (plus
+            those lost to differencing); the forecast continues it. None
+            continues the training series (from ``state_``).
         X_future : array-like of shape (n_steps, n_exog_features), default=None
             Exogenous inputs of the forecast steps; required when the
             forecaster was fitted with ``X``.
@@ -690,26 +1334,109 @@ default=None
             The forecast, 1-D when the forecaster was fitted on a 1-D series.
         """
         check_is_fitted(self)
-        n_steps = check_int(n_steps, "n_steps", low=1)
-        if self._horizon > 1 and n_steps > self._horizon:
-            raise ValueError(
-                f"n_steps={n_steps} exceeds horizon={self._horizon}, the number of "
-                f"steps the direct strategy was trained for; ask for at most "
-                f"{self._horizon} steps or refit with a larger horizon."
-            )
+        n_steps = self._check_n_steps(n_steps)
         Xf = self._check_exog(X_future, "X_future", n_steps, "forecast step")
-        x0, y0 = self._warm_up(context, X_context)
+        x0, z_hist, history = self._warm_up(context, X_context)
         with numba_threads(self.n_jobs):
-            if self.strategy == "direct":
-                U = np.hstack([Xf[:1], y0[None, :]])
-                x1 = self._final_state(U, x0)
-                z = self._features(U, x1[None, :])
-                out = (z @ self._W_out + self._b_out).reshape(
-                    self._horizon, self.n_features_in_
-                )[:n_steps]
-            else:
-                out = self._closed_loop(x0, y0, Xf, n_steps)
+            z = self._forecast_z(x0, z_hist, Xf, n_steps)
+        out = self._transform.inverse_forecast(z, history)
+        self._check_divergence(z, out)
         return self._output(out)
+
+    def forecast_origins(
+        self,
+        y: ArrayLike,
+        origins: ArrayLike,
+        n_steps: int,
+        X: ArrayLike | None = None,
+    ) -> np.ndarray:
+        """Forecasts of ``n_steps`` values from several origins of one series.
+
+        Forecast ``i`` uses the first ``origins[i]`` values of ``y`` as its
+        context and predicts ``y[origins[i]], ..., y[origins[i] + n_steps -
+        1]`` (whether or not they are observed): exactly ``forecast(n_steps,
+        context=y[:origins[i]])``, with one teacher-forced pass through ``y``
+        for all of them. This is the rolling-origin backtest of a model fitted
+        once.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
+            The series (the training series and what follows it, say).
+        origins : array-like of int
+            Numbers of observed values before each forecast, each at least
+            the context :meth:`forecast` needs and at most ``n_timesteps``.
+        n_steps : int
+            Steps to forecast from each origin.
+        X : array-like of shape (n_rows, n_exog_features), default=None
+            Exogenous inputs, one row per time step of ``y`` and of the
+            forecast steps (``n_rows >= max(origins) + n_steps``); required
+            when the forecaster was fitted with ``X``.
+
+        Returns
+        -------
+        forecasts : ndarray of shape (n_origins, n_steps) or (n_origins, \
+n_steps, n_features)
+            One forecast per origin (2-D when fitted on a 1-D series).
+        """
+        check_is_fitted(self)
+        n_steps = self._check_n_steps(n_steps)
+        Y = self._check_series(y, "y", reset=False)
+        self._check_levels(Y, "y")
+        origins = np.asarray(origins)
+        if origins.ndim != 1 or origins.size == 0 or origins.dtype.kind not in "iu":
+            raise ValueError(
+                f"origins must be a non-empty 1-D array of integers; got {origins!r}."
+            )
+        transform = self._transform
+        lowest = transform.n_lost + max(self._washout, self._n_lags, 1)
+        if origins.min() < lowest or origins.max() > Y.shape[0]:
+            raise ValueError(
+                f"origins must lie in [{lowest}, {Y.shape[0]}]: at least the "
+                f"warm-up a forecast needs (washout={self._washout}"
+                + (
+                    f" plus {transform.n_lost} lost to differencing"
+                    if transform.n_lost
+                    else ""
+                )
+                + f") and at most the length of y; got {origins.min()} to "
+                f"{origins.max()}."
+            )
+        n_x = max(int(origins.max()) + n_steps, Y.shape[0])
+        if X is None:
+            Xe = self._check_exog(None, "X", n_x, "step of y and of the forecasts")
+        else:
+            Xe = self._column_array(X, "X", "n_exog_features")
+            if not self.n_exog_features_:
+                self._check_exog(Xe, "X", n_x, "step")
+            if Xe.shape[0] < n_x or Xe.shape[1] != self.n_exog_features_:
+                raise ValueError(
+                    f"X must have at least {n_x} rows (one per step of y and of the "
+                    f"forecasts: max(origins) + n_steps) and "
+                    f"{self.n_exog_features_} columns; got {Xe.shape}."
+                )
+        Z = transform.transform(Y)
+        Xz = Xe[transform.n_lost :]
+        U = np.hstack([Xz[1 : Z.shape[0]], Z[:-1]])
+        z_origins = origins.astype(np.int64) - transform.n_lost
+        order = np.argsort(z_origins, kind="stable")
+        x0 = self.reservoir_.initial_states(1)[0]
+        K = self.n_features_in_
+        z = np.empty((origins.size, n_steps, K))
+        out = np.empty_like(z)
+        with numba_threads(self.n_jobs):
+            before = self._states_after(U, x0, z_origins[order] - 2)
+            for k, i in enumerate(order):
+                zo = z_origins[i]
+                z_hist = self._lag_history(Z[:zo], self._n_lags)
+                Xf = Xz[zo : zo + n_steps]
+                z[i] = self._forecast_z(before[k], z_hist, Xf, n_steps)
+                out[i] = transform.inverse_forecast(z[i], Y[: origins[i]])
+        self._check_divergence(z, out)
+        return out[..., 0] if self._y_ndim == 1 else out
+
+    def _output(self, Y: np.ndarray) -> np.ndarray:
+        return Y[:, 0] if self._y_ndim == 1 else Y
 
     def predict(
         self,
@@ -745,17 +1472,26 @@ default=None
         """
         check_is_fitted(self)
         Y = self._check_series(y, "y", reset=False)
+        self._check_levels(Y, "y")
         Xe = self._check_exog(X, "X", Y.shape[0], "time step of y")
-        x0, y0 = self._warm_up(context, X_context)
-        U = np.hstack([Xe, np.vstack([y0[None, :], Y[:-1]])])
-        out = np.empty_like(Y)
+        x0, z_hist, history = self._warm_up(context, X_context)
+        transform = self._transform
+        full = np.vstack([history, Y])
+        Z = transform.transform(full)[-Y.shape[0] - 1 :]
+        # rows consume [X_t, Z_(t-1)] for every step t of y, lags before it
+        lag_source = np.vstack([z_hist[::-1], Z[1:]])
+        U = np.hstack([Xe, Z[:-1]])
+        L = self._lag_block(lag_source)[-Y.shape[0] :]
         k = self.n_features_in_
+        z_pred = np.empty((Y.shape[0], k))
         with numba_threads(self.n_jobs):
             for start, u, states in self._teacher_forced(self.reservoir_, U, x0):
-                z = self._features(u, states)
-                out[start : start + z.shape[0]] = (
-                    z @ self._W_out[:, :k] + self._b_out[:k]
+                stop = start + states.shape[0]
+                feats = self._readout_features(u, L[start:stop], states)
+                z_pred[start:stop] = (
+                    feats @ self._weights.W_out[:, :k] + self._weights.b_out[:k]
                 )
+        out = transform.inverse_one_step(z_pred, full)
         if np.ndim(y) == 1:
             return out[:, 0]
         return out

@@ -25,18 +25,20 @@ def closed_loop(pre, ro, W, W_fb, W_out_x, W_out_y, leak, activation, x0, y0):
     """Outputs (T, K) and the final state of the closed loop.
 
     s_t = pre_t + x_(t-1) W + y_(t-1) W_fb; x_t = (1-a) x_(t-1) + a f(s_t);
-    y_t = ro_t + x_t W_out_x + y_(t-1) W_out_y.
+    y_t = ro_t + x_t W_out_x + [y_(t-1), ..., y_(t-p)] W_out_y. ``y0`` is the
+    last known output (K,) or the last ``p`` of them (p, K), most recent first.
     """
     W = W.toarray() if scipy.sparse.issparse(W) else np.asarray(W)
     x = np.array(x0, dtype=np.float64)
-    y = np.array(y0, dtype=np.float64)
+    lags = list(np.atleast_2d(np.array(y0, dtype=np.float64)))
     out = []
     for t in range(pre.shape[0]):
-        s = pre[t] + x @ W + y @ W_fb
+        s = pre[t] + x @ W + lags[0] @ W_fb
         x = (1.0 - leak) * x + leak * activate(s, activation)
-        y = ro[t] + x @ W_out_x + y @ W_out_y
+        y = ro[t] + x @ W_out_x + np.concatenate(lags) @ W_out_y
+        lags = [y, *lags[:-1]]
         out.append(y)
-    return np.array(out), x
+    return np.array(out).reshape(pre.shape[0], ro.shape[1]), x
 
 
 def teacher_forced_states(U, W, W_in, bias, leak, activation, x0=None):
@@ -60,7 +62,8 @@ def closed_loop_deep(pre, ro, layers, W_fb, W_out_x, W_out_y, x0, y0):
     ``s_t = pre_t + y_(t-1) W_fb + x^1_(t-1) W^1``; layer l > 1:
     ``s_t = x^(l-1)_t W_in^l + b^l + x^l_(t-1) W^l``; every layer
     ``x^l_t = (1-a) x^l_(t-1) + a f(s_t)``;
-    ``y_t = ro_t + [x^1_t, ..., x^L_t] W_out_x + y_(t-1) W_out_y``.
+    ``y_t = ro_t + [x^1_t, ..., x^L_t] W_out_x + [y_(t-1), ..., y_(t-p)]
+    W_out_y`` (``y0``: (K,) or the last ``p`` outputs (p, K), most recent first).
     """
     sizes = [np.shape(W)[0] for W, *_ in layers]
     bounds = np.cumsum([0, *sizes])
@@ -69,20 +72,21 @@ def closed_loop_deep(pre, ro, layers, W_fb, W_out_x, W_out_y, x0, y0):
     ]
     x0 = np.asarray(x0, dtype=np.float64)
     xs = [x0[lo:hi].copy() for lo, hi in itertools.pairwise(bounds)]
-    y = np.array(y0, dtype=np.float64)
+    lags = list(np.atleast_2d(np.array(y0, dtype=np.float64)))
     out = []
     for t in range(pre.shape[0]):
         for k, (W, (_, W_in, bias, leak, activation)) in enumerate(
             zip(dense, layers, strict=True)
         ):
             if k == 0:
-                s = pre[t] + y @ W_fb + xs[0] @ W
+                s = pre[t] + lags[0] @ W_fb + xs[0] @ W
             else:
                 s = xs[k - 1] @ W_in + bias + xs[k] @ W
             xs[k] = (1.0 - leak) * xs[k] + leak * activate(s, activation)
-        y = ro[t] + np.concatenate(xs) @ W_out_x + y @ W_out_y
+        y = ro[t] + np.concatenate(xs) @ W_out_x + np.concatenate(lags) @ W_out_y
+        lags = [y, *lags[:-1]]
         out.append(y)
-    return np.array(out).reshape(pre.shape[0], len(y0)), np.concatenate(xs)
+    return np.array(out).reshape(pre.shape[0], ro.shape[1]), np.concatenate(xs)
 
 
 def model_layers(model):
@@ -127,17 +131,23 @@ def teacher_forced_deep(U, layers, x0=None):
 def forecast(model, n_steps, context=None, X_future=None, X_context=None):
     """Closed-loop forecast of a fitted ESNForecaster, step by step in NumPy.
 
-    Uses only the public fitted attributes (weights, readout, ``state_``)
-    and the hyperparameters; works for single reservoirs and deep stacks.
+    Uses only the public fitted attributes (weights, readout, ``state_``,
+    ``y_mean_``/``y_scale_``) and the hyperparameters; works for single
+    reservoirs and deep stacks without lags or differences: the network runs
+    on the standardised series, the output is scaled back.
     """
+    assert model.n_lags == 1 and not (model.log or model.difference)
+    assert not model.seasonal_difference
     K = model.n_features_in_
     D = model.n_exog_features_
+    mean, scale = model.y_mean_, model.y_scale_
     layers = model_layers(model)
     n_total = sum(np.shape(W)[0] for W, *_ in layers)
     if context is None:
-        x, y = model.state_.copy(), model.last_value_.copy()
+        x, y = model.state_.copy(), (model.last_value_ - mean) / scale
     else:
         ctx = np.asarray(context, dtype=np.float64).reshape(len(context), K)
+        ctx = (ctx - mean) / scale
         Xc = np.empty((len(ctx), 0)) if X_context is None else np.asarray(X_context)
         U = np.hstack([Xc[1:], ctx[:-1]])
         states = teacher_forced_deep(U, layers)
@@ -154,7 +164,7 @@ def forecast(model, n_steps, context=None, X_future=None, X_context=None):
         y = z @ coef[:, :K] + model.intercept_[:K]
         out.append(y)
     assert D == Xf.shape[1]
-    return np.array(out)
+    return np.array(out) * scale + mean
 
 
 def assert_exog_forecasts_match(model, X, context, atol):

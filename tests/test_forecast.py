@@ -36,6 +36,7 @@ def _model(**kw):
         bias_scaling=0.2,
         washout=50,
         alpha=1e-8,
+        standardize=False,  # the squashed series as it is (Jaeger's setting)
         random_state=0,
     )
     params.update(kw)
@@ -63,7 +64,9 @@ def test_fit_equals_regressor_on_augmented_input(mg, include_input, density):
         include_input=include_input,
         random_state=5,
     )
-    fc = ESNForecaster(50, input_scaling=[0.5, 0.2], feedback_scaling=0.8, **kw)
+    fc = ESNForecaster(
+        50, input_scaling=[0.5, 0.2], feedback_scaling=0.8, standardize=False, **kw
+    )
     fc.fit(y, X)
     U = np.hstack([X[1:], y[:-1, None]])
     reg = ESNRegressor(50, input_scaling=[0.5, 0.2, 0.8], **kw).fit(U, y[1:])
@@ -305,6 +308,7 @@ MG_PARAMS = dict(
     bias_scaling=0.1,
     feedback_scaling=0.56,
     noise_type="input",
+    standardize=False,  # Jaeger's protocol: the squashed values as they are
 )
 
 

@@ -43,6 +43,7 @@ def _deep(**kw):
         bias_scaling=0.2,
         washout=50,
         alpha=1e-8,
+        standardize=False,  # the squashed series as it is (Jaeger's setting)
         random_state=0,
     )
     params.update(kw)
@@ -115,7 +116,7 @@ def _generate_deep(layers, pre, ro, W_fb, W_out_x, W_out_y, x0, y0, dtype=np.flo
     x_final = np.empty(x0.shape, dtype=dtype)
     _generate.generate_deep(
         cast(pre), cast(ro), cast(W_fb), cast(W_out_x), cast(W_out_y),
-        *_pack_layers(layers), cast(x0), cast(y0), out, x_final,
+        *_pack_layers(layers), cast(x0), cast(np.atleast_2d(y0)), out, x_final,
     )  # fmt: skip
     return out, x_final
 
@@ -329,7 +330,8 @@ def test_fit_equals_deep_regressor_on_augmented_input(mg):
               leak_rate=[0.7, 0.4], bias_scaling=[0.3, 0.1], washout=40,
               alpha=1e-7, random_state=5)  # fmt: skip
     fc = ESNForecaster([40, 30], input_scaling=[np.array([0.5, 0.2]), 0.3],
-                       feedback_scaling=0.8, **kw).fit(y, X)  # fmt: skip
+                       feedback_scaling=0.8, standardize=False,
+                       **kw).fit(y, X)  # fmt: skip
     U = np.hstack([X[1:], y[:-1, None]])
     reg = ESNRegressor([40, 30], input_scaling=[np.array([0.5, 0.2, 0.8]), 0.3],
                        **kw).fit(U, y[1:])  # fmt: skip
@@ -561,7 +563,8 @@ def test_two_layers_forecast_mackey_glass_about_as_well_as_one():
     sq = np.tanh(mackey_glass(2600).ravel() - 1.0)
     common = dict(density=0.1, spectral_radius=1.0, leak_rate=0.8,
                   bias_scaling=0.1, feedback_scaling=0.56, washout=300,
-                  alpha=1e-10, noise_level=1e-5, noise_type="input")  # fmt: skip
+                  alpha=1e-10, noise_level=1e-5, noise_type="input",
+                  standardize=False)  # fmt: skip
 
     def score(model):
         errors = [

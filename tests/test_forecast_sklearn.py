@@ -69,7 +69,13 @@ def series():
 
 def _small(**kw):
     return ESNForecaster(
-        40, washout=20, feedback_scaling=0.5, alpha=1e-8, random_state=0, **kw
+        40,
+        washout=20,
+        feedback_scaling=0.5,
+        alpha=1e-8,
+        standardize=False,
+        random_state=0,
+        **kw,
     )
 
 

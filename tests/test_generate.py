@@ -42,11 +42,11 @@ def _run(W, pre, ro, W_fb, W_out_x, W_out_y, leak, code, x0, y0, dtype=np.float6
         WT.sort_indices()
         _generate.generate_csr(
             cast(pre), cast(ro), WT.indptr, WT.indices, cast(WT.data), *args,
-            cast(y0), out, x_final,
+            cast(np.atleast_2d(y0)), out, x_final,
         )  # fmt: skip
     else:
         _generate.generate_dense(
-            cast(pre), cast(ro), cast(W), *args, cast(y0), out, x_final
+            cast(pre), cast(ro), cast(W), *args, cast(np.atleast_2d(y0)), out, x_final
         )
     return out, x_final
 
@@ -67,6 +67,32 @@ def test_kernel_matches_oracle(sparse, autonomous, activation, n_out):
     )
     np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12)
     np.testing.assert_allclose(x_final, x_ref, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+@pytest.mark.parametrize("n_out", [1, 2])
+def test_lagged_outputs_in_the_readout(sparse, n_out):
+    """p lags: W_out_y (p*K, K) reads y_(t-1) .. y_(t-p); history first."""
+    W, pre, ro, W_fb, W_out_x, _, leak, x0, _ = _problem(
+        25, n_out, 30, sparse=sparse, autonomous=True, seed=5
+    )
+    rng = np.random.RandomState(6)
+    n_lags = 4
+    W_out_y = 0.2 * rng.standard_normal((n_lags * n_out, n_out)) / n_lags
+    y_hist = rng.uniform(-0.5, 0.5, (n_lags, n_out))
+    out, x_final = _run(
+        W, pre, ro, W_fb, W_out_x, W_out_y, leak, 0, x0, y_hist
+    )
+    ref, x_ref = closed_loop(
+        pre, ro, W, W_fb, W_out_x, W_out_y, leak, "tanh", x0, y_hist
+    )
+    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(x_final, x_ref, rtol=0, atol=1e-12)
+    # one lag of weight zero beyond the first gives the bits of one lag
+    padded = np.vstack([W_out_y[:n_out], np.zeros_like(W_out_y[n_out:])])
+    one, _ = _run(W, pre, ro, W_fb, W_out_x, W_out_y[:n_out], leak, 0, x0, y_hist[0])
+    many, _ = _run(W, pre, ro, W_fb, W_out_x, padded, leak, 0, x0, y_hist)
+    np.testing.assert_array_equal(one, many)
 
 
 @pytest.mark.parametrize("sparse", [False, True])
@@ -129,7 +155,7 @@ def test_cached_kernels_go_stale_with_the_harvesting_kernels(tmp_path):
         "from reservoir import _generate as g\n"
         "z = lambda *s: np.zeros(s)\n"
         "g.generate_dense(z(3, 2), z(3, 1), z(2, 2), z(1, 2), z(2, 1), z(1, 1),\n"
-        "                 z(2), 0, z(2), z(1), z(3, 1), z(2))\n"
+        "                 z(2), 0, z(2), z(1, 1), z(3, 1), z(2))\n"
         "s = g.generate_dense.stats\n"
         "print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))\n"
         "import reservoir; print(reservoir.__file__)\n"
