@@ -80,9 +80,7 @@ def test_lagged_outputs_in_the_readout(sparse, n_out):
     n_lags = 4
     W_out_y = 0.2 * rng.standard_normal((n_lags * n_out, n_out)) / n_lags
     y_hist = rng.uniform(-0.5, 0.5, (n_lags, n_out))
-    out, x_final = _run(
-        W, pre, ro, W_fb, W_out_x, W_out_y, leak, 0, x0, y_hist
-    )
+    out, x_final = _run(W, pre, ro, W_fb, W_out_x, W_out_y, leak, 0, x0, y_hist)
     ref, x_ref = closed_loop(
         pre, ro, W, W_fb, W_out_x, W_out_y, leak, "tanh", x0, y_hist
     )
