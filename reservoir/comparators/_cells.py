@@ -66,40 +66,84 @@ def elman_forward(X, state, p, activation, leak):
     """Leaky Elman layer: ``h_t = (1-a) h_(t-1) + a f(x_t W_in + h_(t-1) W + b)``.
 
     ``state`` is ``(h0,)`` with ``h0`` of shape ``(B, N)``; ``leak`` is None
-    (all ones) or an ``(N,)`` array. Returns ``(H, cache, final_state)``.
+    (all ones) or an ``(N,)`` array. With a skip connection through time
+    (``p`` holds ``W_skip``), ``h_(t-d) W_skip`` joins the sum and the state
+    is ``(hist,)``: the ``d`` states before the first step, ``(d, B, N)``.
+    Returns ``(H, cache, final_state)``.
     """
     P = _project(X, p["W_in"], p["b"])
     H = np.empty_like(P)
     F = np.empty_like(P)
-    h0 = _c(state[0])
     use_leak = leak is not None
     leak_arr = _c(leak) if use_leak else np.ones(P.shape[2])
-    _kernels.elman_forward(
-        P, _c(p["W"]), h0, leak_arr, use_leak, ACTIVATION_CODES[activation], H, F
-    )
+    code = ACTIVATION_CODES[activation]
+    if "W_skip" in p:
+        hist = _c(state[0])
+        _kernels.elman_skip_forward(
+            P, _c(p["W"]), _c(p["W_skip"]), hist, leak_arr, use_leak, code, H, F
+        )
+        d = hist.shape[0]
+        return H, (X, hist, F, H), (np.concatenate([hist, H])[-d:],)
+    h0 = _c(state[0])
+    _kernels.elman_forward(P, _c(p["W"]), h0, leak_arr, use_leak, code, H, F)
     return H, (X, h0, F, H), (H[-1],)
 
 
-def elman_backward(dH, cache, p, activation, leak):
-    """Gradients of an Elman layer; ``dH`` is the loss gradient w.r.t. ``H``.
+def _incoming(dstate, k: int, like: np.ndarray) -> np.ndarray:
+    """Gradient arriving at the final state (a writable copy), or zeros."""
+    if dstate is None:
+        return np.zeros_like(like)
+    return np.array(dstate[k], dtype=np.float64)
+
+
+def elman_backward(dH, cache, p, activation, leak, dstate=None):
+    """Gradients of an Elman layer; ``dH`` is the loss gradient w.r.t. ``H``
+    and ``dstate`` (optional) the gradient w.r.t. the final state.
 
     Returns ``(grads, dX, dstate0)``.
     """
     X, h0, F, H = cache
     use_leak = leak is not None
     leak_arr = _c(leak) if use_leak else np.ones(F.shape[2])
+    code = ACTIVATION_CODES[activation]
     dP = np.empty_like(F)
-    dh = np.empty_like(h0)
-    _kernels.elman_backward(
-        _c(dH),
-        F,
-        _c(p["W"].T),
-        leak_arr,
-        use_leak,
-        ACTIVATION_CODES[activation],
-        dP,
-        dh,
-    )
+    if "W_skip" in p:
+        hist = h0
+        d = hist.shape[0]
+        G = np.array(dH, dtype=np.float64)
+        dh = np.zeros_like(hist[0])
+        if dstate is not None:  # the final history: last d of [hist, H]
+            T = G.shape[0]
+            G[max(T - d, 0) :] += dstate[0][max(d - T, 0) :]
+        dhist = np.zeros_like(hist)
+        if dstate is not None and d > G.shape[0]:
+            dhist[G.shape[0] :] += dstate[0][: d - G.shape[0]]
+        _kernels.elman_skip_backward(
+            G,
+            F,
+            _c(p["W"].T),
+            _c(p["W_skip"].T),
+            leak_arr,
+            use_leak,
+            code,
+            dP,
+            dh,
+            dhist,
+        )
+        both = np.concatenate([hist, H])
+        T_B = F.shape[0] * F.shape[1]
+        dP2 = dP.reshape(T_B, -1)
+        T = F.shape[0]
+        grads = {
+            "W_in": X.reshape(T_B, -1).T @ dP2,
+            "W": both[d - 1 : d - 1 + T].reshape(T_B, -1).T @ dP2,
+            "W_skip": both[:T].reshape(T_B, -1).T @ dP2,
+            "b": dP2.sum(axis=0),
+        }
+        dX = (dP2 @ p["W_in"].T).reshape(X.shape)
+        return grads, dX, (dhist,)
+    dh = _incoming(dstate, 0, h0)
+    _kernels.elman_backward(_c(dH), F, _c(p["W"].T), leak_arr, use_leak, code, dP, dh)
     dW_in, dW, db, dX = _weight_grads(X, _previous(H, h0), dP, p["W_in"], p["W"])
     return {"W_in": dW_in, "W": dW, "b": db}, dX, (dh,)
 
@@ -124,12 +168,12 @@ def lstm_forward(X, state, p):
     return H, (X, h0, c0, A, C, TC, H), (H[-1], C[-1])
 
 
-def lstm_backward(dH, cache, p):
+def lstm_backward(dH, cache, p, dstate=None):
     """Gradients of an LSTM layer. Returns ``(grads, dX, (dh0, dc0))``."""
     X, h0, c0, A, C, TC, H = cache
     dP = np.empty_like(A)
-    dh = np.empty_like(h0)
-    dc = np.empty_like(c0)
+    dh = _incoming(dstate, 0, h0)
+    dc = _incoming(dstate, 1, c0)
     _kernels.lstm_backward(_c(dH), A, C, TC, c0, _c(p["W"].T), dP, dh, dc)
     dW_in, dW, db, dX = _weight_grads(X, _previous(H, h0), dP, p["W_in"], p["W"])
     return {"W_in": dW_in, "W": dW, "b": db}, dX, (dh, dc)
@@ -156,14 +200,14 @@ def gru_forward(X, state, p):
     return H, (X, h0, A, HN, H), (H[-1],)
 
 
-def gru_backward(dH, cache, p):
+def gru_backward(dH, cache, p, dstate=None):
     """Gradients of a GRU layer. Returns ``(grads, dX, (dh0,))``."""
     X, h0, A, HN, H = cache
     T, B, G = A.shape
     N = G // 3
     dPin = np.empty_like(A)
     dPh = np.empty_like(A)
-    dh = np.empty_like(h0)
+    dh = _incoming(dstate, 0, h0)
     _kernels.gru_backward(_c(dH), A, HN, H, h0, _c(p["W"].T), dPin, dPh, dh)
     T_B = T * B
     dPh2 = dPh.reshape(T_B, G)
@@ -187,13 +231,14 @@ def layer_forward(cell, X, state, p, activation="tanh", leak=None):
     return gru_forward(X, state, p)
 
 
-def layer_backward(cell, dH, cache, p, activation="tanh", leak=None):
-    """Dispatch to the backward pass of ``cell``."""
+def layer_backward(cell, dH, cache, p, activation="tanh", leak=None, dstate=None):
+    """Dispatch to the backward pass of ``cell``; ``dstate`` is the gradient
+    arriving at the final state (None: zero)."""
     if cell == "elman":
-        return elman_backward(dH, cache, p, activation, leak)
+        return elman_backward(dH, cache, p, activation, leak, dstate)
     if cell == "lstm":
-        return lstm_backward(dH, cache, p)
-    return gru_backward(dH, cache, p)
+        return lstm_backward(dH, cache, p, dstate)
+    return gru_backward(dH, cache, p, dstate)
 
 
 def n_states(cell: str) -> int:

@@ -74,10 +74,13 @@ def elman_forward(P, W, h0, leak, use_leak, code, H, F):
 
 @njit(cache=True)
 def elman_backward(dH, F, W_T, leak, use_leak, code, dP, dh):
-    """Fill ``dP`` (pre-activation gradients); ``dh`` ends as d loss / d h0."""
+    """Fill ``dP`` (pre-activation gradients).
+
+    ``dh`` holds on entry the gradient arriving at the last state from later
+    steps (zeros for a whole sequence) and ends as d loss / d h0.
+    """
     T, B, N = dH.shape
     tmp = np.empty((B, N))
-    dh[:] = 0.0
     for t in range(T - 1, -1, -1):
         for b in range(B):
             for j in range(N):
@@ -123,11 +126,11 @@ def lstm_forward(A, W, h0, c0, H, C, TC):
 
 @njit(cache=True)
 def lstm_backward(dH, A, C, TC, c0, W_T, dP, dh, dc):
-    """Fill ``dP`` (T, B, 4N); ``dh``, ``dc`` end as the gradients of h0, c0."""
+    """Fill ``dP`` (T, B, 4N); ``dh``, ``dc`` hold on entry the gradients
+    arriving at the last state (zeros for a whole sequence) and end as the
+    gradients of h0, c0."""
     T, B, G = A.shape
     N = G // 4
-    dh[:] = 0.0
-    dc[:] = 0.0
     for t in range(T - 1, -1, -1):
         prev_c = c0 if t == 0 else C[t - 1]
         for b in range(B):
@@ -172,11 +175,11 @@ def gru_forward(A, W, b_hn, h0, H, HN):
 
 @njit(cache=True)
 def gru_backward(dH, A, HN, H, h0, W_T, dPin, dPh, dh):
-    """Fill the input-side and recurrent-side pre-activation gradients."""
+    """Fill the input-side and recurrent-side pre-activation gradients;
+    ``dh`` as in ``elman_backward``."""
     T, B, G = A.shape
     N = G // 3
     tmp = np.empty((B, N))
-    dh[:] = 0.0
     for t in range(T - 1, -1, -1):
         prev = h0 if t == 0 else H[t - 1]
         for b in range(B):
@@ -197,3 +200,62 @@ def gru_backward(dH, A, HN, H, h0, W_T, dPin, dPh, dh):
                 dh[b, j] = d * z
         np.dot(dPh[t], W_T, tmp)
         dh += tmp
+
+
+@njit(cache=True)
+def elman_skip_forward(P, W, W_skip, hist, leak, use_leak, code, H, F):
+    """Elman layer with a skip connection through time ``d`` steps back.
+
+    ``h_t = (1-a) h_(t-1) + a f(P_t + h_(t-1) W + h_(t-d) W_skip)``; ``hist``
+    (d, B, N) holds the states before the first step, ``h_(-d) .. h_(-1)``.
+    """
+    T, B, N = P.shape
+    d = hist.shape[0]
+    R = np.empty((B, N))
+    S = np.empty((B, N))
+    for t in range(T):
+        prev = hist[d - 1] if t == 0 else H[t - 1]
+        back = hist[t] if t < d else H[t - d]
+        np.dot(prev, W, R)
+        np.dot(back, W_skip, S)
+        for b in range(B):
+            for j in range(N):
+                f = _act(P[t, b, j] + R[b, j] + S[b, j], code)
+                F[t, b, j] = f
+                if use_leak:
+                    H[t, b, j] = prev[b, j] + leak[j] * (f - prev[b, j])
+                else:
+                    H[t, b, j] = f
+
+
+@njit(cache=True)
+def elman_skip_backward(G, F, W_T, W_skip_T, leak, use_leak, code, dP, dh, dhist):
+    """Backward pass of ``elman_skip_forward``.
+
+    ``G`` (T, B, N) is the loss gradient w.r.t. the states and is overwritten
+    (the skip connections add to earlier steps); ``dh`` as in
+    ``elman_backward``; ``dhist`` (zeros on entry) gets the gradient of the
+    states before the first step.
+    """
+    T, B, N = G.shape
+    d = dhist.shape[0]
+    tmp = np.empty((B, N))
+    for t in range(T - 1, -1, -1):
+        for b in range(B):
+            for j in range(N):
+                g = dh[b, j] + G[t, b, j]
+                a = _act_grad(F[t, b, j], code)
+                if use_leak:
+                    dP[t, b, j] = g * leak[j] * a
+                    dh[b, j] = g * (1.0 - leak[j])
+                else:
+                    dP[t, b, j] = g * a
+                    dh[b, j] = 0.0
+        np.dot(dP[t], W_T, tmp)
+        dh += tmp
+        np.dot(dP[t], W_skip_T, tmp)
+        if t >= d:
+            G[t - d] += tmp
+        else:
+            dhist[t] += tmp
+    dhist[d - 1] += dh
