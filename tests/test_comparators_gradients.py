@@ -25,14 +25,21 @@ def _network(
     include_input=True,
     learn_initial_state=True,
     seed=0,
+    n_units=N,
+    **options,
 ):
     rng = np.random.RandomState(seed)
+    arch = {
+        k: options[k]
+        for k in ("bidirectional", "readout_layers", "skip")
+        if k in options
+    }
     params = init_params(
         rng,
         cell=cell,
         init="glorot",
         n_layers=n_layers,
-        n_units=N,
+        n_units=n_units,
         n_features=D,
         n_outputs=K,
         include_input=include_input,
@@ -42,19 +49,21 @@ def _network(
         input_scaling=1.0,
         bias_scaling=1.0,
         output_bias=np.zeros(K),
+        **arch,
     )
     for key in params:  # move away from the symmetric initial values
         params[key] = params[key] + 0.3 * rng.standard_normal(params[key].shape)
     net = Network(
         cell,
         n_layers,
-        N,
+        n_units,
         params,
         activation=activation,
         leak=leak,
         include_input=include_input,
         task=task,
         learn_initial_state=learn_initial_state,
+        **options,
     )
     X = rng.standard_normal((T, B, D))
     if task == "regression":
@@ -67,13 +76,17 @@ def _network(
     return net, params, X, Y, M, rng
 
 
-def _check(net, params, X, Y, M, states=None):
+def _check(net, params, X, Y, M, states=None, lengths=None):
     first = states is None
 
     def start():
         return net.initial_states(B) if first else states
 
-    loss, grads, _ = net.loss_grad(X, Y, M, start(), first=first)
+    def loss_of():
+        out = net.forward(X, start(), lengths)[0]
+        return net.loss(out, *net.readout_targets(Y, M, lengths))[0]
+
+    loss, grads, _ = net.loss_grad(X, Y, M, start(), first=first, lengths=lengths)
     assert np.isfinite(loss)
     assert set(grads) == set(params)
     for key, value in params.items():
@@ -81,9 +94,9 @@ def _check(net, params, X, Y, M, states=None):
         for idx in np.ndindex(value.shape):
             old = value[idx]
             value[idx] = old + EPS
-            plus = net.loss(net.forward(X, start())[0], Y, M)[0]
+            plus = loss_of()
             value[idx] = old - EPS
-            minus = net.loss(net.forward(X, start())[0], Y, M)[0]
+            minus = loss_of()
             value[idx] = old
             fd[idx] = (plus - minus) / (2 * EPS)
         scale = np.linalg.norm(fd) + np.linalg.norm(grads[key])
@@ -173,3 +186,99 @@ def test_optimizer_steps():
     nag.step(params, {"w": np.array([1.0])})
     # w += mu * v - lr * g = 0.5 * -0.1 - 0.1
     np.testing.assert_allclose(params["w"], [0.85])
+
+
+#: a padded minibatch: sequences of 6, 4 and 5 steps (masks match)
+LENGTHS = np.array([T, T - 2, T - 1])
+
+
+def _padded(M):
+    M = M.copy()
+    for b, n in enumerate(LENGTHS):
+        M[n:, b] = 0.0
+    return M
+
+
+@pytest.mark.parametrize(("cell", "activation"), CELLS[:2] + CELLS[4:])
+@pytest.mark.parametrize("readout_layers", ["top", "all"])
+def test_bidirectional_gradients(cell, activation, readout_layers):
+    """Reverse layers run each padded sequence backwards within its length."""
+    net, params, X, Y, M, _ = _network(
+        cell,
+        activation=activation,
+        bidirectional=True,
+        readout_layers=readout_layers,
+        n_units=[N, N - 1],
+    )
+    _check(net, params, X, Y, _padded(M), lengths=LENGTHS)
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+@pytest.mark.parametrize("task", ["regression", "classification"])
+def test_bidirectional_sequence_summary_gradients(cell, task):
+    """One output per sequence: forward state at its end, reverse at its start."""
+    net, params, X, Y, M, _ = _network(
+        cell, task=task, bidirectional=True, summary=True, readout_layers="all"
+    )
+    _check(net, params, X, Y, _padded(np.ones((T, B))), lengths=LENGTHS)
+
+
+def test_deep_readout_on_all_layers_with_layer_sizes_and_leaks():
+    leak = [np.linspace(0.2, 1.0, N), None]
+    net, params, X, Y, M, _ = _network(
+        "elman",
+        activation=["tanh", "relu"],
+        leak=leak,
+        n_units=[N, N + 2],
+        readout_layers="all",
+    )
+    _check(net, params, X, Y, M)
+
+
+@pytest.mark.parametrize("skip", [2, 4, 9])
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_skip_connection_gradients(skip, activation):
+    """skip=9 > T: every skipped-to state is the initial history."""
+    net, params, X, Y, M, rng = _network(
+        "elman", activation=activation, skip=skip, leak=np.linspace(0.3, 1.0, N)
+    )
+    _check(net, params, X, Y, M)
+    # a later truncation window: the carried history is a constant
+    states = [(rng.standard_normal((skip, B, N)),) for _ in range(2)]
+    _check(net, params, X, Y, M, states)
+
+
+def test_skip_connection_bidirectional_gradients():
+    net, params, X, Y, M, _ = _network("elman", skip=3, bidirectional=True)
+    _check(net, params, X, Y, _padded(M), lengths=LENGTHS)
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+def test_gradient_arriving_at_the_final_state(cell):
+    """``dstates`` (as an encoder gets from its decoder) reach every weight."""
+    net, params, X, Y, M, rng = _network(cell, n_layers=2)
+    finals = net.forward(X, net.initial_states(B))[2]
+    probes = [tuple(rng.standard_normal(a.shape) for a in f) for f in finals]
+
+    def total():
+        out, _, fin = net.forward(X, net.initial_states(B))
+        extra = sum(
+            float(np.vdot(p, a)) for f, q in zip(fin, probes) for p, a in zip(q, f)
+        )
+        return net.loss(out, Y, M)[0] + extra
+
+    _, grads, _ = net.loss_grad(
+        X, Y, M, net.initial_states(B), first=True, dstates=probes
+    )
+    for key, value in params.items():
+        fd = np.zeros_like(value)
+        for idx in np.ndindex(value.shape):
+            old = value[idx]
+            value[idx] = old + EPS
+            plus = total()
+            value[idx] = old - EPS
+            minus = total()
+            value[idx] = old
+            fd[idx] = (plus - minus) / (2 * EPS)
+        rel = np.linalg.norm(fd - grads[key]) / (np.linalg.norm(fd) + 1e-300)
+        assert rel < 1e-6, f"{key}: relative error {rel:.2e}"
