@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
+import scipy.stats
 from sklearn.base import clone
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from reservoir import ESNRegressor, spectral_radius
+from reservoir import ESNClassifier, ESNForecaster, ESNRegressor, spectral_radius
 from reservoir.comparators import RNNClassifier, RNNRegressor, from_esn
 from reservoir.datasets import mackey_glass, to_forecasting
 
@@ -101,7 +102,7 @@ def test_from_esn_rejects():
     good = ESNRegressor(10, density=0.5, random_state=0).fit(X, X[:, 0])
     with pytest.raises(ValueError, match="init\\['W'\\] must have shape"):
         from_esn(good, n_units=12).fit(X, X[:, 0])
-    with pytest.raises(ValueError, match="cell='elman' and n_layers=1"):
+    with pytest.raises(ValueError, match="cell='elman' and skip=None"):
         from_esn(good, cell="gru").fit(X, X[:, 0])
 
 
@@ -353,3 +354,175 @@ def test_classifier_rejects_bad_labels():
         RNNClassifier().fit(X, [0, 1, 0])
     with pytest.raises(ValueError, match="Unknown label type"):
         RNNClassifier().fit(X[0], np.linspace(0, 1, 5))
+
+
+# ----------------------------------------------------------------------------
+# from_esn on deep and bidirectional ESNs (issue 15, items 1 and 4)
+
+
+@pytest.mark.parametrize(
+    "esn_params",
+    [
+        dict(n_units=[10, 10], n_layers=2),  # the failing case of issue 15
+        dict(n_units=10, bidirectional=True),
+        dict(n_units=[12, 7, 5], n_layers=3, leak_rate=[0.3, 1.0, 0.6]),
+        dict(
+            n_units=[10, 6],
+            n_layers=2,
+            bidirectional=True,
+            activation=["tanh", "relu"],
+            leak_rate=[np.linspace(0.2, 1.0, 10), 0.5],
+            include_input=False,
+            washout=15,
+        ),
+        dict(n_units=8, n_layers=2, bidirectional=True, density=0.5, dtype="float64"),
+        dict(n_units=8, n_layers=2, leak_rate=scipy.stats.uniform(0.2, 0.8)),
+    ],
+)
+def test_from_esn_deep_and_bidirectional_reproduce_esn(esn_params):
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, (200, 2))
+    y = np.stack([X[:, 0], np.roll(X[:, 1], 2)], axis=1)
+    esn = ESNRegressor(random_state=0, **esn_params).fit(X, y)
+    rnn = from_esn(esn, max_epochs=0).fit(X, y)
+    np.testing.assert_allclose(rnn.predict(X), esn.predict(X), rtol=0, atol=1e-10)
+    # several sequences of different lengths (reverse layers per length)
+    X_list = [X[:50], X[50:170], X[170:]]
+    for a, b in zip(rnn.predict(X_list), esn.predict(X_list), strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+
+
+def test_from_esn_deep_bidirectional_fine_tunes():
+    X, y = to_forecasting(mackey_glass(300), horizon=1)
+    esn = ESNRegressor([15, 10], n_layers=2, bidirectional=True, random_state=0)
+    esn.fit(X, y)
+    rnn = from_esn(
+        esn, max_epochs=3, solver="sgd", learning_rate=1e-4, random_state=0
+    ).fit(X, y)
+    assert rnn.get_params()["readout_layers"] == "all"
+    assert len(rnn.layers_) == 4  # forward layers, then reverse ones
+    assert rnn.loss_curve_[-1] < rnn.loss_curve_[0]
+    # the zero blocks that keep the ESN's directions apart are trained too
+    assert np.any(rnn.layers_[1]["W_in"][15:])
+    with pytest.raises(ValueError, match="truncation needs a causal network"):
+        from_esn(esn, truncation=50).fit(X, y)
+
+
+def test_from_esn_names_what_it_supports():
+    X = np.random.RandomState(0).rand(60, 2)
+    labels = (X[:, 0] > 0.5).astype(int)
+    for model in (
+        ESNClassifier(20, random_state=0).fit(X, labels),  # issue 15, item 4
+        ESNForecaster(20, washout=10, random_state=0).fit(X[:, 0]),
+        RNNRegressor(4, max_epochs=0).fit(X, X[:, 0]),
+        "esn",
+    ):
+        with pytest.raises(TypeError, match="from_esn needs a fitted ESNRegressor"):
+            from_esn(model)
+    with pytest.raises(TypeError, match="not fitted"):
+        from_esn(ESNRegressor(10, n_layers=2))
+    # directions with different leak rates cannot be one bidirectional layer
+    esn = ESNRegressor(
+        10, bidirectional=True, leak_rate=scipy.stats.uniform(0.2, 0.8), random_state=0
+    ).fit(X, X[:, 0])
+    with pytest.raises(TypeError, match="different leak rates in layer 0"):
+        from_esn(esn)
+
+
+def test_weight_mapping_is_checked():
+    X = np.random.RandomState(0).rand(30, 1)
+    esn = ESNRegressor(6, n_layers=2, random_state=0).fit(X, X[:, 0])
+    init = from_esn(esn).init
+    with pytest.raises(ValueError, match="list of 2 arrays, one per recurrent layer"):
+        RNNRegressor(6, n_layers=2, init={**init, "W": init["W"][0]}).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match=r"init\['W_in'\]\[1\] must have shape"):
+        RNNRegressor(6, n_layers=2, init={**init, "W_in": [init["W_in"][0]] * 2}).fit(
+            X, X[:, 0]
+        )
+    with pytest.raises(ValueError, match=r"init\['W_out'\] must have shape"):
+        RNNRegressor(6, n_layers=2, init=init).fit(X, X[:, 0])  # top-layer readout
+
+
+# ----------------------------------------------------------------------------
+# bidirectional networks and skip connections
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+def test_bidirectional_regressor_sees_the_future(cell):
+    """A target that depends on the next input needs the reverse layer."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, (16, 12, 1))
+    y = np.concatenate([X[:, 1:, 0], np.zeros((16, 1))], axis=1)
+    kw = dict(
+        cell=cell, learning_rate=0.03, batch_size=4, max_epochs=30, random_state=0
+    )
+    bi = RNNRegressor(8, bidirectional=True, n_layers=2, **kw).fit(X, y)
+    uni = RNNRegressor(8, **kw).fit(X, y)
+    assert bi.loss_curve_[-1] < 0.3 * uni.loss_curve_[-1]
+    assert bi.predict(X).shape == y.shape
+    # a sequence alone predicts what it predicts in a padded batch
+    X_list = [X[0, :7], X[1], X[2, :9]]
+    out = bi.predict(X_list)
+    np.testing.assert_allclose(bi.predict(X_list[0]), out[0], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("cell", ["elman", "gru"])
+def test_bidirectional_sequence_labels(cell):
+    """Per-sequence labels from both directions' final states."""
+    rng = np.random.RandomState(0)
+    X = [rng.normal(size=(n, 1)) for n in rng.randint(6, 14, 40)]
+    y = np.array(["first" if x[0, 0] > 0 else "other" for x in X])  # needs t=0
+    clf = RNNClassifier(
+        8,
+        cell=cell,
+        bidirectional=True,
+        learning_rate=0.05,
+        batch_size=8,
+        max_epochs=30,
+        random_state=0,
+    ).fit(X, y)
+    assert clf.score(X, y) > 0.95
+    assert clf.predict_proba(X).shape == (40, 2)
+    np.testing.assert_allclose(
+        clf.predict_proba(X[:1]), clf.predict_proba(X)[:1], rtol=1e-12
+    )
+
+
+def test_skip_connection_option():
+    X, y = _memory_task(8, 30)
+    rnn = RNNRegressor(
+        8,
+        skip=4,
+        learning_rate=0.02,
+        batch_size=4,
+        max_epochs=10,
+        truncation=10,
+        random_state=0,
+    ).fit(X, y)
+    assert set(rnn.layers_[0]) >= {"W", "W_skip", "W_in", "b", "h0"}
+    assert rnn.loss_curve_[-1] < rnn.loss_curve_[0]
+    ident = RNNRegressor(6, skip=3, init="identity", max_epochs=0).fit(X, y)
+    np.testing.assert_array_equal(ident.layers_[0]["W_skip"], np.eye(6) / 2)
+
+
+def test_new_architecture_parameters_are_checked():
+    X = np.random.RandomState(0).rand(10, 1)
+    y = X[:, 0]
+    cases = [
+        (dict(skip=1), ValueError, "skip must be"),
+        (dict(skip=2.0), TypeError, "skip must be an integer"),
+        (dict(cell="lstm", skip=3), ValueError, "skip .* applies to cell='elman'"),
+        (dict(bidirectional="yes"), TypeError, "bidirectional"),
+        (dict(readout_layers="some"), ValueError, "readout_layers must be one of"),
+        (dict(bidirectional=True, truncation=5), ValueError, "truncation=None"),
+        (dict(n_layers=2, n_units=[4, 4, 4]), ValueError, "n_units must be one value"),
+        (dict(n_layers=2, activation=["tanh"]), ValueError, "activation must be one"),
+        (
+            dict(cell="gru", n_layers=2, activation=["tanh", "relu"]),
+            ValueError,
+            "activation applies to cell='elman'",
+        ),
+    ]
+    for params, error, match in cases:
+        with pytest.raises(error, match=match):
+            RNNRegressor(**params).fit(X, y)

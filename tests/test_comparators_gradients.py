@@ -217,7 +217,7 @@ def test_bidirectional_gradients(cell, activation, readout_layers):
 @pytest.mark.parametrize("task", ["regression", "classification"])
 def test_bidirectional_sequence_summary_gradients(cell, task):
     """One output per sequence: forward state at its end, reverse at its start."""
-    net, params, X, Y, M, _ = _network(
+    net, params, X, Y, _, _ = _network(
         cell, task=task, bidirectional=True, summary=True, readout_layers="all"
     )
     _check(net, params, X, Y, _padded(np.ones((T, B))), lengths=LENGTHS)
@@ -263,7 +263,9 @@ def test_gradient_arriving_at_the_final_state(cell):
     def total():
         out, _, fin = net.forward(X, net.initial_states(B))
         extra = sum(
-            float(np.vdot(p, a)) for f, q in zip(fin, probes) for p, a in zip(q, f)
+            float(np.vdot(p, a))
+            for f, q in zip(fin, probes, strict=True)
+            for p, a in zip(q, f, strict=True)
         )
         return net.loss(out, Y, M)[0] + extra
 

@@ -17,6 +17,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from threadpoolctl import threadpool_limits
 
+from .._esn import ESNRegressor
+from .._reservoir import BidirectionalReservoir, DeepReservoir
 from .._validation import (
     ACTIVATIONS,
     check_int,
@@ -34,8 +36,16 @@ from ._optim import SOLVERS, clip_by_global_norm, make_optimizer
 
 __all__ = ["RNNClassifier", "RNNRegressor", "from_esn"]
 
+_FROM_ESN_SUPPORTS = (
+    "from_esn needs a fitted ESNRegressor with the built-in ridge readout "
+    "(readout=None): one reservoir, a deep stack (n_layers > 1) or a "
+    "bidirectional one, any activation and leak rates"
+)
+
 #: Keys of a weight mapping passed as ``init`` (see ``from_esn``).
 INIT_KEYS = ("W", "W_in", "bias", "W_out", "b_out")
+#: What the readout sees: the top layer, or every layer.
+READOUT_LAYERS = ("top", "all")
 #: Sequences per forward pass in ``predict``.
 PREDICT_BATCH = 64
 #: Up to this many units the recurrent products are too small for threaded
@@ -49,6 +59,20 @@ def _blas_threads(n_units: int):
     return threadpool_limits(limits=1 if n_units <= SINGLE_THREAD_MAX_UNITS else None)
 
 
+def _layer_values(value, name: str, n_layers: int) -> list:
+    """One value per layer: with several layers a list or tuple gives one value
+    per layer (as in the ESN estimators), anything else is shared."""
+    if n_layers > 1 and isinstance(value, list | tuple):
+        if len(value) != n_layers:
+            raise ValueError(
+                f"{name} must be one value for all {n_layers} layers or a list "
+                f"of {n_layers} values (one per layer); got a list of "
+                f"{len(value)}. Pass a NumPy array for per-unit values."
+            )
+        return list(value)
+    return [value] * n_layers
+
+
 def _check_bool(value, name: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name} must be True or False; got {value!r}.")
@@ -56,7 +80,8 @@ def _check_bool(value, name: str) -> bool:
 
 
 def _pad(sequences, targets, masks, idx, target_dtype=np.float64):
-    """Time-major padded batch ``(T, B, ...)`` of the sequences ``idx``."""
+    """Time-major padded batch ``(T, B, ...)`` of the sequences ``idx`` and
+    their lengths."""
     T = max(sequences[i].shape[0] for i in idx)
     B = len(idx)
     D = sequences[idx[0]].shape[1]
@@ -69,7 +94,7 @@ def _pad(sequences, targets, masks, idx, target_dtype=np.float64):
         X[:n, j] = sequences[i]
         Y[:n, j] = targets[i]
         M[:n, j] = masks[i]
-    return X, Y, M
+    return X, Y, M, np.array([sequences[i].shape[0] for i in idx])
 
 
 def _is_sequence_targets(X, y) -> bool:
@@ -236,6 +261,76 @@ _ATTRS_DOC = """\
 """
 
 
+def _mapped_params(init: Mapping, p: dict, n_features: int, n_outputs: int) -> dict:
+    """The parameter dictionary of a weight mapping given as ``init``.
+
+    ``'W'``, ``'W_in'``, ``'bias'`` (and ``'h0'``) are one array for a
+    one-layer network, else a list with one array per recurrent layer:
+    forward layers, then reverse ones (the order of the ESN's ``W_``).
+    """
+    sizes = p["sizes"]
+    L = p["n_layers"]
+    directions = 2 if p["bidirectional"] else 1
+    units = [(layer, d) for d in range(directions) for layer in range(L)]
+    unknown = set(init) - {*INIT_KEYS, "h0"}
+    if unknown:
+        raise ValueError(
+            f"init has unknown keys {sorted(unknown)}; allowed keys are "
+            f"{sorted({*INIT_KEYS, 'h0'})}."
+        )
+    for key in INIT_KEYS:
+        if key not in init:
+            raise ValueError(f"init is missing the array {key!r}.")
+
+    def array(key, value, shape, where):
+        if hasattr(value, "toarray"):
+            value = value.toarray()
+        arr = np.array(value, dtype=np.float64, copy=True)
+        if arr.shape != shape:
+            raise ValueError(
+                f"init[{key!r}]{where} must have shape {shape} for n_units="
+                f"{p['n_units']}, n_layers={L}, bidirectional={p['bidirectional']}, "
+                f"{n_features} input features, {n_outputs} outputs and "
+                f"include_input={p['include_input']}; got {arr.shape}."
+            )
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"init[{key!r}]{where} contains NaN or infinite values.")
+        return arr
+
+    def per_unit(key):
+        value = init[key]
+        if len(units) == 1:
+            return [(value, "")]
+        if not isinstance(value, list | tuple) or len(value) != len(units):
+            raise ValueError(
+                f"init[{key!r}] must be a list of {len(units)} arrays, one per "
+                f"recurrent layer (forward layers, then reverse ones), for "
+                f"n_layers={L} and bidirectional={p['bidirectional']}."
+            )
+        return [(v, f"[{i}]") for i, v in enumerate(value)]
+
+    params = {}
+    values = {key: per_unit(key) for key in ("W", "W_in", "bias")}
+    if "h0" in init:
+        values["h0"] = per_unit("h0")
+    for i, (layer, d) in enumerate(units):
+        N = sizes[layer]
+        D = n_features if layer == 0 else directions * sizes[layer - 1]
+        prefix = f"{layer}{'r' if d else ''}."
+        shapes = {"W_in": (D, N), "W": (N, N), "bias": (N,), "h0": (N,)}
+        names = {"W_in": "W_in", "W": "W", "bias": "b", "h0": "h0"}
+        for key, (value, where) in ((k, v[i]) for k, v in values.items()):
+            if key != "h0" or p["learn_initial_state"]:
+                params[prefix + names[key]] = array(key, value, shapes[key], where)
+        if p["learn_initial_state"] and "h0" not in values:
+            params[prefix + "h0"] = np.zeros(N)
+    read = sizes if p["readout_layers"] == "all" else sizes[-1:]
+    F = directions * sum(read) + (n_features if p["include_input"] else 0)
+    params["W_out"] = array("W_out", init["W_out"], (F, n_outputs), "")
+    params["b_out"] = array("b_out", init["b_out"], (n_outputs,), "")
+    return params
+
+
 class _BaseRNN(BaseEstimator):
     """Parameter checks, initialisation, training loop and forward runs."""
 
@@ -275,6 +370,9 @@ class _BaseRNN(BaseEstimator):
         warm_start: bool = False,
         random_state=None,
         verbose: bool = False,
+        bidirectional: bool = False,
+        skip: int | None = None,
+        readout_layers: str = "top",
     ):
         self.n_units = n_units
         self.cell = cell
@@ -305,30 +403,64 @@ class _BaseRNN(BaseEstimator):
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.bidirectional = bidirectional
+        self.skip = skip
+        self.readout_layers = readout_layers
 
     def _check_params(self) -> dict:
-        n_units = check_int(self.n_units, "n_units", low=1)
+        n_layers = check_int(self.n_layers, "n_layers", low=1)
+        sizes = [
+            check_int(n, "n_units", low=1)
+            for n in _layer_values(self.n_units, "n_units", n_layers)
+        ]
+        n_units = sizes[0] if len(set(sizes)) == 1 else sizes
         cell = check_option(self.cell, "cell", CELLS)
-        activation = check_option(self.activation, "activation", ACTIVATIONS)
-        if cell != "elman" and activation != "tanh":
+        activations = [
+            check_option(a, "activation", ACTIVATIONS)
+            for a in _layer_values(self.activation, "activation", n_layers)
+        ]
+        if cell != "elman" and any(a != "tanh" for a in activations):
             raise ValueError(
                 f"activation applies to cell='elman' only; leave it 'tanh' for "
-                f"cell={cell!r} (got {activation!r})."
+                f"cell={cell!r} (got {self.activation!r})."
             )
-        n_layers = check_int(self.n_layers, "n_layers", low=1)
-        leak = check_leak_rate(self.leak_rate, n_units)
-        if np.all(leak == 1.0):
+        activation = activations[0] if len(set(activations)) == 1 else activations
+        leaks = []
+        for layer, value in enumerate(
+            _layer_values(self.leak_rate, "leak_rate", n_layers)
+        ):
+            leak = check_leak_rate(value, sizes[layer])
+            leaks.append(None if np.all(leak == 1.0) else leak)
+        if all(leak is None for leak in leaks):
             leak = None
         elif cell != "elman":
             raise ValueError(
                 f"leak_rate applies to cell='elman' only; leave it 1.0 for "
                 f"cell={cell!r}."
             )
+        else:
+            leak = leaks[0] if n_layers == 1 else leaks
+        bidirectional = _check_bool(self.bidirectional, "bidirectional")
+        skip = None if self.skip is None else check_int(self.skip, "skip", low=2)
+        if skip is not None and cell != "elman":
+            raise ValueError(
+                f"skip (connections through time) applies to cell='elman' only; "
+                f"leave it None for cell={cell!r}."
+            )
+        readout_layers = check_option(
+            self.readout_layers, "readout_layers", READOUT_LAYERS
+        )
+        if bidirectional and self.truncation is not None:
+            raise ValueError(
+                "truncation needs a causal network, but bidirectional=True runs "
+                "a reverse layer from the end of every sequence; use "
+                "truncation=None (whole sequences) with bidirectional=True."
+            )
         if isinstance(self.init, Mapping):
-            if cell != "elman" or n_layers != 1:
+            if cell != "elman" or skip is not None:
                 raise ValueError(
-                    "a weight mapping as init needs cell='elman' and n_layers=1; "
-                    f"got cell={cell!r}, n_layers={n_layers}."
+                    "a weight mapping as init needs cell='elman' and skip=None; "
+                    f"got cell={cell!r}, skip={skip}."
                 )
         else:
             check_option(self.init, "init", INITS)
@@ -338,6 +470,10 @@ class _BaseRNN(BaseEstimator):
         check_real(self.bias_scaling, "bias_scaling", low=0.0)
         p = {
             "n_units": n_units,
+            "sizes": sizes,
+            "bidirectional": bidirectional,
+            "skip": skip,
+            "readout_layers": readout_layers,
             "cell": cell,
             "activation": activation,
             "n_layers": n_layers,
@@ -403,49 +539,11 @@ class _BaseRNN(BaseEstimator):
                 input_scaling=self.input_scaling,
                 bias_scaling=self.bias_scaling,
                 output_bias=output_bias,
+                bidirectional=p["bidirectional"],
+                readout_layers=p["readout_layers"],
+                skip=p["skip"],
             )
-        N = p["n_units"]
-        F = N + (n_features if p["include_input"] else 0)
-        shapes = {
-            "W": (N, N),
-            "W_in": (n_features, N),
-            "bias": (N,),
-            "W_out": (F, n_outputs),
-            "b_out": (n_outputs,),
-            "h0": (N,),
-        }
-        unknown = set(self.init) - set(shapes)
-        if unknown:
-            raise ValueError(
-                f"init has unknown keys {sorted(unknown)}; allowed keys are "
-                f"{sorted(shapes)}."
-            )
-        arrays = {}
-        for key, shape in shapes.items():
-            if key not in self.init:
-                if key == "h0":
-                    arrays[key] = np.zeros(N)
-                    continue
-                raise ValueError(f"init is missing the array {key!r}.")
-            value = self.init[key]
-            if hasattr(value, "toarray"):
-                value = value.toarray()
-            arr = np.array(value, dtype=np.float64, copy=True)
-            if arr.shape != shape:
-                raise ValueError(
-                    f"init[{key!r}] must have shape {shape} for n_units={N}, "
-                    f"{n_features} input features, {n_outputs} outputs and "
-                    f"include_input={p['include_input']}; got {arr.shape}."
-                )
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"init[{key!r}] contains NaN or infinite values.")
-            arrays[key] = arr
-        params = {"0.W_in": arrays["W_in"], "0.W": arrays["W"], "0.b": arrays["bias"]}
-        if p["learn_initial_state"]:
-            params["0.h0"] = arrays["h0"]
-        params["W_out"] = arrays["W_out"]
-        params["b_out"] = arrays["b_out"]
-        return params
+        return _mapped_params(self.init, p, n_features, n_outputs)
 
     def _network(self, p, params) -> Network:
         return Network(
@@ -458,6 +556,10 @@ class _BaseRNN(BaseEstimator):
             include_input=p["include_input"],
             task=self._task,
             learn_initial_state=p["learn_initial_state"],
+            bidirectional=p["bidirectional"],
+            readout_layers=p["readout_layers"],
+            skip=p["skip"],
+            summary=p["bidirectional"] and self._per_sequence,
         )
 
     def _split(self, p, rng, sequences, targets, masks, layout):
@@ -504,9 +606,9 @@ class _BaseRNN(BaseEstimator):
         total = weight = 0.0
         for start in range(0, len(sequences), batch_size):
             idx = list(range(start, min(start + batch_size, len(sequences))))
-            X, Y, M = _pad(sequences, targets, masks, idx)
-            out, _, _ = net.forward(X, net.initial_states(len(idx)))
-            loss, _ = net.loss(out, Y, M)
+            X, Y, M, lengths = _pad(sequences, targets, masks, idx)
+            out, _, _ = net.forward(X, net.initial_states(len(idx)), lengths)
+            loss, _ = net.loss(out, *net.readout_targets(Y, M, lengths))
             count = float(M.sum())
             total += loss * count
             weight += count
@@ -536,7 +638,7 @@ class _BaseRNN(BaseEstimator):
                 )
                 / weight
             )
-        with _blas_threads(p["n_units"]):
+        with _blas_threads(max(p["sizes"])):
             self._train_loop(
                 p, sequences, targets, masks, layout, n_outputs, output_bias
             )
@@ -546,8 +648,11 @@ class _BaseRNN(BaseEstimator):
         signature = (
             p["cell"],
             p["n_layers"],
-            p["n_units"],
-            p["activation"],
+            tuple(p["sizes"]),
+            str(p["activation"]),
+            p["bidirectional"],
+            p["skip"],
+            p["readout_layers"],
             p["include_input"],
             p["learn_initial_state"],
             p["solver"],
@@ -595,7 +700,7 @@ class _BaseRNN(BaseEstimator):
             total = weight = 0.0
             for start in range(0, n, bs):
                 idx = order[start : start + bs]
-                X, Y, M = _pad(tr_seq, tr_tgt, tr_mask, idx)
+                X, Y, M, lengths = _pad(tr_seq, tr_tgt, tr_mask, idx)
                 states = net.initial_states(len(idx))
                 T = X.shape[0]
                 k = p["truncation"] or T
@@ -606,7 +711,12 @@ class _BaseRNN(BaseEstimator):
                         _, _, states = net.forward(X[win], states)
                         continue
                     loss, grads, states = net.loss_grad(
-                        X[win], Y[win], M[win], states, first=s == 0
+                        X[win],
+                        Y[win],
+                        M[win],
+                        states,
+                        first=s == 0,
+                        lengths=lengths if k >= T else None,
                     )
                     clip_by_global_norm(grads, p["clip"])
                     optimizer.step(params, grads)
@@ -638,7 +748,11 @@ class _BaseRNN(BaseEstimator):
         self._rng = rng
         self._optimizer = optimizer
         self._signature = signature
-        self.layers_ = [net.layer_params(layer) for layer in range(p["n_layers"])]
+        # forward layers, then reverse ones (the order of the ESN's W_)
+        self.layers_ = [
+            net.layer_params(prefix)
+            for _, _, prefix in sorted(net.units(), key=lambda u: (u[1], u[0]))
+        ]
         self.W_out_ = params["W_out"]
         self.b_out_ = params["b_out"]
         self.loss_curve_ = loss_curve
@@ -657,8 +771,8 @@ class _BaseRNN(BaseEstimator):
         with _blas_threads(net.n_units):
             for start in range(0, len(order), PREDICT_BATCH):
                 idx = order[start : start + PREDICT_BATCH]
-                X, _, _ = _pad(sequences, dummy, ones, idx)
-                out, _, _ = net.forward(X, net.initial_states(len(idx)))
+                X, _, _, lengths = _pad(sequences, dummy, ones, idx)
+                out, _, _ = net.forward(X, net.initial_states(len(idx)), lengths)
                 for j, i in enumerate(idx):
                     outputs[i] = out[: sequences[i].shape[0], j]
         return outputs
@@ -1000,34 +1114,89 @@ def from_esn(esn, **params) -> RNNRegressor:
     >>> len(tuned.loss_curve_)
     5
     """
-    needed = ("W_", "W_in_", "bias_", "reservoir_")
-    if not all(hasattr(esn, name) for name in needed):
+    if not isinstance(esn, ESNRegressor):
+        raise TypeError(f"{_FROM_ESN_SUPPORTS}; got {type(esn).__name__}.")
+    if not all(hasattr(esn, name) for name in ("W_", "W_in_", "bias_", "reservoir_")):
         raise TypeError(
-            f"from_esn needs a fitted ESNRegressor; got {type(esn).__name__} "
-            f"without the fitted attributes {', '.join(needed)}."
+            f"{_FROM_ESN_SUPPORTS}; got an ESNRegressor that is not fitted "
+            f"(call fit first)."
         )
-    if getattr(esn, "readout", None) is not None or not hasattr(esn, "_W_out"):
+    if esn.readout is not None or not hasattr(esn, "_W_out"):
         raise TypeError(
-            "from_esn needs an ESN fitted with the built-in ridge readout "
-            "(readout=None); a custom readout has no weights to copy."
+            f"{_FROM_ESN_SUPPORTS}; got one with readout={esn.readout!r}: a custom "
+            f"readout has no weights to copy."
         )
-    W = esn.W_.toarray() if hasattr(esn.W_, "toarray") else esn.W_
+    runner = esn.reservoir_
+    if isinstance(runner, BidirectionalReservoir):
+        stacks = [runner.forward, runner.backward]
+    else:
+        stacks = [runner]
+    stacks = [s.layers if isinstance(s, DeepReservoir) else [s] for s in stacks]
+    n_layers, directions = len(stacks[0]), len(stacks)
+    layers = stacks[0]
+    leaks = [np.array(layer.leak, dtype=np.float64) for layer in layers]
+    for layer, (ahead, back) in enumerate(zip(layers, stacks[-1], strict=True)):
+        if not np.array_equal(ahead.leak, back.leak):
+            raise TypeError(
+                f"{_FROM_ESN_SUPPORTS}; the forward and backward reservoirs of "
+                f"this bidirectional ESN have different leak rates in layer "
+                f"{layer} (drawn from a distribution), which one recurrent "
+                f"layer pair of an RNNRegressor cannot express."
+            )
+    sizes = [layer.n_units for layer in layers]
+
+    def listed(value):
+        return list(value) if isinstance(value, list) else [value]
+
+    Ws = [
+        np.array(W.toarray() if hasattr(W, "toarray") else W, dtype=np.float64)
+        for W in listed(esn.W_)
+    ]
+    W_ins = [np.array(W, dtype=np.float64) for W in listed(esn.W_in_)]
+    biases = [np.array(b, dtype=np.float64) for b in listed(esn.bias_)]
+    if directions == 2:  # layer l > 0 sees [forward, reverse] of layer l - 1
+        for d in range(2):
+            for layer in range(1, n_layers):
+                i = d * n_layers + layer
+                zero = np.zeros_like(W_ins[i])
+                W_ins[i] = np.vstack([W_ins[i], zero] if d == 0 else [zero, W_ins[i]])
+    W_out = np.array(esn._W_out, dtype=np.float64)
+    if directions == 2 and n_layers > 1:
+        # the ESN's readout rows are [u, forward layers, reverse layers]; the
+        # network's are [u, layer 0 (forward, reverse), layer 1 (...), ...]
+        n_in = esn.n_features_in_ if esn.include_input else 0
+        bounds = np.cumsum([n_in, *sizes, *sizes])
+        blocks = [np.arange(a, b) for a, b in itertools.pairwise(bounds)]
+        rows = [np.arange(n_in)]
+        for layer in range(n_layers):
+            rows += [blocks[layer], blocks[n_layers + layer]]
+        W_out = W_out[np.concatenate(rows)]
+
+    def one_or_list(values):
+        return values[0] if len(values) == 1 else values
+
+    leak = [
+        1.0 if np.all(a == 1.0) else (float(a[0]) if np.all(a == a[0]) else a)
+        for a in leaks
+    ]
+    activations = [layer.activation for layer in layers]
     init = {
-        "W": np.array(W, dtype=np.float64),
-        "W_in": np.array(esn.W_in_, dtype=np.float64),
-        "bias": np.array(esn.bias_, dtype=np.float64),
-        "W_out": np.array(esn._W_out, dtype=np.float64),
+        "W": one_or_list(Ws),
+        "W_in": one_or_list(W_ins),
+        "bias": one_or_list(biases),
+        "W_out": W_out,
         "b_out": np.array(esn._b_out, dtype=np.float64).reshape(-1),
     }
-    leak = esn.leak_rate
     settings = {
-        "n_units": init["W"].shape[0],
+        "n_units": sizes[0] if len(set(sizes)) == 1 else sizes,
         "cell": "elman",
-        "activation": esn.activation,
-        "n_layers": 1,
-        "leak_rate": np.array(leak, dtype=np.float64) if np.ndim(leak) else leak,
+        "activation": (activations[0] if len(set(activations)) == 1 else activations),
+        "n_layers": n_layers,
+        "leak_rate": leak[0] if n_layers == 1 else leak,
         "include_input": bool(esn.include_input),
         "washout": int(getattr(esn, "washout", 0)),
+        "bidirectional": directions == 2,
+        "readout_layers": "all" if n_layers > 1 else "top",
         "init": init,
     }
     settings.update(params)
