@@ -4,6 +4,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from reservoir import ESNClassifier, ESNRegressor, ReservoirTransformer
+from reservoir.comparators import EncoderDecoderRegressor, RNNClassifier, RNNRegressor
 
 #: The only expected failures: an ESN's output at step t depends on the rows
 #: before it, so reordering rows or predicting on a subset changes it.
@@ -32,6 +33,26 @@ ESTIMATORS = [
     ESNClassifier(n_units=30, random_state=0),
     ESNClassifier(n_units=20, n_layers=2, aggregation="vote", random_state=0),
     ESNClassifier(n_units=30, readout=LogisticRegression(), random_state=0),
+    EncoderDecoderRegressor(
+        n_units=8, cell="gru", max_epochs=10, learning_rate=0.02, random_state=0
+    ),
+    RNNRegressor(
+        n_units=6,
+        bidirectional=True,
+        skip=3,
+        max_epochs=20,
+        learning_rate=0.02,
+        random_state=0,
+    ),
+    RNNClassifier(
+        n_units=6,
+        cell="lstm",
+        n_layers=2,
+        bidirectional=True,
+        max_epochs=20,
+        learning_rate=0.05,
+        random_state=0,
+    ),
 ]
 
 

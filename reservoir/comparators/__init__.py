@@ -7,5 +7,6 @@ script (see ``examples/esn_vs_rnn.py``).
 """
 
 from ._rnn import RNNClassifier, RNNRegressor, from_esn
+from ._seq2seq import EncoderDecoderRegressor
 
-__all__ = ["RNNClassifier", "RNNRegressor", "from_esn"]
+__all__ = ["EncoderDecoderRegressor", "RNNClassifier", "RNNRegressor", "from_esn"]

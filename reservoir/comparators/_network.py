@@ -50,6 +50,34 @@ def reverse_time(A: np.ndarray, index) -> np.ndarray:
     return np.take_along_axis(A, index.reshape(index.shape + (1,) * (A.ndim - 2)), 0)
 
 
+def masked_loss(task: str, out: np.ndarray, Y: np.ndarray, M: np.ndarray):
+    """Mean loss over the unmasked entries and its gradient w.r.t. ``out``."""
+
+    count = float(M.sum())
+    if count == 0:
+        return 0.0, np.zeros_like(out)
+    if task == "regression":
+        diff = (out - Y) * M[:, :, None]
+        denom = count * out.shape[2]
+        return float(np.vdot(diff, diff)) / denom, diff * (2.0 / denom)
+    # softmax cross-entropy on integer labels
+    shifted = out - out.max(axis=2, keepdims=True)
+    log_z = np.log(np.exp(shifted).sum(axis=2, keepdims=True))
+    log_p = shifted - log_z
+    labels = Y.astype(np.intp)
+    picked = np.take_along_axis(log_p, labels[:, :, None], axis=2)[:, :, 0]
+    loss = -float((picked * M).sum()) / count
+    grad = np.exp(log_p)
+    np.put_along_axis(
+        grad,
+        labels[:, :, None],
+        np.take_along_axis(grad, labels[:, :, None], axis=2) - 1.0,
+        axis=2,
+    )
+    grad *= (M / count)[:, :, None]
+    return loss, grad
+
+
 class Network:
     """Recurrent layers + readout with a flat parameter dictionary.
 
@@ -226,29 +254,7 @@ class Network:
     # ------------------------------------------------------------------
     def loss(self, out: np.ndarray, Y: np.ndarray, M: np.ndarray):
         """Mean loss over the unmasked entries and its gradient w.r.t. ``out``."""
-        count = float(M.sum())
-        if count == 0:
-            return 0.0, np.zeros_like(out)
-        if self.task == "regression":
-            diff = (out - Y) * M[:, :, None]
-            denom = count * out.shape[2]
-            return float(np.vdot(diff, diff)) / denom, diff * (2.0 / denom)
-        # softmax cross-entropy on integer labels
-        shifted = out - out.max(axis=2, keepdims=True)
-        log_z = np.log(np.exp(shifted).sum(axis=2, keepdims=True))
-        log_p = shifted - log_z
-        labels = Y.astype(np.intp)
-        picked = np.take_along_axis(log_p, labels[:, :, None], axis=2)[:, :, 0]
-        loss = -float((picked * M).sum()) / count
-        grad = np.exp(log_p)
-        np.put_along_axis(
-            grad,
-            labels[:, :, None],
-            np.take_along_axis(grad, labels[:, :, None], axis=2) - 1.0,
-            axis=2,
-        )
-        grad *= (M / count)[:, :, None]
-        return loss, grad
+        return masked_loss(self.task, out, Y, M)
 
     def _readout_grads(self, X, d_out, Z, lengths):
         """Gradients of the readout and, per layer, of its states."""

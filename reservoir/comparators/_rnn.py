@@ -79,22 +79,29 @@ def _check_bool(value, name: str) -> bool:
     return bool(value)
 
 
+def _pad_inputs(sequences, idx):
+    """Time-major padded inputs ``(T, B, D)`` of the sequences ``idx`` and
+    their lengths."""
+    lengths = np.array([sequences[i].shape[0] for i in idx])
+    X = np.zeros((lengths.max(), len(idx), sequences[idx[0]].shape[1]))
+    for j, i in enumerate(idx):
+        X[: lengths[j], j] = sequences[i]
+    return X, lengths
+
+
 def _pad(sequences, targets, masks, idx, target_dtype=np.float64):
     """Time-major padded batch ``(T, B, ...)`` of the sequences ``idx`` and
     their lengths."""
-    T = max(sequences[i].shape[0] for i in idx)
-    B = len(idx)
-    D = sequences[idx[0]].shape[1]
-    X = np.zeros((T, B, D))
+    X, lengths = _pad_inputs(sequences, idx)
+    T, B = X.shape[:2]
     M = np.zeros((T, B))
     first = targets[idx[0]]
     Y = np.zeros((T, B, *first.shape[1:]), dtype=target_dtype)
     for j, i in enumerate(idx):
-        n = sequences[i].shape[0]
-        X[:n, j] = sequences[i]
+        n = lengths[j]
         Y[:n, j] = targets[i]
         M[:n, j] = masks[i]
-    return X, Y, M, np.array([sequences[i].shape[0] for i in idx])
+    return X, Y, M, lengths
 
 
 def _is_sequence_targets(X, y) -> bool:
@@ -231,6 +238,18 @@ default='orthogonal'
     verbose : bool, default=False
         Print the loss of every epoch.
 """
+
+
+def param_docs(names) -> str:
+    """The entries of ``_PARAMS_DOC`` for the parameters ``names``, in order."""
+    entries, name = {}, None
+    for line in _PARAMS_DOC.splitlines(keepends=True):
+        if line.startswith("    ") and not line.startswith("     "):
+            name = line.split(" :")[0].strip()
+            entries[name] = ""
+        entries[name] += line
+    return "".join(entries[n] for n in names)
+
 
 _ATTRS_DOC = """\
     layers_ : list of dict
@@ -700,24 +719,10 @@ class _BaseRNN(BaseEstimator):
             total = weight = 0.0
             for start in range(0, n, bs):
                 idx = order[start : start + bs]
-                X, Y, M, lengths = _pad(tr_seq, tr_tgt, tr_mask, idx)
-                states = net.initial_states(len(idx))
-                T = X.shape[0]
-                k = p["truncation"] or T
-                for s in range(0, T, k):
-                    win = slice(s, s + k)
-                    count = float(M[win].sum())
-                    if count == 0.0:
-                        _, _, states = net.forward(X[win], states)
-                        continue
-                    loss, grads, states = net.loss_grad(
-                        X[win],
-                        Y[win],
-                        M[win],
-                        states,
-                        first=s == 0,
-                        lengths=lengths if k >= T else None,
-                    )
+                batch = self._batch_gradients(
+                    p, net, rng, (tr_seq, tr_tgt, tr_mask), idx, epochs_before + epoch
+                )
+                for loss, grads, count in batch:
                     clip_by_global_norm(grads, p["clip"])
                     optimizer.step(params, grads)
                     n_updates += 1
@@ -760,6 +765,29 @@ class _BaseRNN(BaseEstimator):
         self.best_validation_loss_ = float(best) if val is not None else None
         self.n_iter_ = epochs_before + epoch
         self.n_updates_ = n_updates
+
+    def _batch_gradients(self, p, net, rng, data, idx, epoch):
+        """Yield ``(loss, gradients, count)`` for every update of a minibatch
+        (one per truncation window); the weights are updated between yields."""
+        X, Y, M, lengths = _pad(*data, idx)
+        states = net.initial_states(len(idx))
+        T = X.shape[0]
+        k = p["truncation"] or T
+        for s in range(0, T, k):
+            win = slice(s, s + k)
+            count = float(M[win].sum())
+            if count == 0.0:
+                _, _, states = net.forward(X[win], states)
+                continue
+            loss, grads, states = net.loss_grad(
+                X[win],
+                Y[win],
+                M[win],
+                states,
+                first=s == 0,
+                lengths=lengths if k >= T else None,
+            )
+            yield loss, grads, count
 
     def _outputs(self, sequences) -> list[np.ndarray]:
         """Readout outputs ``(T_i, n_outputs)`` of every sequence."""
