@@ -381,3 +381,97 @@ def test_skip_connection_matches_a_torch_loop(skip):
     assert loss == pytest.approx(t_loss.item(), rel=1e-10)
     for key, value in P.items():
         np.testing.assert_allclose(grads[key], value.grad, rtol=1e-10, atol=1e-12)
+
+
+# ----------------------------------------------------------------------------
+# encoder-decoder: an encoder and a decoder written in PyTorch
+
+
+def _load(module, params, side, cell):
+    with torch.no_grad():
+        for layer in range(L):
+            prefix = f"{side}{layer}."
+            b = params[prefix + "b"]
+            b_hh = np.zeros_like(b)
+            if cell == "gru":
+                b_hh[-params[prefix + "b_hn"].size :] = params[prefix + "b_hn"]
+            for name, value in (
+                ("weight_ih", params[prefix + "W_in"].T),
+                ("weight_hh", params[prefix + "W"].T),
+                ("bias_ih", b),
+                ("bias_hh", b_hh),
+            ):
+                getattr(module, f"{name}_l{layer}").copy_(
+                    torch.from_numpy(np.ascontiguousarray(value))
+                )
+
+
+@pytest.mark.parametrize("cell", ["elman", "lstm", "gru"])
+@pytest.mark.parametrize("chance", [1.0, 0.5, 0.0])
+def test_encoder_decoder_matches_torch(cell, chance):
+    """Ragged inputs (packed), a shorter output, mixed teacher forcing."""
+    import test_comparators_seq2seq as s2s
+
+    B2, D2, K2, N2, T_IN, T_OUT = s2s.B, s2s.D, s2s.K, s2s.N, s2s.T_IN, s2s.T_OUT
+    encoder_decoder = s2s.encoder_decoder
+    net, params, X, Y, M, rng = encoder_decoder(cell, n_layers=L)
+    lengths = np.array([T_IN, T_IN - 2, T_IN - 1])
+    teacher = (rng.random_sample((T_OUT, B2)) < chance).astype(float)
+    loss, grads, _, out = net.loss_grad(X, lengths, Y, M, teacher)
+
+    def make(input_size):
+        kw = dict(input_size=input_size, hidden_size=N2, num_layers=L)
+        if cell == "elman":
+            return torch.nn.RNN(nonlinearity="tanh", **kw).double()
+        return {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](**kw).double()
+
+    encoder, decoder = make(D2), make(K2)
+    _load(encoder, params, "e", cell)
+    _load(decoder, params, "d", cell)
+    leaves = {
+        k: torch.tensor(v, requires_grad=True)
+        for k, v in params.items()
+        if k.endswith(("h0", "c0")) or k in ("W_out", "b_out")
+    }
+    h0 = torch.stack([leaves[f"e{layer}.h0"] for layer in range(L)])
+    state = h0[:, None, :].expand(L, B2, N2)
+    if cell == "lstm":
+        c0 = torch.stack([leaves[f"e{layer}.c0"] for layer in range(L)])
+        state = (state, c0[:, None, :].expand(L, B2, N2))
+    packed = torch.nn.utils.rnn.pack_padded_sequence(
+        torch.from_numpy(X), torch.tensor(lengths), enforce_sorted=False
+    )
+    _, state = encoder(packed, state)  # final state of every layer
+    Yt = torch.from_numpy(Y)
+    mask = torch.from_numpy(teacher)[:, :, None]
+    v = torch.zeros(B2, K2, dtype=torch.float64)
+    outputs = []
+    for k in range(T_OUT):
+        if k:
+            v = mask[k] * Yt[k - 1] + (1 - mask[k]) * outputs[-1]
+        h, state = decoder(v[None], state)
+        outputs.append(h[0] @ leaves["W_out"] + leaves["b_out"])
+    t_out = torch.stack(outputs)
+    Mt = torch.from_numpy(M)[:, :, None]
+    t_loss = (((t_out - Yt) * Mt) ** 2).sum() / (Mt.sum() * K2)
+    t_loss.backward()
+
+    np.testing.assert_allclose(out, t_out.detach().numpy(), rtol=1e-10, atol=1e-12)
+    assert loss == pytest.approx(t_loss.item(), rel=1e-10)
+
+    def close(mine, theirs):
+        np.testing.assert_allclose(mine, np.asarray(theirs), rtol=1e-10, atol=1e-12)
+
+    for key, leaf in leaves.items():
+        close(grads[key], leaf.grad)
+    for side, module in (("e", encoder), ("d", decoder)):
+        for layer in range(L):
+            prefix = f"{side}{layer}."
+            close(grads[prefix + "W_in"], getattr(module, f"weight_ih_l{layer}").grad.T)
+            close(grads[prefix + "W"], getattr(module, f"weight_hh_l{layer}").grad.T)
+            close(grads[prefix + "b"], getattr(module, f"bias_ih_l{layer}").grad)
+            if cell == "gru":
+                close(
+                    grads[prefix + "b_hn"],
+                    getattr(module, f"bias_hh_l{layer}").grad[2 * N2 :],
+                )

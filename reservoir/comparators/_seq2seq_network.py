@@ -174,16 +174,19 @@ class EncoderDecoder:
     def _readout(self, H):
         return H @ self.params["W_out"] + self.params["b_out"]
 
-    def decode(self, states, v0, Y, teacher, *, keep_cache: bool = True):
+    def decode(
+        self, states, v0, Y, teacher, *, keep_cache: bool = True, stepwise=False
+    ):
         """Run the decoder over a window of ``len(teacher)`` steps.
 
         ``states``: the decoder's incoming state per layer; ``v0`` (B, K): the
         input of the first step; ``Y`` (T, B, K): the targets (fed back where
         ``teacher`` (T, B) is 1; may be None when ``teacher`` is all 0).
-        Returns ``(outputs (T, B, K), cache, final_states)``.
+        ``stepwise`` forces the step-by-step path. Returns
+        ``(outputs (T, B, K), cache, final_states)``.
         """
         T = teacher.shape[0]
-        if Y is not None and np.all(teacher[1:] == 1.0):
+        if not stepwise and Y is not None and np.all(teacher[1:] == 1.0):
             V = np.concatenate([v0[None], Y[:-1]])
             caches, inp = [], V
             finals = []
