@@ -25,6 +25,7 @@ SMOKE_ARGS = {
     "bench_memory.py": ["--quick", "--limit-mb", "100000"],
     "bench_search.py": ["--quick"],
     "bench_rnn.py": ["--epochs", "1", "--cells", "elman"],
+    "bench_architectures.py": ["--quick"],
 }
 
 
