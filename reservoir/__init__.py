@@ -9,7 +9,7 @@ __version__ = "0.1.0.dev0"
 from . import comparators, datasets, forecast, interop, metrics, model_selection
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
-from .comparators import RNNClassifier, RNNRegressor, from_esn
+from .comparators import EncoderDecoderRegressor, RNNClassifier, RNNRegressor, from_esn
 from .forecast import ESNForecaster
 from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
 from .metrics import nmse, nrmse, nrmse_by_horizon, valid_prediction_time
@@ -18,6 +18,7 @@ __all__ = [
     "ESNClassifier",
     "ESNForecaster",
     "ESNRegressor",
+    "EncoderDecoderRegressor",
     "RNNClassifier",
     "RNNRegressor",
     "ReservoirTransformer",

@@ -134,8 +134,9 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 _PARAMS_DOC = """\
-    n_units : int, default=32
-        Hidden units ``N`` of every layer.
+    n_units : int or list of int, default=32
+        Hidden units ``N`` of every layer, or (with ``n_layers > 1``) a list
+        with one value per layer.
     cell : {'elman', 'lstm', 'gru'}, default='elman'
         Recurrent cell. ``'elman'`` is the (leaky) simple RNN
         ``h_t = (1 - a) h_(t-1) + a f(u_t W_in + h_(t-1) W + b)``; ``'lstm'``
@@ -143,13 +144,16 @@ _PARAMS_DOC = """\
     activation : {'tanh', 'relu', 'identity', 'sigmoid'}, default='tanh'
         Nonlinearity ``f`` of the Elman cell (``'relu'`` with
         ``init='identity'`` is the IRNN of Le et al. 2015). Must stay
-        ``'tanh'`` for the LSTM and GRU.
+        ``'tanh'`` for the LSTM and GRU. With ``n_layers > 1``, a list gives
+        one per layer.
     n_layers : int, default=1
         Stacked recurrent layers; layer ``l`` is driven by the states of
-        layer ``l - 1`` and the readout sees the top layer.
+        layer ``l - 1`` and the readout sees the top layer (every layer with
+        ``readout_layers='all'``).
     leak_rate : float in (0, 1] or array-like of shape (n_units,), default=1.0
         Leak rate ``a`` of the Elman cell, one value or one per unit (as in
-        the ESN; not trained). Must stay 1 for the LSTM and GRU.
+        the ESN; not trained); with ``n_layers > 1`` a list gives one such
+        value per layer. Must stay 1 for the LSTM and GRU.
     init : {'orthogonal', 'glorot', 'identity', 'reservoir'} or mapping, \
 default='orthogonal'
         Weight initialisation. Input weights are Glorot-uniform and biases
@@ -165,8 +169,11 @@ default='orthogonal'
         input and bias), the gates get Glorot input and orthogonal recurrent
         weights. The LSTM forget-gate bias starts at 1 in every scheme. A
         mapping of arrays (``'W'``, ``'W_in'``, ``'bias'``, ``'W_out'``,
-        ``'b_out'``, optional ``'h0'``) gives the starting weights of a
-        one-layer Elman network explicitly; :func:`from_esn` builds it.
+        ``'b_out'``, optional ``'h0'``) gives the starting weights of an
+        Elman network explicitly: ``'W'``, ``'W_in'``, ``'bias'`` and
+        ``'h0'`` are one array for one layer, else a list with one array per
+        recurrent layer (forward layers, then reverse ones); :func:`from_esn`
+        builds it.
     spectral_radius : float, default=0.9
         Spectral radius of the reservoir block (``init='reservoir'``).
     density : float in (0, 1], default=None
@@ -237,6 +244,25 @@ default='orthogonal'
         seed gives bit-identical results; no global random state is used.
     verbose : bool, default=False
         Print the loss of every epoch.
+    bidirectional : bool, default=False
+        Add a reverse layer beside every layer, run over each sequence from
+        its last step to its first (Schuster and Paliwal 1997); the next layer
+        and the readout see ``[forward, reverse]`` at every step, as in
+        PyTorch's ``bidirectional=True``. With one target or label per
+        sequence the readout sees each direction's final state (the forward
+        state at the last step, the reverse state at the first). Needs
+        ``truncation=None``.
+    skip : int >= 2, default=None
+        Skip connections through time for the Elman cell: every unit is also
+        fed the state ``skip`` steps back,
+        ``f(u_t W_in + h_(t-1) W + h_(t-skip) W_skip + b)``, a path for
+        longer memory. ``W_skip`` is drawn by ``init`` like ``W`` and both
+        start halved; the states before the first step are the initial state.
+        None: no skip connections.
+    readout_layers : {'top', 'all'}, default='top'
+        What the readout sees: the top layer's states, or every layer's
+        (``[h^1_t, ..., h^L_t]``, as the deep ESN's readout; :func:`from_esn`
+        sets it for a deep ESN).
 """
 
 
@@ -255,8 +281,9 @@ _ATTRS_DOC = """\
     layers_ : list of dict
         Per layer, the trained weights: ``'W_in'`` (inputs, ``n_blocks * N``
         columns), ``'W'`` (``(N, n_blocks * N)``, row convention
-        ``h @ W``), ``'b'``, ``'b_hn'`` (GRU) and the learned ``'h0'``
-        (``'c0'``) when ``learn_initial_state``.
+        ``h @ W``), ``'b'``, ``'b_hn'`` (GRU), ``'W_skip'`` (``skip``) and
+        the learned ``'h0'`` (``'c0'``) when ``learn_initial_state``; forward
+        layers first, then the reverse ones of a bidirectional network.
     W_out_ : ndarray of shape (n_readout_features, n_outputs)
         Readout weights on ``[u_t, h_t]`` (or ``h_t``).
     b_out_ : ndarray of shape (n_outputs,)
@@ -1085,14 +1112,26 @@ def from_esn(esn, **params) -> RNNRegressor:
     The ESN's recurrent matrix ``W_`` (densified if sparse), input matrix
     ``W_in_``, bias ``bias_`` and ridge readout (weights and intercept, on
     ``[u_t, x_t]`` when the ESN's ``include_input`` is True) are copied into an
-    explicit weight mapping, the ``init`` parameter of a one-layer leaky Elman
-    RNNRegressor with the ESN's ``n_units``, ``activation``, ``leak_rate`` and
-    ``include_input``. Training then updates the recurrent, input, bias and
-    readout weights (and a learned initial state, starting at the ESN's zero
-    state); the leak rates stay fixed. The ESN's ``washout`` is copied too,
-    so the fine-tuning loss covers the steps the ridge readout was fitted on.
-    With ``max_epochs=0`` the network
-    predicts exactly what the ESN predicts (to rounding, for a float64 ESN).
+    explicit weight mapping, the ``init`` parameter of a leaky Elman
+    RNNRegressor with the ESN's ``n_units``, ``activation``, ``leak_rate``
+    (the rates it drew, per layer) and ``include_input``. Training then
+    updates the recurrent, input, bias and readout weights (and a learned
+    initial state, starting at the ESN's zero state); the leak rates stay
+    fixed. The ESN's ``washout`` is copied too, so the fine-tuning loss covers
+    the steps the ridge readout was fitted on. With ``max_epochs=0`` the
+    network predicts exactly what the ESN predicts (to rounding, for a
+    float64 ESN).
+
+    Deep and bidirectional ESNs map too. A deep ESN (``n_layers > 1``)
+    becomes a stack of as many Elman layers with ``readout_layers='all'``
+    (the ESN's readout sees every layer). A bidirectional ESN becomes a
+    network with ``bidirectional=True``: its backward reservoirs are the
+    reverse layers. In a deep bidirectional ESN the two directions are two
+    separate stacks, whereas layer ``l`` of a bidirectional network sees both
+    directions of layer ``l - 1``: the blocks of the input weights that join
+    the directions start at zero (so the network computes exactly the ESN)
+    and are trained with the rest. Bidirectional networks train on whole
+    sequences (``truncation=None``).
 
     Because the weights are copied into a plain parameter, the result is an
     ordinary estimator: ``get_params`` shows them, ``clone`` copies them (it
@@ -1109,7 +1148,8 @@ def from_esn(esn, **params) -> RNNRegressor:
     Parameters
     ----------
     esn : ESNRegressor
-        A fitted ESN with the built-in ridge readout (``readout=None``).
+        A fitted ESN with the built-in ridge readout (``readout=None``): one
+        reservoir, a deep stack or a bidirectional one.
     **params : dict
         Further RNNRegressor parameters (training options such as
         ``learning_rate``, ``max_epochs``, ``truncation``, ``random_state``).
@@ -1124,7 +1164,10 @@ def from_esn(esn, **params) -> RNNRegressor:
     Raises
     ------
     TypeError
-        If ``esn`` is not a fitted ESNRegressor with a ridge readout.
+        If ``esn`` is not a fitted ESNRegressor with a ridge readout (an
+        ESNClassifier, an ESNForecaster or a custom readout cannot be
+        mapped), or if it is a bidirectional ESN whose two directions drew
+        different leak rates from a distribution.
 
     Examples
     --------
@@ -1141,6 +1184,14 @@ def from_esn(esn, **params) -> RNNRegressor:
     ...                  random_state=0).fit(X, y)
     >>> len(tuned.loss_curve_)
     5
+
+    A deep bidirectional ESN:
+
+    >>> deep = ESNRegressor([30, 20], n_layers=2, bidirectional=True,
+    ...                     random_state=0).fit(X, y)
+    >>> rnn = from_esn(deep, max_epochs=0).fit(X, y)
+    >>> bool(np.allclose(rnn.predict(X), deep.predict(X), rtol=0, atol=1e-10))
+    True
     """
     if not isinstance(esn, ESNRegressor):
         raise TypeError(f"{_FROM_ESN_SUPPORTS}; got {type(esn).__name__}.")
