@@ -31,6 +31,7 @@ from ._validation import (
     check_real,
     check_rng,
     check_sequences,
+    layer_values,
     reshape_output,
 )
 from .matrices import bias_vector, input_matrix, recurrent_matrix
@@ -48,17 +49,7 @@ class _BaseReservoirEstimator(BaseEstimator):
     def _layer_value(self, name: str, layer: int, n_layers: int):
         """Hyperparameter ``name`` for one layer: a list/tuple gives one value
         per layer when there are several layers, anything else is shared."""
-        value = getattr(self, name)
-        if n_layers > 1 and isinstance(value, list | tuple):
-            if len(value) != n_layers:
-                raise ValueError(
-                    f"{name} must be one value for all {n_layers} layers or a list "
-                    f"of {n_layers} values (one per layer); got a list of "
-                    f"{len(value)}. Pass a NumPy array for per-unit or per-feature "
-                    f"values."
-                )
-            return value[layer]
-        return value
+        return layer_values(getattr(self, name), name, n_layers)[layer]
 
     def _draw_layer(
         self, n_inputs: int, layer: int, n_layers: int, rng, dtype, input_scaling=None

@@ -92,6 +92,21 @@ def check_scale(value, name: str, size: int, size_name: str) -> np.ndarray:
     return arr
 
 
+def layer_values(value, name: str, n_layers: int) -> list:
+    """One value per layer: with several layers a list or tuple gives one value
+    per layer, anything else is shared by all."""
+    if n_layers > 1 and isinstance(value, list | tuple):
+        if len(value) != n_layers:
+            raise ValueError(
+                f"{name} must be one value for all {n_layers} layers or a list "
+                f"of {n_layers} values (one per layer); got a list of "
+                f"{len(value)}. Pass a NumPy array for per-unit or per-feature "
+                f"values."
+            )
+        return list(value)
+    return [value] * n_layers
+
+
 def check_leak_rate(
     value, n_units: int, name: str = "leak_rate", random_state=None
 ) -> np.ndarray:

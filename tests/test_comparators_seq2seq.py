@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
+from test_comparators_gradients import assert_gradients, finite_differences
 
 from reservoir import spectral_radius
 from reservoir.comparators import EncoderDecoderRegressor
@@ -11,7 +12,6 @@ from reservoir.comparators._seq2seq import teacher_forcing_probability
 from reservoir.comparators._seq2seq_network import EncoderDecoder
 
 T_IN, T_OUT, B, D, K, N = 5, 4, 3, 2, 2, 4
-EPS = 1e-6
 
 
 def encoder_decoder(cell, *, n_layers=2, leak=None, seed=0, learn_initial_state=True):
@@ -68,20 +68,7 @@ def test_gradients_against_finite_differences(cell, chance):
 
     _, grads, _, _ = net.loss_grad(X, lengths, Y, M, teacher)
     assert set(grads) == set(params)
-    for key, value in params.items():
-        fd = np.zeros_like(value)
-        for idx in np.ndindex(value.shape):
-            old = value[idx]
-            value[idx] = old + EPS
-            plus = loss()
-            value[idx] = old - EPS
-            minus = loss()
-            value[idx] = old
-            fd[idx] = (plus - minus) / (2 * EPS)
-        rel = np.linalg.norm(fd - grads[key]) / (
-            np.linalg.norm(fd) + np.linalg.norm(grads[key])
-        )
-        assert rel < 1e-6, f"{key}: relative error {rel:.2e}"
+    assert_gradients(grads, params, loss)
 
 
 @pytest.mark.parametrize("cell", ["elman", "lstm"])
@@ -95,18 +82,10 @@ def test_later_window_gradients(cell):
     teacher = np.array([[1, 1, 0], [0, 1, 1], [1, 0, 1], [1, 1, 1]], dtype=float)
     _, grads, _, _ = net.loss_grad(None, None, Y, M, teacher, states, v0)
     assert not np.any(grads["e0.W"]) and not np.any(grads["e0.h0"])
-    key = "d0.W"
-    value = params[key]
-    fd = np.zeros_like(value)
-    for idx in np.ndindex(value.shape):
-        old = value[idx]
-        value[idx] = old + EPS
-        plus = net.loss_grad(None, None, Y, M, teacher, states, v0)[0]
-        value[idx] = old - EPS
-        minus = net.loss_grad(None, None, Y, M, teacher, states, v0)[0]
-        value[idx] = old
-        fd[idx] = (plus - minus) / (2 * EPS)
-    np.testing.assert_allclose(grads[key], fd, rtol=1e-5, atol=1e-9)
+    fd = finite_differences(
+        params["d0.W"], lambda: net.loss_grad(None, None, Y, M, teacher, states, v0)[0]
+    )
+    np.testing.assert_allclose(grads["d0.W"], fd, rtol=1e-5, atol=1e-9)
 
 
 def test_both_decoder_paths_agree():

@@ -78,7 +78,36 @@ def masked_loss(task: str, out: np.ndarray, Y: np.ndarray, M: np.ndarray):
     return loss, grad
 
 
-class Network:
+class LayerStack:
+    """Settings shared by the networks: the cell and, per layer, the size,
+    activation and leak (one value or a list with one per layer)."""
+
+    def __init__(self, cell, n_layers, n_units, params, activation, leak):
+        self.cell = cell
+        self.n_layers = n_layers
+        self.sizes = [int(n) for n in per_layer(n_units, n_layers)]
+        self.n_units = max(self.sizes)
+        self.params = params
+        self.activations = per_layer(activation, n_layers)
+        self.leak = leak
+
+    @property
+    def leak(self):
+        return self._leak
+
+    @leak.setter
+    def leak(self, value):
+        self._leak = value
+        self.leaks = per_layer(value, self.n_layers)
+
+    def layer_params(self, layer, params=None) -> dict:
+        """Parameters of one layer; ``layer`` is an int or a key prefix."""
+        params = self.params if params is None else params
+        prefix = layer if isinstance(layer, str) else f"{layer}."
+        return {k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)}
+
+
+class Network(LayerStack):
     """Recurrent layers + readout with a flat parameter dictionary.
 
     ``n_units``, ``activation`` and ``leak`` are one value or a list with one
@@ -110,13 +139,7 @@ class Network:
         skip: int | None = None,
         summary: bool = False,
     ):
-        self.cell = cell
-        self.n_layers = n_layers
-        self.sizes = [int(n) for n in per_layer(n_units, n_layers)]
-        self.n_units = max(self.sizes)
-        self.params = params
-        self.activations = per_layer(activation, n_layers)
-        self.leak = leak
+        super().__init__(cell, n_layers, n_units, params, activation, leak)
         self.include_input = include_input
         self.task = task
         self.learn_initial_state = learn_initial_state
@@ -124,15 +147,6 @@ class Network:
         self.readout_layers = readout_layers
         self.skip = skip
         self.summary = summary
-
-    @property
-    def leak(self):
-        return self._leak
-
-    @leak.setter
-    def leak(self, value):
-        self._leak = value
-        self.leaks = per_layer(value, self.n_layers)
 
     @property
     def directions(self) -> int:
@@ -148,12 +162,6 @@ class Network:
         ]
 
     # ------------------------------------------------------------------
-    def layer_params(self, layer, params=None) -> dict:
-        """Parameters of one layer; ``layer`` is an int or a key prefix."""
-        params = self.params if params is None else params
-        prefix = layer if isinstance(layer, str) else f"{layer}."
-        return {k[len(prefix) :]: v for k, v in params.items() if k.startswith(prefix)}
-
     def initial_states(self, batch: int) -> list[tuple]:
         """Per recurrent layer (see ``units``), the state tuple at the start."""
         states = []

@@ -28,6 +28,7 @@ from .._validation import (
     check_rng,
     check_sequences,
     is_sequence_collection,
+    layer_values,
     reshape_output,
 )
 from ._cells import CELLS
@@ -57,20 +58,6 @@ SINGLE_THREAD_MAX_UNITS = 256
 def _blas_threads(n_units: int):
     """Context that limits BLAS to one thread for small networks."""
     return threadpool_limits(limits=1 if n_units <= SINGLE_THREAD_MAX_UNITS else None)
-
-
-def _layer_values(value, name: str, n_layers: int) -> list:
-    """One value per layer: with several layers a list or tuple gives one value
-    per layer (as in the ESN estimators), anything else is shared."""
-    if n_layers > 1 and isinstance(value, list | tuple):
-        if len(value) != n_layers:
-            raise ValueError(
-                f"{name} must be one value for all {n_layers} layers or a list "
-                f"of {n_layers} values (one per layer); got a list of "
-                f"{len(value)}. Pass a NumPy array for per-unit values."
-            )
-        return list(value)
-    return [value] * n_layers
 
 
 def _check_bool(value, name: str) -> bool:
@@ -457,13 +444,13 @@ class _BaseRNN(BaseEstimator):
         n_layers = check_int(self.n_layers, "n_layers", low=1)
         sizes = [
             check_int(n, "n_units", low=1)
-            for n in _layer_values(self.n_units, "n_units", n_layers)
+            for n in layer_values(self.n_units, "n_units", n_layers)
         ]
         n_units = sizes[0] if len(set(sizes)) == 1 else sizes
         cell = check_option(self.cell, "cell", CELLS)
         activations = [
             check_option(a, "activation", ACTIVATIONS)
-            for a in _layer_values(self.activation, "activation", n_layers)
+            for a in layer_values(self.activation, "activation", n_layers)
         ]
         if cell != "elman" and any(a != "tanh" for a in activations):
             raise ValueError(
@@ -473,7 +460,7 @@ class _BaseRNN(BaseEstimator):
         activation = activations[0] if len(set(activations)) == 1 else activations
         leaks = []
         for layer, value in enumerate(
-            _layer_values(self.leak_rate, "leak_rate", n_layers)
+            layer_values(self.leak_rate, "leak_rate", n_layers)
         ):
             leak = check_leak_rate(value, sizes[layer])
             leaks.append(None if np.all(leak == 1.0) else leak)

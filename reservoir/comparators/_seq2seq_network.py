@@ -25,12 +25,12 @@ from __future__ import annotations
 import numpy as np
 
 from ._cells import layer_backward, layer_forward
-from ._network import masked_loss, per_layer
+from ._network import LayerStack, masked_loss
 
 __all__: list[str] = []
 
 
-class EncoderDecoder:
+class EncoderDecoder(LayerStack):
     """Encoder and decoder stacks with a flat parameter dictionary."""
 
     def __init__(
@@ -44,24 +44,9 @@ class EncoderDecoder:
         leak=None,
         learn_initial_state: bool = True,
     ):
-        self.cell = cell
-        self.n_layers = n_layers
-        self.sizes = [int(n) for n in per_layer(n_units, n_layers)]
-        self.n_units = max(self.sizes)
-        self.params = params
-        self.activations = per_layer(activation, n_layers)
-        self.leak = leak
+        super().__init__(cell, n_layers, n_units, params, activation, leak)
         self.learn_initial_state = learn_initial_state
         self.task = "regression"
-
-    @property
-    def leak(self):
-        return self._leak
-
-    @leak.setter
-    def leak(self, value):
-        self._leak = value
-        self.leaks = per_layer(value, self.n_layers)
 
     def units(self) -> list[tuple[int, int, str]]:
         """``(layer, side, key prefix)``: encoder layers (side 0), then the
@@ -74,11 +59,6 @@ class EncoderDecoder:
 
     def _names(self) -> list[str]:
         return ["h0", "c0"] if self.cell == "lstm" else ["h0"]
-
-    def layer_params(self, prefix: str) -> dict:
-        return {
-            k[len(prefix) :]: v for k, v in self.params.items() if k.startswith(prefix)
-        }
 
     def _forward(self, side: str, layer: int, X, state):
         return layer_forward(
