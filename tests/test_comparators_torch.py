@@ -17,7 +17,9 @@ torch = pytest.importorskip("torch")
 T, B, D, N, K, L = 7, 3, 2, 5, 2, 2
 
 
-def _setup(cell, activation, seed=0):
+def _setup(cell, activation, seed=0, include_input=False, summary=False, **arch):
+    """Random weights (moved off their initial values) and data; ``arch`` are
+    ``bidirectional``, ``readout_layers`` or ``skip``."""
     rng = np.random.RandomState(seed)
     params = init_params(
         rng,
@@ -27,17 +29,27 @@ def _setup(cell, activation, seed=0):
         n_units=N,
         n_features=D,
         n_outputs=K,
-        include_input=False,
+        include_input=include_input,
         learn_initial_state=True,
         spectral_radius=0.9,
         density=None,
         input_scaling=1.0,
         bias_scaling=1.0,
         output_bias=np.zeros(K),
+        **arch,
     )
     for key in params:
         params[key] = params[key] + 0.3 * rng.standard_normal(params[key].shape)
-    net = Network(cell, L, N, params, activation=activation, task="regression")
+    net = Network(
+        cell,
+        L,
+        N,
+        params,
+        activation=activation,
+        include_input=include_input,
+        summary=summary,
+        **arch,
+    )
     X = rng.standard_normal((T, B, D))
     Y = rng.standard_normal((T, B, K))
     return net, params, X, Y
@@ -129,40 +141,15 @@ LENGTHS = [T, T - 3, T - 1]
 
 
 def _bidirectional_setup(cell, activation, readout_layers="top", summary=False):
-    rng = np.random.RandomState(1)
-    params = init_params(
-        rng,
-        cell=cell,
-        init="glorot",
-        n_layers=L,
-        n_units=N,
-        n_features=D,
-        n_outputs=K,
-        include_input=True,
-        learn_initial_state=True,
-        spectral_radius=0.9,
-        density=None,
-        input_scaling=1.0,
-        bias_scaling=1.0,
-        output_bias=np.zeros(K),
-        bidirectional=True,
-        readout_layers=readout_layers,
-    )
-    for key in params:
-        params[key] = params[key] + 0.3 * rng.standard_normal(params[key].shape)
-    net = Network(
+    net, params, X, Y = _setup(
         cell,
-        L,
-        N,
-        params,
-        activation=activation,
+        activation,
+        seed=1,
         include_input=True,
+        summary=summary,
         bidirectional=True,
         readout_layers=readout_layers,
-        summary=summary,
     )
-    X = rng.standard_normal((T, B, D))
-    Y = rng.standard_normal((T, B, K))
     M = np.zeros((T, B))
     for b, n in enumerate(LENGTHS):
         M[:n, b] = 1.0
