@@ -264,6 +264,7 @@ def _esn_forecaster_search(train, t_in, t_out, budget, rng, n_units):
 def forecasting(name, series, t_in, t_out, budget, seed, sizes) -> list:
     """NRMSE of both models over ``t_out`` steps, pooled over test origins."""
     n_train = sizes["n_train"]
+    series = series.reshape(len(series), -1)  # windows keep a feature axis
     mean, std = series[:n_train].mean(axis=0), series[:n_train].std(axis=0)
     series = (series - mean) / std
     train, test = series[:n_train], series[n_train:]
