@@ -526,3 +526,20 @@ def test_new_architecture_parameters_are_checked():
     for params, error, match in cases:
         with pytest.raises(error, match=match):
             RNNRegressor(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("cell", ["elman", "gru"])
+def test_reservoir_init_of_reverse_layers_and_skip_weights(cell):
+    X, y = _memory_task(2, 10)
+    kw = dict(init="reservoir", spectral_radius=0.7, max_epochs=0, random_state=0)
+    bi = RNNRegressor(12, cell=cell, bidirectional=True, n_layers=2, **kw).fit(X, y)
+    assert len(bi.layers_) == 4
+    first = {"elman": 0, "gru": 24}[cell]
+    for layer in bi.layers_:
+        candidate = layer["W"][:, first : first + 12]
+        assert spectral_radius(candidate) == pytest.approx(0.7, rel=1e-6)
+    assert bi.layers_[1]["W_in"].shape[0] == 24  # sees both directions below
+    if cell == "elman":
+        sk = RNNRegressor(12, skip=3, **kw).fit(X, y)
+        for key in ("W", "W_skip"):  # drawn as reservoirs, then halved
+            assert spectral_radius(sk.layers_[0][key]) == pytest.approx(0.35)
