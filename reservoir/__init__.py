@@ -6,19 +6,35 @@ Public API: the estimators, the weight builders, and the ``datasets`` and
 
 __version__ = "0.1.0.dev0"
 
-from . import comparators, datasets, forecast, interop, metrics, model_selection
+from . import (
+    comparators,
+    datasets,
+    forecast,
+    interop,
+    metrics,
+    model_selection,
+    nvar,
+    online,
+)
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
 from .comparators import EncoderDecoderRegressor, RNNClassifier, RNNRegressor, from_esn
 from .forecast import ESNForecaster
 from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
 from .metrics import nmse, nrmse, nrmse_by_horizon, valid_prediction_time
+from .nvar import NVARForecaster, NVARTransformer
+from .online import FORCEForecaster, LMSRegressor, RLSRegressor
 
 __all__ = [
     "ESNClassifier",
     "ESNForecaster",
     "ESNRegressor",
     "EncoderDecoderRegressor",
+    "FORCEForecaster",
+    "LMSRegressor",
+    "NVARForecaster",
+    "NVARTransformer",
+    "RLSRegressor",
     "RNNClassifier",
     "RNNRegressor",
     "ReservoirTransformer",
@@ -34,6 +50,8 @@ __all__ = [
     "nmse",
     "nrmse",
     "nrmse_by_horizon",
+    "nvar",
+    "online",
     "recurrent_matrix",
     "spectral_radius",
     "valid_prediction_time",

@@ -644,7 +644,10 @@ one such array per sequence
         A call after :meth:`fit` continues from what ``fit`` saw. Each call
         solves the readout once (one Cholesky factorisation, or one
         eigendecomposition when ``alpha`` is a sequence, chosen by GCV), so
-        pass large chunks. ``cv`` is not supported here.
+        pass large chunks. ``cv`` is not supported here. With an online
+        ``readout`` (one with ``partial_fit``, such as
+        :class:`~reservoir.RLSRegressor`) the readout learns from the
+        training rows instead, in time order, one step at a time.
 
         Parameters
         ----------
@@ -681,10 +684,12 @@ one such array per sequence
         True
         """
         washout, alphas, is_path, cv = self._check_readout_params()
-        if self.readout is not None:
+        if self.readout is not None and not hasattr(self.readout, "partial_fit"):
             raise ValueError(
-                "partial_fit needs the built-in ridge readout (readout=None); "
-                "a plug-in readout is trained on materialised features by fit."
+                "partial_fit needs the built-in ridge readout (readout=None) or "
+                "an online readout with partial_fit (e.g. RLSRegressor); "
+                f"{type(self.readout).__name__} is trained on materialised "
+                "features by fit."
             )
         if cv is not None:
             raise ValueError(
@@ -695,6 +700,8 @@ one such array per sequence
             raise TypeError(
                 f"continue_state must be True or False; got {continue_state!r}."
             )
+        if self.readout is not None:
+            return self._partial_fit_online(X, y, continue_state)
         first = not hasattr(self, "_gram")
         sequences, targets, y_ndim = self._check_training_data(
             X, y, reset=first, check_washout=not continue_state
@@ -734,6 +741,53 @@ one such array per sequence
         self._last_states = final
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         self._set_readout(gram, alphas, is_path)
+        return self
+
+    def _partial_fit_online(self, X, y, continue_state: bool):
+        """``partial_fit`` with an online readout: its ``partial_fit`` learns
+        from the training rows chunk by chunk, in time order, step by step."""
+        first = not hasattr(self, "readout_")
+        sequences, targets, y_ndim = self._check_training_data(
+            X, y, reset=first, check_washout=not continue_state
+        )
+        if first:
+            self._y_ndim = y_ndim
+            self.reservoir_ = self._build_reservoir(sequences[0].shape[1])
+            self.readout_ = clone(self.readout)
+        elif y_ndim != self._y_ndim:
+            raise ValueError(
+                f"y must be {'1-D' if self._y_ndim == 1 else '2-D'} per sequence, "
+                f"as in the earlier calls; got {y_ndim}-D."
+            )
+        reservoir, n_seq = self.reservoir_, len(sequences)
+        if continue_state and not first:
+            if self._last_states.shape[0] != n_seq:
+                raise ValueError(
+                    f"continue_state=True continues the {self._last_states.shape[0]} "
+                    f"sequence(s) of the previous call, but X holds {n_seq}."
+                )
+            x0 = reservoir.initial_states(n_seq, self._last_states)
+            seen = self._steps_seen
+        else:
+            x0 = reservoir.initial_states(n_seq)
+            seen = np.zeros(n_seq, dtype=np.int64)
+        skips = [max(self.washout - int(k), 0) for k in seen]
+        final = np.empty((n_seq, reservoir.n_units))
+        chunk_steps = max(1, HARVEST_CHUNK_VALUES // (reservoir.n_units * n_seq))
+        with numba_threads(self.n_jobs):
+            for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
+                stop = start + states.shape[0]
+                if stop == sequences[i].shape[0]:
+                    final[i] = states[-1]
+                first_row = max(start, skips[i])
+                if first_row < stop:
+                    Z = self._features(
+                        sequences[i][first_row:stop], states[first_row - start :]
+                    )
+                    T = targets[i][first_row:stop]
+                    self.readout_.partial_fit(Z, T[:, 0] if y_ndim == 1 else T)
+        self._last_states = final
+        self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         return self
 
     def _readout_predict(self, Z: np.ndarray) -> np.ndarray:

@@ -156,6 +156,25 @@ class GramAccumulator:
         intercept = self.mean_y - self.mean_z @ coef
         return coef, intercept
 
+    def solve_uncentred(self, alpha: float) -> np.ndarray:
+        """Ridge coefficients ``(n_features, n_targets)`` without an intercept.
+
+        Solves ``(Z.T Z + alpha I) W = Z.T Y`` on the raw (uncentred)
+        products, rebuilt as ``Czz + n mz mz.T`` and ``Czy + n mz my.T``:
+        every weight is penalised, a constant feature included (the NG-RC
+        readout, and the solution RLS converges to).
+        """
+        if self.n_samples == 0:
+            raise ValueError("no training rows were accumulated.")
+        n = self.n_samples
+        A = self.czz + n * np.outer(self.mean_z, self.mean_z)
+        B = self.czy + n * np.outer(self.mean_z, self.mean_y)
+        A.flat[:: A.shape[0] + 1] += alpha
+        try:
+            return scipy.linalg.solve(A, B, assume_a="pos", check_finite=False)
+        except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+            return scipy.linalg.lstsq(A, B, check_finite=False)[0]
+
     def copy(self) -> GramAccumulator:
         """An independent copy of the statistics."""
         new = GramAccumulator(self.mean_z.shape[0], self.mean_y.shape[0])

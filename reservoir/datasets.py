@@ -28,6 +28,7 @@ from sklearn.utils import check_array
 from ._validation import RandomStateLike, check_int, check_real, check_rng
 
 __all__ = [
+    "double_scroll",
     "henon",
     "logistic_map",
     "lorenz",
@@ -35,6 +36,7 @@ __all__ = [
     "make_sequence_classification",
     "multiple_superimposed_oscillators",
     "narma",
+    "regime_switch",
     "rossler",
     "to_forecasting",
 ]
@@ -1076,3 +1078,217 @@ def make_sequence_classification(
         seq = (raw - raw.mean()) / (std if std > 0 else 1.0)
         X.append((seq + noise * rng.standard_normal(length))[:, None])
     return X, labels
+
+
+# --------------------------------------------------------------------------
+# double-scroll circuit (NG-RC paper) and a system with a regime switch
+# --------------------------------------------------------------------------
+
+
+def _double_scroll_rhs(t: float, s: np.ndarray, r1, r2, r4, gain, ir):
+    v1, v2, current = s
+    g = (v1 - v2) / r2 + 2.0 * ir * math.sinh(gain * (v1 - v2))
+    return [v1 / r1 - g, g - current, v2 - r4 * current]
+
+
+def double_scroll(
+    n_timesteps: int,
+    *,
+    dt: float = 0.25,
+    r1: float = 1.2,
+    r2: float = 3.44,
+    r4: float = 0.193,
+    gain: float = 11.6,
+    ir: float = 2.25e-5,
+    x0: ArrayLike = (0.37926545, 0.058339, -0.08167691),
+    discard: float = 0.0,
+    random_state: RandomStateLike = None,
+) -> np.ndarray:
+    r"""Double-scroll electronic circuit (Chang et al. 1998), as in NG-RC.
+
+    .. math::
+
+        \dot V_1 = \frac{V_1}{R_1} - g(V_1 - V_2), \quad
+        \dot V_2 = g(V_1 - V_2) - I, \quad
+        \dot I = V_2 - R_4 I, \quad
+        g(V) = \frac{V}{R_2} + 2 I_r \sinh(\alpha V)
+
+    in dimensionless units, the system of the double-scroll task of
+    Gauthier et al. (2021) (their code's constants are the defaults;
+    largest Lyapunov exponent about 0.128, one Lyapunov time 7.8125 time
+    units). Integrated exactly like :func:`lorenz` (``DOP853``,
+    ``rtol=1e-10``, ``atol=1e-12``, dense output sampled every ``dt``).
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of samples (>= 1).
+    dt : float, default=0.25
+        Time between samples (> 0); the paper's value.
+    r1, r2, r4 : float, default=1.2, 3.44, 0.193
+        Resistances ``R_1, R_2, R_4`` (finite, non-zero for ``r1`` and
+        ``r2``).
+    gain : float, default=11.6
+        Diode gain ``alpha`` of the sinh nonlinearity (finite).
+    ir : float, default=2.25e-5
+        Diode current ``I_r`` (finite).
+    x0 : array-like of shape (3,), default=(0.37926545, 0.058339, -0.08167691)
+        Initial state ``(V_1, V_2, I)`` at time 0; the default lies on the
+        attractor (the paper's initial condition).
+    discard : float, default=0.0
+        Time units integrated and dropped before the first sample (>= 0).
+    random_state : int, RandomState, Generator or None, default=None
+        If given, ``x0`` is perturbed by noise drawn uniformly from
+        ``[-FLOW_PERTURBATION, FLOW_PERTURBATION]`` (0.1) per coordinate.
+        None: exactly ``x0``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps, 3)
+        Columns ``V_1, V_2, I``; ``X[i]`` is the state at ``discard + i *
+        dt``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or not finite, ``x0`` does not have 3
+        values, or the integration fails.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Chang, A., Bienfang, J. C., Hall, G. M., Gardner, J. R. and Gauthier,
+    D. J. (1998). Stabilizing unstable steady states using extended
+    time-delay autosynchronization. Chaos 8(4), 782-790.
+
+    Gauthier, D. J., Bollt, E., Griffith, A. and Barbosa, W. A. S. (2021).
+    Next generation reservoir computing. Nature Communications 12, 5564.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import double_scroll
+    >>> X = double_scroll(2000)
+    >>> X.shape
+    (2000, 3)
+    >>> bool(abs(X[:, 0]).max() < 2.5 and (X[:, 0] > 0).any() and (X[:, 0] < 0).any())
+    True
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    dt = check_real(dt, "dt", low=0.0, low_inclusive=False)
+    params = tuple(
+        check_real(value, name)
+        for value, name in (
+            (r1, "r1"),
+            (r2, "r2"),
+            (r4, "r4"),
+            (gain, "gain"),
+            (ir, "ir"),
+        )
+    )
+    for value, name in ((params[0], "r1"), (params[1], "r2")):
+        if value == 0.0:
+            raise ValueError(f"{name} must be non-zero (it divides); got 0.")
+    discard = check_real(discard, "discard", low=0.0)
+    state = _initial_state(x0, 3, random_state)
+    return _integrate_flow(
+        _double_scroll_rhs,
+        state,
+        params,
+        dt=dt,
+        n_timesteps=n_timesteps,
+        discard=discard,
+        name="double_scroll",
+    )
+
+
+#: Coefficients ``(a_1, a_2, a_3, b)`` of the two regimes of ``regime_switch``.
+REGIME_COEFFICIENTS = ((0.5, 0.3, 0.0, 0.4), (-0.2, 0.0, 0.6, -0.5))
+
+
+def regime_switch(
+    n_timesteps: int,
+    *,
+    switch_at: int | None = None,
+    noise: float = 0.0,
+    random_state: RandomStateLike = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""An input-output system whose dynamics switch once (concept drift).
+
+    The input is i.i.d. uniform, ``u(t) ~ U[-1, 1]``, and the output a
+    second-order Volterra system of the last three inputs,
+
+    .. math::
+
+        y(t) = a_1 u(t-1) + a_2 u(t-2) + a_3 u(t-3) + b\, u(t-1) u(t-2)
+               + \sigma \varepsilon(t)
+
+    with ``(a_1, a_2, a_3, b) = (0.5, 0.3, 0, 0.4)`` before step
+    ``switch_at`` and ``(-0.2, 0, 0.6, -0.5)`` from it on (module constant
+    ``REGIME_COEFFICIENTS``): a different memory and a sign change at once.
+    ``ε`` is standard Gaussian noise. Inputs before ``t = 0`` are 0. The
+    task for online readouts: a model fitted before the switch is wrong
+    after it; a readout with forgetting must track the new regime.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of time steps (>= 2).
+    switch_at : int, default=None
+        First step of the second regime (1 <= switch_at < n_timesteps);
+        None means halfway, ``n_timesteps // 2``.
+    noise : float, default=0.0
+        Standard deviation ``σ`` of the output noise (>= 0).
+    random_state : int, RandomState, Generator or None, default=None
+        Seed of the input (and noise). None uses a fresh unpredictable seed.
+
+    Returns
+    -------
+    u : ndarray of shape (n_timesteps, 1)
+        Input sequence.
+    y : ndarray of shape (n_timesteps, 1)
+        Output sequence, aligned with ``u`` (``y[t]`` depends on earlier
+        inputs only).
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import regime_switch
+    >>> u, y = regime_switch(1000, random_state=0)
+    >>> u.shape, y.shape
+    ((1000, 1), (1000, 1))
+    >>> import numpy as np
+    >>> bool(np.isclose(y[400, 0], 0.5 * u[399, 0] + 0.3 * u[398, 0]
+    ...                 + 0.4 * u[399, 0] * u[398, 0]))
+    True
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=2)
+    if switch_at is None:
+        switch_at = n_timesteps // 2
+    switch_at = check_int(switch_at, "switch_at", low=1)
+    if switch_at >= n_timesteps:
+        raise ValueError(
+            f"switch_at must be smaller than n_timesteps ({n_timesteps}) so that "
+            f"both regimes occur; got {switch_at}."
+        )
+    noise = check_real(noise, "noise", low=0.0)
+    rng = check_rng(random_state)
+    u = rng.uniform(-1.0, 1.0, n_timesteps)
+    padded = np.concatenate([np.zeros(3), u])
+    lag = [padded[3 - k : 3 - k + n_timesteps] for k in (1, 2, 3)]
+    y = np.empty(n_timesteps)
+    for regime, rows in enumerate((slice(0, switch_at), slice(switch_at, n_timesteps))):
+        a1, a2, a3, b = REGIME_COEFFICIENTS[regime]
+        y[rows] = (
+            a1 * lag[0][rows]
+            + a2 * lag[1][rows]
+            + a3 * lag[2][rows]
+            + b * lag[0][rows] * lag[1][rows]
+        )
+    if noise > 0:
+        y += noise * rng.standard_normal(n_timesteps)
+    return u.reshape(-1, 1), y.reshape(-1, 1)
