@@ -191,7 +191,7 @@ def lms_fit(Z, Y, W, learning_rate, normalized, epsilon, pred):
                 W[i, k] += zi * (Y[t, k] - pred[t, k])
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FASTMATH)
 def force_run(
     pre,
     sparse,
