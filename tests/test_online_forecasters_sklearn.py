@@ -96,14 +96,15 @@ def test_dtypes_and_pickle(estimator, series):
 def test_refit_and_dict_unchanged(estimator, series):
     model = clone(estimator).fit(series[:300])
     first = model.forecast(10)
-    state = {
-        k: (v.copy() if isinstance(v, np.ndarray) else v)
-        for k, v in vars(model).items()
-    }
+    before = dict(vars(model))
+    copies = {k: v.copy() for k, v in before.items() if isinstance(v, np.ndarray)}
     model.predict(series[300:320])
     model.forecast(3)
-    for key, value in state.items():
-        np.testing.assert_array_equal(vars(model)[key], value)
+    assert vars(model).keys() == before.keys()
+    for key, value in before.items():
+        assert vars(model)[key] is value
+        if key in copies:
+            np.testing.assert_array_equal(value, copies[key])
     np.testing.assert_array_equal(model.fit(series[:300]).forecast(10), first)
 
 
