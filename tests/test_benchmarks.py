@@ -26,6 +26,7 @@ SMOKE_ARGS = {
     "bench_search.py": ["--quick"],
     "bench_rnn.py": ["--epochs", "1", "--cells", "elman"],
     "bench_architectures.py": ["--quick"],
+    "bench_nvar_online.py": ["--quick"],
 }
 
 
