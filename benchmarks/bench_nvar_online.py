@@ -216,7 +216,8 @@ def bench_nvar_speed(quick, repeat):
     if not have_reservoirpy():
         print("  reservoirpy is not installed: skipped")
         return
-    from reservoirpy.nodes import NVAR, Ridge as RpyRidge
+    from reservoirpy.nodes import NVAR
+    from reservoirpy.nodes import Ridge as RpyRidge
 
     n_steps, n_free = (2000, 200) if quick else (20000, 2000)
     data = lorenz(n_steps + 1, dt=0.025)
@@ -398,8 +399,10 @@ def bench_rls_speed(quick, repeat):
         theirs.partial_fit(U[:10], Y[:10])
         rates = best_rate(
             [
-                lambda: ours.partial_fit(U, Y, continue_state=True),
-                lambda: theirs.partial_fit(U[:theirs_steps], Y[:theirs_steps]),
+                lambda ours=ours, U=U, Y=Y: ours.partial_fit(U, Y, continue_state=True),
+                lambda theirs=theirs, U=U[:theirs_steps], Y=Y[:theirs_steps]: (
+                    theirs.partial_fit(U, Y)
+                ),
             ],
             [ours_steps, theirs_steps],
             repeat,

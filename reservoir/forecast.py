@@ -37,6 +37,7 @@ from ._validation import (
     check_scale,
 )
 from .exceptions import DivergenceError, DivergenceWarning
+from .online import ReadoutAccumulator
 
 __all__ = ["ESNForecaster"]
 
@@ -249,7 +250,14 @@ class ESNForecaster(_BaseReservoirEstimator):
     divergence : {{'warn', 'raise', 'ignore'}}, default='warn'
         What a runaway forecast does: a ``DivergenceWarning``, a
         ``DivergenceError``, or nothing.
-{_TAIL_DOC}
+{_TAIL_DOC}    readout : online linear regressor or None, default=None
+        An online readout with ``partial_fit``, ``coef_`` and ``intercept_``
+        (e.g. :class:`~reservoir.RLSRegressor`): it learns from the
+        teacher-forced rows in time order, step by step, instead of the ridge
+        readout (``alpha`` is then unused and must be one value, ``cv``
+        None), and its weights drive the closed loop. The fitted copy is
+        ``readout_``; :meth:`partial_fit` keeps training it.
+
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
@@ -301,6 +309,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         Column names of ``y``, when it was a DataFrame.
     n_exog_features_ : int
         Number of exogenous input columns (0 when ``X`` was None).
+    readout_ : regressor
+        The fitted online readout, when ``readout`` is given.
 
     See Also
     --------
@@ -394,6 +404,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
+        readout=None,
     ):
         self.n_units = n_units
         self.spectral_radius = spectral_radius
@@ -424,6 +435,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.readout = readout
 
     # ------------------------------------------------------------------
     # validation
@@ -469,6 +481,12 @@ class ESNForecaster(_BaseReservoirEstimator):
             )
         params["alphas"], params["is_path"] = _check_alphas(self.alpha)
         cv = _check_cv(self.cv)
+        if self.readout is not None and (params["is_path"] or cv is not None):
+            raise ValueError(
+                "a sequence of alpha values and cv choose the ridge penalty; they "
+                "cannot be used with an online readout. Leave alpha one value "
+                "and cv=None."
+            )
         if cv is None and params["is_path"]:
             cv = TimeSeriesSplit(DEFAULT_CV_SPLITS)
         params["cv"] = cv
@@ -879,7 +897,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         n_inputs = U.shape[1] + L.shape[1] if self.include_input else 0
         n_feat = reservoir.n_units + n_inputs
         n_blocks = 1 if bounds is None else bounds.size - 1
-        blocks = [GramAccumulator(n_feat, T.shape[1]) for _ in range(n_blocks)]
+        blocks = [self._accumulator(n_feat, T.shape[1]) for _ in range(n_blocks)]
         if bounds is None:
             bounds = np.array([washout, n_rows])
         closed_loop_cv = folds is not None and self._cv_in_closed_loop()
@@ -908,7 +926,7 @@ class ESNForecaster(_BaseReservoirEstimator):
             self._state_noisy, self._rows_seen, self._rng = last, U.shape[0], rng
             if noise > 0:
                 last = self._final_state(U, x0)
-            gram = GramAccumulator.sum(blocks)
+            gram = blocks[0] if len(blocks) == 1 else GramAccumulator.sum(blocks)
             self._set_transform_state(Y, Z)
             if folds is not None:
                 if closed_loop_cv:
@@ -925,6 +943,14 @@ class ESNForecaster(_BaseReservoirEstimator):
         self._choose_alpha(params)
         self._finish(gram, last, Y)
         return self
+
+    def _accumulator(self, n_features: int, n_targets: int):
+        """Ridge statistics, or the online readout behind the same interface."""
+        if self.readout is None:
+            return GramAccumulator(n_features, n_targets)
+        accumulator = ReadoutAccumulator(self.readout)
+        self.readout_ = accumulator.readout
+        return accumulator
 
     def _start(self, y, X, params):
         """Validate the series and ``X``; set the transform and fitted sizes."""
@@ -1187,7 +1213,7 @@ class ESNForecaster(_BaseReservoirEstimator):
             n_feat = self.reservoir_.n_units + (
                 U.shape[1] + L.shape[1] if self.include_input else 0
             )
-            gram = GramAccumulator(n_feat, T.shape[1])
+            gram = self._accumulator(n_feat, T.shape[1])
             x0 = clean = self.reservoir_.initial_states(1)[0]
             seen = 0
             history_y = Y

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin
+from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, clone
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -30,6 +30,45 @@ from ._esn import _PARAMS_DOC, _BaseReservoirEstimator
 from ._validation import check_int, check_real, check_rng, check_scale
 
 __all__ = ["FORCEForecaster", "LMSRegressor", "RLSRegressor"]
+
+
+class ReadoutAccumulator:
+    """An online linear readout behind ``GramAccumulator``'s interface.
+
+    ``update(Z, Y)`` passes the rows (in time order) to the readout's
+    ``partial_fit``; ``solve(alpha)`` returns its weights as ``(coef of shape
+    (n_features, n_targets), intercept)``, ignoring ``alpha``. Lets a
+    workflow built on ridge statistics (the forecaster's teacher-forced
+    loop) train an online readout instead. ``readout`` is cloned.
+    """
+
+    def __init__(self, readout):
+        if not hasattr(readout, "partial_fit"):
+            raise TypeError(
+                f"readout must be None or an online regressor with partial_fit "
+                f"(e.g. RLSRegressor); got {readout!r}."
+            )
+        self.readout = clone(readout)
+        self.n_samples = 0
+
+    def update(self, Z: np.ndarray, Y: np.ndarray) -> None:
+        self.readout.partial_fit(Z, Y)
+        self.n_samples += Z.shape[0]
+
+    def solve(self, alpha=None) -> tuple[np.ndarray, np.ndarray]:
+        coef = getattr(self.readout, "coef_", None)
+        if coef is None or not hasattr(self.readout, "intercept_"):
+            raise TypeError(
+                f"the readout {type(self.readout).__name__} has no coef_ and "
+                f"intercept_ after partial_fit; closed-loop generation needs a "
+                f"linear readout such as RLSRegressor."
+            )
+        coef = np.asarray(coef, dtype=np.float64)
+        coef = coef.reshape(1, -1) if coef.ndim == 1 else coef
+        intercept = np.broadcast_to(
+            np.asarray(self.readout.intercept_, dtype=np.float64), coef.shape[:1]
+        )
+        return coef.T.copy(), intercept.copy()
 
 
 class _OnlineLinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):

@@ -253,3 +253,55 @@ def test_force_errors():
         model.forecast(3, X_future=np.ones((3, 1)))
     with pytest.raises(ValueError, match="has 2 column"):
         model.forecast(3, context=np.ones((5, 2)))
+
+
+def test_esn_forecaster_with_an_online_readout():
+    """Teacher-forced training is ESNRegressor on [y_(t-1)] -> y_t (see the
+    forecaster's docs), so the RLS readouts of both must agree."""
+    from reservoir import ESNForecaster
+
+    y = mackey_glass(700)
+    params = dict(leak_rate=0.5, washout=50, random_state=0)
+    forecaster = ESNForecaster(
+        80,
+        feedback_scaling=0.5,
+        standardize=False,
+        readout=RLSRegressor(alpha=1e-3),
+        **params,
+    ).fit(y)
+    regressor = ESNRegressor(
+        80, input_scaling=0.5, readout=RLSRegressor(alpha=1e-3), **params
+    ).fit(y[:-1], y[1:])
+    np.testing.assert_allclose(
+        forecaster.coef_, regressor.readout_.coef_, rtol=1e-8, atol=1e-10
+    )
+    np.testing.assert_allclose(
+        forecaster.intercept_, regressor.readout_.intercept_, rtol=1e-8
+    )
+    forecast = forecaster.forecast(50)
+    assert forecast.shape == (50, 1) and np.isfinite(forecast).all()
+    with pytest.raises(TypeError, match="online regressor with partial_fit"):
+        ESNForecaster(20, readout=Ridge()).fit(y)
+
+
+def test_esn_forecaster_partial_fit_trains_the_online_readout_step_by_step():
+    """Chunks through partial_fit = one fit: the readout sees the same rows."""
+    from reservoir import ESNForecaster
+
+    y = mackey_glass(900)
+    params = dict(
+        feedback_scaling=0.5,
+        leak_rate=0.5,
+        washout=50,
+        standardize=False,
+        readout=RLSRegressor(alpha=1e-3),
+        random_state=0,
+    )
+    whole = ESNForecaster(60, **params).fit(y)
+    chunked = ESNForecaster(60, **params)
+    for start in range(0, 900, 300):
+        chunked.partial_fit(y[start : start + 300])
+    np.testing.assert_allclose(chunked.coef_, whole.coef_, rtol=1e-8, atol=1e-10)
+    np.testing.assert_array_equal(chunked.state_, whole.state_)
+    with pytest.raises(ValueError, match="online readout"):
+        ESNForecaster(20, alpha=[1e-3, 1e-2], readout=RLSRegressor()).fit(y)
