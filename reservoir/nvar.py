@@ -26,12 +26,12 @@ from itertools import combinations_with_replacement
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.metrics import r2_score
 from sklearn.utils import check_array
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from . import _nvar_kernels
 from ._ridge import GramAccumulator
+from ._series import SeriesForecasterMixin
 from ._validation import (
     check_int,
     check_option,
@@ -403,20 +403,7 @@ such array per sequence
         return tags
 
 
-def _column_array(values, name: str) -> np.ndarray:
-    """Finite values as a C-ordered (T, k) float64 array (1-D: one column)."""
-    if np.ndim(values) not in (1, 2):
-        raise ValueError(
-            f"{name} must be 1-D (n_timesteps,) or 2-D (n_timesteps, n_columns); "
-            f"got {np.ndim(values)} dimensions."
-        )
-    arr = check_array(
-        values, ensure_2d=False, dtype=np.float64, order="C", input_name=name
-    )
-    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
-
-
-class NVARForecaster(BaseEstimator):
+class NVARForecaster(SeriesForecasterMixin, BaseEstimator):
     """Next-generation reservoir computer (NG-RC): an NVAR forecaster.
 
     Step ``t`` reads the input ``u_t = [X_t, y_(t-1)]`` (exogenous inputs
@@ -530,58 +517,6 @@ n_features)
         self.target = target
 
     # ------------------------------------------------------------------
-    # validation
-    # ------------------------------------------------------------------
-
-    def _check_series(self, y, name: str, *, reset: bool) -> np.ndarray:
-        if y is None:
-            raise ValueError(f"{name} is None; pass a series of shape (n_timesteps,)")
-        ndim = np.ndim(y)
-        arr = _column_array(y, name)
-        if reset:
-            self._y_ndim = ndim
-            validate_data(
-                self,
-                y if hasattr(y, "columns") else arr,
-                reset=True,
-                skip_check_array=True,
-            )
-        else:
-            if arr.shape[1] != self.n_features_in_:
-                raise ValueError(
-                    f"{name} has {arr.shape[1]} column(s), but {type(self).__name__} "
-                    f"was fitted on a series with {self.n_features_in_}."
-                )
-            if hasattr(y, "columns"):
-                validate_data(self, y, reset=False, skip_check_array=True)
-        return arr
-
-    def _check_exog(self, X, name: str, n_rows: int) -> np.ndarray:
-        n_exog = self.n_exog_features_
-        if X is None:
-            if n_exog:
-                raise ValueError(
-                    f"{name} is required: the forecaster was fitted with {n_exog} "
-                    f"exogenous input feature(s); pass an array of shape "
-                    f"({n_rows}, {n_exog})."
-                )
-            return np.empty((n_rows, 0))
-        if not n_exog:
-            raise ValueError(
-                f"{name} was given, but the forecaster was fitted without "
-                f"exogenous inputs (X=None); leave {name}=None."
-            )
-        arr = _column_array(X, name)
-        if arr.shape != (n_rows, n_exog):
-            raise ValueError(
-                f"{name} must have shape ({n_rows}, {n_exog}); got {arr.shape}."
-            )
-        return arr
-
-    def _output(self, Y: np.ndarray) -> np.ndarray:
-        return Y[:, 0] if self._y_ndim == 1 else Y
-
-    # ------------------------------------------------------------------
     # public API
     # ------------------------------------------------------------------
 
@@ -606,15 +541,7 @@ n_features)
         increment = check_option(self.target, "target", TARGETS) == "increment"
         Y = self._check_series(y, "y", reset=True)
         n_steps, n_targets = Y.shape
-        if X is None:
-            Xe = np.empty((n_steps, 0))
-        else:
-            Xe = _column_array(X, "X")
-            if Xe.shape[0] != n_steps:
-                raise ValueError(
-                    f"X must have one row per time step of y ({n_steps}); got "
-                    f"{Xe.shape[0]} rows."
-                )
+        Xe = self._check_fit_exog(X, n_steps)
         n_history = (params[0] - 1) * params[1]
         if n_steps < n_history + 2:
             raise ValueError(
@@ -748,26 +675,3 @@ default=None
         if self._increment:
             out += previous
         return out[:, 0] if np.ndim(y) == 1 else out
-
-    def score(self, y: ArrayLike, X: ArrayLike | None = None) -> float:
-        """R² of the one-step-ahead predictions of ``y`` (see :meth:`predict`).
-
-        Parameters
-        ----------
-        y : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
-            Observed continuation of the training series.
-        X : array-like of shape (n_timesteps, n_exog_features), default=None
-            Its exogenous inputs.
-
-        Returns
-        -------
-        score : float
-            ``sklearn.metrics.r2_score`` averaged uniformly over columns.
-        """
-        y_pred = self.predict(y, X)
-        return float(r2_score(np.asarray(y, dtype=np.float64), y_pred))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = False
-        return tags

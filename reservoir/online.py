@@ -21,12 +21,11 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, clone
-from sklearn.metrics import r2_score
-from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _online_kernels
 from ._esn import _PARAMS_DOC, _BaseReservoirEstimator
+from ._series import SeriesForecasterMixin
 from ._validation import check_int, check_real, check_rng, check_scale
 
 __all__ = ["FORCEForecaster", "LMSRegressor", "RLSRegressor"]
@@ -425,20 +424,7 @@ class LMSRegressor(_OnlineLinearRegressor):
         return tags
 
 
-def _series(values, name: str) -> np.ndarray:
-    """Finite values as a C-ordered (T, k) float64 array (1-D: one column)."""
-    if np.ndim(values) not in (1, 2):
-        raise ValueError(
-            f"{name} must be 1-D (n_timesteps,) or 2-D (n_timesteps, n_columns); "
-            f"got {np.ndim(values)} dimensions."
-        )
-    arr = check_array(
-        values, ensure_2d=False, dtype=np.float64, order="C", input_name=name
-    )
-    return arr.reshape(-1, 1) if arr.ndim == 1 else arr
-
-
-class FORCEForecaster(_BaseReservoirEstimator):
+class FORCEForecaster(SeriesForecasterMixin, _BaseReservoirEstimator):
     __doc__ = f"""FORCE learning: a reservoir trained to generate a series itself.
 
     The readout's output ``z_t = [1, x_t] @ W_out`` is fed back into the
@@ -563,48 +549,6 @@ default=1.0
         self.update_every = update_every
         self.random_state = random_state
 
-    def _check_series(self, y, name: str, *, reset: bool) -> np.ndarray:
-        if y is None:
-            raise ValueError(f"{name} is None; pass a series of shape (n_timesteps,)")
-        ndim = np.ndim(y)
-        arr = _series(y, name)
-        if reset:
-            self._y_ndim = ndim
-            validate_data(
-                self,
-                y if hasattr(y, "columns") else arr,
-                reset=True,
-                skip_check_array=True,
-            )
-        elif arr.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"{name} has {arr.shape[1]} column(s), but {type(self).__name__} "
-                f"was fitted on a series with {self.n_features_in_}."
-            )
-        return arr
-
-    def _check_exog(self, X, name: str, n_rows: int) -> np.ndarray:
-        n_exog = self.n_exog_features_
-        if X is None:
-            if n_exog:
-                raise ValueError(
-                    f"{name} is required: the model was fitted with {n_exog} "
-                    f"exogenous input feature(s); pass an array of shape "
-                    f"({n_rows}, {n_exog})."
-                )
-            return np.empty((n_rows, 0))
-        if not n_exog:
-            raise ValueError(
-                f"{name} was given, but the model was fitted without exogenous "
-                f"inputs (X=None); leave {name}=None."
-            )
-        arr = _series(X, name)
-        if arr.shape != (n_rows, n_exog):
-            raise ValueError(
-                f"{name} must have shape ({n_rows}, {n_exog}); got {arr.shape}."
-            )
-        return arr
-
     def _run(self, Xe, x0, z0, Y, mode, P=None):
         """One call of the compiled loop; returns outputs and the final state."""
         res = self.reservoir_
@@ -665,12 +609,7 @@ default=1.0
         update_every = check_int(self.update_every, "update_every", low=1)
         Y = self._check_series(y, "y", reset=True)
         n_steps, n_targets = Y.shape
-        Xe = np.empty((n_steps, 0)) if X is None else _series(X, "X")
-        if Xe.shape[0] != n_steps:
-            raise ValueError(
-                f"X must have one row per time step of y ({n_steps}); got "
-                f"{Xe.shape[0]} rows."
-            )
+        Xe = self._check_fit_exog(X, n_steps)
         n_exog = Xe.shape[1]
         rng = check_rng(self.random_state)
         in_scale = (
@@ -725,9 +664,6 @@ default=1.0
             _online_kernels.FORCE_TEACHER,
         )
         return x_final, ctx[-1].copy()
-
-    def _output(self, Y: np.ndarray) -> np.ndarray:
-        return Y[:, 0] if self._y_ndim == 1 else Y
 
     def forecast(
         self,
@@ -803,27 +739,3 @@ default=None
         x0, z0 = self._warm_up(context, X_context)
         out, _ = self._run(Xe, x0, z0, Y, _online_kernels.FORCE_TEACHER)
         return out[:, 0] if np.ndim(y) == 1 else out
-
-    def score(self, y: ArrayLike, X: ArrayLike | None = None) -> float:
-        """R² of the one-step-ahead outputs of ``y`` (see :meth:`predict`).
-
-        Parameters
-        ----------
-        y : array-like of shape (n_timesteps,) or (n_timesteps, n_features)
-            Observed continuation of the training series.
-        X : array-like of shape (n_timesteps, n_exog_features), default=None
-            Its exogenous inputs.
-
-        Returns
-        -------
-        score : float
-            ``sklearn.metrics.r2_score`` averaged uniformly over columns.
-        """
-        y_pred = self.predict(y, X)
-        return float(r2_score(np.asarray(y, dtype=np.float64), y_pred))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.three_d_array = False
-        tags.target_tags.required = False
-        return tags
