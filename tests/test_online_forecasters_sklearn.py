@@ -53,7 +53,7 @@ def _expected_failed_checks(estimator):
 
 ESTIMATORS = [
     NVARForecaster(n_delays=2, stride=1),
-    NVARForecaster(n_delays=3, stride=2, degree=(2, 3), include_bias=False),
+    NVARForecaster(n_delays=3, stride=2, degree=(2, 2), include_bias=False),
     FORCEForecaster(20, random_state=0),
 ]
 
