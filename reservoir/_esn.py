@@ -341,7 +341,10 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         Whether the readout also sees the input ``u_t``.
     readout : regressor, default=None
         Any scikit-learn regressor to use instead of the built-in ridge; it is
-        cloned in ``fit`` and trained on the materialised features.
+        cloned in ``fit`` and trained on the materialised features. An online
+        readout (with ``partial_fit``, such as
+        :class:`~reservoir.RLSRegressor`) is also trained step by step by
+        :meth:`partial_fit`.
 {_TAIL_DOC}
     Attributes
     ----------

@@ -223,7 +223,7 @@ class NVARTransformer(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of input columns ``D``.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (n_features,)
         Input column names, when ``X`` was a DataFrame.
     n_features_out_ : int
         Number of features: ``include_bias + k D`` plus the monomials.
@@ -330,8 +330,8 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         X : array-like of shape (n_timesteps, n_features), list of such arrays \
 or ndarray of shape (n_sequences, n_timesteps, n_features)
             Input sequence(s).
-        history : array-like of shape (n_history_, n_features) or \
-(n_sequences, n_history_, n_features), default=None
+        history : array-like of shape (n_history, n_features) or \
+(n_sequences, n_history, n_features), default=None
             The input rows just before ``X`` (oldest first), e.g. the buffer
             returned by an earlier call with ``return_history=True``. None
             starts every sequence from an empty (zero) buffer.
@@ -341,7 +341,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
 
         Returns
         -------
-        features : ndarray of shape (n_timesteps, n_features_out_), or one \
+        features : ndarray of shape (n_timesteps, n_features_out), or one \
 such array per sequence
             In the layout of ``X``.
         history : ndarray
@@ -484,12 +484,14 @@ n_features)
 
     Examples
     --------
-    The paper's Lorenz-63 setting: 400 training steps, ``k = 2``, quadratic.
+    The paper's Lorenz-63 features: 400 training steps, ``k = 2``,
+    quadratic. On accurately integrated data the paper's ``alpha = 2.5e-6``
+    is unstable in closed loop (see :ref:`nvar`); search ``alpha``.
 
     >>> from reservoir import NVARForecaster
     >>> from reservoir.datasets import lorenz
     >>> y = lorenz(450, dt=0.025)
-    >>> model = NVARForecaster(n_delays=2, degree=2, alpha=2.5e-6).fit(y[:402])
+    >>> model = NVARForecaster(n_delays=2, degree=2, alpha=1e-3).fit(y[:402])
     >>> model.n_readout_features_
     28
     >>> y_hat = model.forecast(44)  # one Lyapunov time
