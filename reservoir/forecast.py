@@ -49,6 +49,10 @@ DIVERGENCE_ACTIONS = ("warn", "raise", "ignore")
 DEFAULT_CV_SPLITS = 3
 #: Most origins per validation fold forecast in closed loop (evenly spaced).
 CV_CLOSED_LOOP_ORIGINS = 20
+#: ... and at most this many closed-loop steps per fold and alpha: long
+#: horizons get fewer origins (never fewer than CV_MIN_ORIGINS).
+CV_CLOSED_LOOP_STEPS = 1000
+CV_MIN_ORIGINS = 5
 #: Most origins per validation fold scored from the readout alone (one-step
 #: or direct forecasts; evenly spaced).
 CV_READOUT_ORIGINS = 2000
@@ -220,13 +224,20 @@ class ESNForecaster(_BaseReservoirEstimator):
         Ridge penalty (>= 0) on the readout weights (not the intercept). A
         sequence is a grid; the best value by cross-validation goes to
         ``alpha_``.
+    input_penalty : float, default=1.0
+        The penalty on the weights of the readout's inputs (``X_t`` and the
+        lagged values) relative to the states' (> 0): ``alpha *
+        input_penalty``. A small value lets the readout keep a linear
+        autoregression while the reservoir's part is shrunk.
     cv : int, cross-validation splitter or None, default=None
         Rolling-origin cross-validation over the training rows (after the
         washout): an int ``k`` (>= 2) means ``TimeSeriesSplit(k)``, or a
         splitter with contiguous folds. Each fold's readout is fitted on the
         rows before its validation block and forecasts ``horizon`` steps
-        from origins in the block (up to {CV_CLOSED_LOOP_ORIGINS} evenly
-        spaced origins in closed loop; every row, up to
+        from origins in the block (in closed loop up to
+        {CV_CLOSED_LOOP_ORIGINS} evenly spaced origins, fewer for long
+        horizons: at most {CV_CLOSED_LOOP_STEPS} steps per fold and penalty,
+        at least {CV_MIN_ORIGINS} origins; every row, up to
         {CV_READOUT_ORIGINS}, for one-step and direct forecasts), scored in
         the units of ``y``. None means ``TimeSeriesSplit({DEFAULT_CV_SPLITS})``
         when ``alpha`` is a sequence, and no scoring otherwise.
@@ -394,6 +405,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         horizon: int = 1,
         washout: int = 100,
         alpha=1e-6,
+        input_penalty: float = 1.0,
         cv=None,
         include_input: bool = True,
         log: bool = False,
@@ -425,6 +437,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.horizon = horizon
         self.washout = washout
         self.alpha = alpha
+        self.input_penalty = input_penalty
         self.cv = cv
         self.include_input = include_input
         self.log = log
@@ -472,6 +485,15 @@ class ESNForecaster(_BaseReservoirEstimator):
             raise ValueError(
                 "seasonal_difference must be 0 (none) or a season length >= 2; "
                 "got 1 (use difference=1 for a first difference)."
+            )
+        params["input_penalty"] = check_real(
+            self.input_penalty, "input_penalty", low=0.0, low_inclusive=False
+        )
+        if params["input_penalty"] != 1.0 and not self.include_input:
+            raise ValueError(
+                f"input_penalty={self.input_penalty} weighs the penalty on the "
+                "readout's inputs, but include_input=False leaves them out; use "
+                "include_input=True or input_penalty=1.0."
             )
         if params["n_lags"] > 1 and not self.include_input:
             raise ValueError(
@@ -700,12 +722,29 @@ class ESNForecaster(_BaseReservoirEstimator):
         index = np.maximum(Z.shape[0] - 1 - np.arange(n_lags), 0)
         return np.ascontiguousarray(Z[index])
 
-    def _readout_features(self, u, lags, states) -> np.ndarray:
-        """Readout rows ``[u_t, lags_t, x_t]`` (or ``x_t``) as float64."""
+    def _readout_features(self, u, lags, states, scale=1.0) -> np.ndarray:
+        """Readout rows ``[u_t, lags_t, x_t]`` (or ``x_t``) as float64.
+
+        ``scale`` multiplies the inputs (training rows carry
+        ``1 / sqrt(input_penalty)``, see ``_unscaled``).
+        """
         states = states.astype(np.float64, copy=False)
-        if self.include_input:
-            return np.hstack([u, lags, states])
-        return states
+        if not self.include_input:
+            return states
+        if scale != 1.0:
+            return np.hstack([u * scale, lags * scale, states])
+        return np.hstack([u, lags, states])
+
+    def _unscaled(self, coef: np.ndarray) -> np.ndarray:
+        """Weights ``(..., F, n_out)`` fitted on rows with scaled inputs, for
+        unscaled rows (the intercept is the same)."""
+        scale = self._input_scale
+        if scale == 1.0 or not self.include_input:
+            return coef
+        coef = coef.copy()
+        n_in = self.n_exog_features_ + self._n_lags * self.n_features_in_
+        coef[..., :n_in, :] *= scale
+        return coef
 
     def _split_weights(self, coef, intercept) -> _Weights:
         """The blocks of a readout ``coef`` (F, n_out) for the closed loop."""
@@ -821,11 +860,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         """Warn or raise (per ``divergence``) about a runaway forecast."""
         if self.divergence == "ignore":
             return
-        lo, hi = self._z_range
-        span = hi - lo
-        with np.errstate(invalid="ignore"):
-            far = (z < lo - span) | (z > hi + span)
-        bad = ~np.isfinite(z) | far | ~np.isfinite(y)
+        bad = self._runaway(z) | ~np.isfinite(y)
         if not np.any(bad):
             return
         message = (
@@ -915,7 +950,9 @@ class ESNForecaster(_BaseReservoirEstimator):
                 reservoir, U, x0, rng, noise, params["noise_type"]
             ):
                 stop = start + states.shape[0]
-                feats = self._readout_features(u, L[start:stop], states)
+                feats = self._readout_features(
+                    u, L[start:stop], states, self._input_scale
+                )
                 for b in range(n_blocks):
                     lo, hi = max(bounds[b], start), min(bounds[b + 1], stop)
                     if lo < hi:
@@ -968,6 +1005,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.n_exog_features_ = Xe.shape[1]
         self._washout = params["washout"]
         self._n_lags = params["n_lags"]
+        self._input_scale = 1.0 / np.sqrt(params["input_penalty"])
         self._horizon = params["horizon"] if params["strategy"] == "direct" else 1
         self._cv_horizon = params["horizon"]
         self._transform = SeriesTransform(
@@ -1017,6 +1055,7 @@ class ESNForecaster(_BaseReservoirEstimator):
     def _finish(self, gram: GramAccumulator, last, Y: np.ndarray) -> None:
         """Solve the readout with ``alpha_`` and store the fitted state."""
         coef, intercept = gram.solve(self.alpha_)
+        coef = self._unscaled(coef)
         self._gram = gram
         self.coef_, self.intercept_ = coef.T.copy(), intercept
         self._weights = self._split_weights(coef, intercept)
@@ -1064,7 +1103,13 @@ class ESNForecaster(_BaseReservoirEstimator):
     def _cv_origin_rows(self, folds, bounds, n_rows) -> np.ndarray:
         """The rows each validation fold forecasts from (its first rows)."""
         if self._cv_in_closed_loop():
-            most = CV_CLOSED_LOOP_ORIGINS
+            most = int(
+                np.clip(
+                    CV_CLOSED_LOOP_STEPS // self._cv_horizon,
+                    CV_MIN_ORIGINS,
+                    CV_CLOSED_LOOP_ORIGINS,
+                )
+            )
         else:
             most = CV_READOUT_ORIGINS
         rows = []
@@ -1086,8 +1131,20 @@ class ESNForecaster(_BaseReservoirEstimator):
         first = row + 1 + self._transform.n_lost
         return Y[first : first + n_steps]
 
+    def _runaway(self, z: np.ndarray) -> np.ndarray:
+        """Whether forecasts ``z`` (..., K) diverge: not finite, or more than
+        one training range outside the transformed training series' range."""
+        lo, hi = self._z_range
+        span = hi - lo
+        with np.errstate(invalid="ignore"):
+            return ~np.isfinite(z) | (z < lo - span) | (z > hi + span)
+
     def _fold_errors(self, Y, rows, forecasts) -> np.ndarray:
-        """Normalised mean squared error per alpha of forecasts (A, n, H, K)."""
+        """Normalised mean squared error per alpha of forecasts (A, n, H, K).
+
+        An alpha whose forecasts diverge anywhere (see ``_runaway``) scores
+        infinity, however well its other forecasts did.
+        """
         transform = self._transform
         total = np.zeros(forecasts.shape[0])
         count = 0
@@ -1098,7 +1155,8 @@ class ESNForecaster(_BaseReservoirEstimator):
             with np.errstate(over="ignore", invalid="ignore"):
                 y_hat = transform.inverse_forecast(z, Y[:first])
                 err = ((y_hat - truth) ** 2 / self._var).sum(axis=(1, 2))
-            total += np.where(np.isfinite(err), err, np.inf)
+            bad = self._runaway(z).any(axis=(1, 2)) | ~np.isfinite(err)
+            total += np.where(bad, np.inf, err)
             count += truth.size
         return total / max(count, 1)
 
@@ -1129,6 +1187,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         ):
             path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
             coefs, intercepts = path.coefs(alphas)
+            coefs = self._unscaled(coefs)
             forecasts = np.full((alphas.size, rows.size, horizon, K), np.nan)
             for a in range(alphas.size):
                 weights = self._split_weights(coefs[a], intercepts[a])
@@ -1242,7 +1301,10 @@ class ESNForecaster(_BaseReservoirEstimator):
                 if start + skip < stop:
                     gram.update(
                         self._readout_features(
-                            u[skip:], L[start + skip : stop], states[skip:]
+                            u[skip:],
+                            L[start + skip : stop],
+                            states[skip:],
+                            self._input_scale,
                         ),
                         T[start + skip : stop],
                     )
