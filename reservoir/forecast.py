@@ -860,7 +860,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         """Warn or raise (per ``divergence``) about a runaway forecast."""
         if self.divergence == "ignore":
             return
-        bad = self._runaway(z) | ~np.isfinite(y)
+        bad = self._divergent(z, y)
         if not np.any(bad):
             return
         message = (
@@ -1130,6 +1130,11 @@ class ESNForecaster(_BaseReservoirEstimator):
         """Observed values forecast from row ``row`` (may be fewer at the end)."""
         first = row + 1 + self._transform.n_lost
         return Y[first : first + n_steps]
+
+    def _divergent(self, z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Where a forecast runs away: ``z`` (see ``_runaway``) or its
+        inverse-transformed ``y`` not finite (same shape)."""
+        return self._runaway(z) | ~np.isfinite(y)
 
     def _runaway(self, z: np.ndarray) -> np.ndarray:
         """Whether forecasts ``z`` (..., K) diverge: not finite, or more than
@@ -1421,15 +1426,20 @@ default=None
         y_forecast : ndarray of shape (n_steps,) or (n_steps, n_features)
             The forecast, 1-D when the forecaster was fitted on a 1-D series.
         """
+        out, z = self._forecast_raw(n_steps, context, X_future, X_context)
+        self._check_divergence(z, out)
+        return self._output(out)
+
+    def _forecast_raw(self, n_steps, context, X_future, X_context):
+        """``forecast`` before the divergence check: the forecast (n_steps,
+        K) and its transformed values ``z``."""
         check_is_fitted(self)
         n_steps = self._check_n_steps(n_steps)
         Xf = self._check_exog(X_future, "X_future", n_steps, "forecast step")
         x0, z_hist, history = self._warm_up(context, X_context)
         with numba_threads(self.n_jobs):
             z = self._forecast_z(x0, z_hist, Xf, n_steps)
-        out = self._transform.inverse_forecast(z, history)
-        self._check_divergence(z, out)
-        return self._output(out)
+        return self._transform.inverse_forecast(z, history), z
 
     def forecast_origins(
         self,
@@ -1467,6 +1477,13 @@ default=None
 n_steps, n_features)
             One forecast per origin (2-D when fitted on a 1-D series).
         """
+        out, z = self._forecast_origins_raw(y, origins, n_steps, X)
+        self._check_divergence(z, out)
+        return out[..., 0] if self._y_ndim == 1 else out
+
+    def _forecast_origins_raw(self, y, origins, n_steps, X):
+        """``forecast_origins`` before the divergence check: forecasts
+        (n_origins, n_steps, K) and their transformed values ``z``."""
         check_is_fitted(self)
         n_steps = self._check_n_steps(n_steps)
         Y = self._check_series(y, "y", reset=False)
@@ -1520,8 +1537,7 @@ n_steps, n_features)
                 Xf = Xz[zo : zo + n_steps]
                 z[i] = self._forecast_z(before[k], z_hist, Xf, n_steps)
                 out[i] = transform.inverse_forecast(z[i], Y[: origins[i]])
-        self._check_divergence(z, out)
-        return out[..., 0] if self._y_ndim == 1 else out
+        return out, z
 
     def _output(self, Y: np.ndarray) -> np.ndarray:
         return Y[:, 0] if self._y_ndim == 1 else Y
