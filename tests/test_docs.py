@@ -8,12 +8,15 @@ from pathlib import Path
 import pytest
 
 import reservoir
+import reservoir.forecasting
+import reservoir.plotting
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _public_objects():
-    modules = [reservoir, reservoir.datasets, reservoir.metrics, reservoir.interop]
+    modules = [reservoir, reservoir.datasets, reservoir.metrics, reservoir.interop,
+               reservoir.forecasting, reservoir.plotting]  # fmt: skip
     for optional in ("comparators", "forecast", "model_selection"):
         module = getattr(reservoir, optional, None)
         if inspect.ismodule(module):
