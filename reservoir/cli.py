@@ -1,10 +1,14 @@
 """The ``reservoir`` command line (also ``python -m reservoir``).
 
-``reservoir forecast`` fits an :class:`~reservoir.forecast.ESNForecaster` on
-the first part of a series (a built-in system or a column of a CSV file),
-forecasts it in closed loop from several origins in the rest, and prints the
-settings and a table of NRMSE by horizon. Bad input ends with a one-line
-error on stderr and exit status 2, never a traceback.
+``reservoir forecast`` runs :func:`reservoir.forecasting.backtest` on a
+series (a built-in system or columns of a CSV file): it chooses an echo
+state network's settings from the training part (or takes fixed ones with
+``--no-search``), forecasts in closed loop from many origins in the rest
+beside persistence, the mean, the seasonal naive forecast and a linear
+autoregression, says plainly which is best, then forecasts past the end of
+the data with time stamps. This module only parses and prints. Exit status:
+0 done, 1 the forecaster failed (diverged; reported, not scored), 2 bad
+input (a one-line error on stderr, never a traceback).
 """
 
 from __future__ import annotations
@@ -15,28 +19,32 @@ import math
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
-
-import numpy as np
 
 __all__ = ["main"]
 
 PROG = "reservoir"
 
-#: Built-in systems: name -> (generator, default length, description).
-DATASETS = {
-    "mackey-glass": ("mackey_glass", 2000, "Mackey-Glass delay equation, tau=17"),
-    "lorenz": ("lorenz", 4000, "Lorenz-63 flow, dt=0.02, 3 columns"),
-    "rossler": ("rossler", 3000, "Rossler flow, dt=0.1, 3 columns"),
-    "henon": ("henon", 2000, "Henon map, 2 columns"),
-    "logistic": ("logistic_map", 2000, "logistic map, r=3.9"),
+#: Horizons shown in the NRMSE table (those below the horizon, and it).
+TABLE_HORIZONS = (1, 2, 3, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+
+#: Fixed reservoir settings (used with --no-search): option -> default.
+FIXED = {
+    "n_units": 300,
+    "n_layers": 1,
+    "spectral_radius": 0.95,
+    "density": 0.05,
+    "leak_rate": 0.6,
+    "feedback_scaling": 0.5,
+    "bias_scaling": 0.2,
+    "alpha": 1e-8,
+    "washout": None,  # 10% of the training steps, at most 100
+    "noise_level": 0.0,
+    "strategy": "recursive",
+    "n_lags": 1,
+    "log": False,
+    "difference": 0,
+    "seasonal_difference": 0,
 }
-
-#: Horizons shown in the NRMSE table (those up to --horizon, plus --horizon).
-TABLE_HORIZONS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
-
-#: Longest history used as warm-up context for one forecast origin.
-MAX_CONTEXT = 5000
 
 
 class InputError(Exception):
@@ -98,6 +106,8 @@ def _real(low=None, high=None, low_open=False, high_open=False):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``reservoir`` command."""
+    from .forecasting.data import BUILTIN
+
     parser = _Parser(
         prog=PROG,
         description="Echo state networks from the command line.",
@@ -106,19 +116,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     fc = sub.add_parser(
         "forecast",
-        help="forecast a built-in system or a CSV column in closed loop",
+        help="backtest and forecast a built-in system or a CSV column",
         description=(
-            "Fit an echo state network with output feedback on the first part "
-            "of a series, forecast the rest in closed loop from several origins "
-            "and print the NRMSE by horizon (RMSE over the origins divided by "
-            "the standard deviation of the training part)."
+            "Choose an echo state network for a series by rolling-origin "
+            "cross-validation on its first part (within --time-budget), forecast "
+            "the rest in closed loop from many origins beside simple baselines "
+            "(NRMSE = RMSE over the origins / std of the training part), then "
+            "refit on the whole series and forecast past its end."
         ),
     )
     fc.prog = f"{PROG} forecast"
     data = fc.add_argument_group("data")
     data.add_argument(
         "--dataset",
-        choices=sorted(DATASETS),
+        choices=sorted(BUILTIN),
         default=None,
         help="built-in system (default: mackey-glass when no --csv is given)",
     )
@@ -133,8 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--time-column",
         metavar="NAME",
-        help="CSV column of time stamps (numbers or ISO dates); must be "
-        "increasing and evenly spaced",
+        help="CSV column of time stamps: numbers, years, ISO dates or times "
+        "(2024-01, 2024-01-31, 2024-01-31T10:00) or quarters (2024Q1); daily, "
+        "business-day, weekly, monthly, quarterly, annual and hourly stamps "
+        "are continued past the data",
     )
     data.add_argument(
         "--n-timesteps",
@@ -144,89 +157,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     task = fc.add_argument_group("task")
     task.add_argument(
-        "--horizon", type=_positive_int, default=100, metavar="INT",
-        help="steps to forecast from each origin (default: 100)",
+        "--horizon", type=_positive_int, default=None, metavar="INT",
+        help="steps to forecast (default: by the calendar - monthly 18, "
+        "quarterly 8, annual 6, weekly 13, daily 14, hourly 48 - else 100, at "
+        "most half the test part)",
     )  # fmt: skip
     task.add_argument(
         "--train-fraction", type=_real(0, 1, True, True), default=0.7, metavar="F",
         help="fraction of the series used for training (default: 0.7)",
     )  # fmt: skip
     task.add_argument(
-        "--n-origins", type=_positive_int, default=10, metavar="INT",
-        help="forecast origins spread over the test part (default: 10)",
+        "--n-origins", type=_positive_int, default=50, metavar="INT",
+        help="most forecast origins spread over the test part (default: 50)",
     )  # fmt: skip
-    res = fc.add_argument_group("reservoir")
-    res.add_argument(
-        "--n-units",
-        type=_positive_int,
-        default=300,
-        metavar="INT",
-        help="reservoir size N, of each layer with --n-layers (default: %(default)s)",
-    )
-    res.add_argument(
-        "--n-layers",
-        type=_positive_int,
-        default=1,
-        metavar="INT",
-        help="stacked reservoirs (a deep ESN), each driven by the states of the "
-        "one below; the readout sees all of them (default: %(default)s)",
-    )
-    res.add_argument(
-        "--spectral-radius",
-        type=_real(0),
-        default=0.95,
-        metavar="F",
-        help="spectral radius of W (default: %(default)s)",
-    )
-    res.add_argument(
-        "--density",
-        type=_real(0, 1, low_open=True),
-        default=0.05,
-        metavar="F",
-        help="fraction of non-zero recurrent weights (default: %(default)s)",
-    )
-    res.add_argument(
-        "--leak-rate",
-        type=_real(0, 1, low_open=True),
-        default=0.6,
-        metavar="F",
-        help="leak rate a in (0, 1] (default: %(default)s)",
-    )
-    res.add_argument(
-        "--feedback-scaling",
-        type=_real(0),
-        default=0.5,
-        metavar="F",
-        help="scale of the output-feedback weights (default: %(default)s)",
-    )
-    res.add_argument(
-        "--bias-scaling",
-        type=_real(0),
-        default=0.2,
-        metavar="F",
-        help="scale of the reservoir bias (default: %(default)s)",
-    )
-    res.add_argument("--alpha", type=_real(0), default=1e-8, metavar="F",
-                     help="ridge penalty (default: 1e-8)")  # fmt: skip
-    res.add_argument(
-        "--washout",
-        type=_nonneg_int,
-        default=100,
-        metavar="INT",
-        help="teacher-forced steps not used for training (default: %(default)s)",
-    )
-    res.add_argument("--noise-level", type=_real(0), default=0.0, metavar="F",
-                     help="training noise (default: 0)")  # fmt: skip
-    res.add_argument(
-        "--strategy", choices=["recursive", "direct"], default="recursive",
-        help="closed loop (recursive) or one readout per step (direct)",
+    task.add_argument(
+        "--season", type=_positive_int, default=None, metavar="INT",
+        help="season length (default: by the calendar: 12 monthly, 4 quarterly, "
+        "7 daily, 24 hourly, 52 weekly; none otherwise)",
     )  # fmt: skip
+    srch = fc.add_argument_group("search")
+    srch.add_argument(
+        "--time-budget", type=_real(0, low_open=True), default=20.0, metavar="S",
+        help="seconds the hyperparameter search may take (default: 20)",
+    )  # fmt: skip
+    srch.add_argument(
+        "--no-search",
+        action="store_true",
+        help="no search: use the fixed settings below (their defaults unless given)",
+    )
+    res = fc.add_argument_group("fixed settings (with --no-search)")
+    _fixed_options(res)
     res.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
     out = fc.add_argument_group("output")
     out.add_argument(
+        "--output", metavar="CSV",
+        help="write the forecasts to a CSV file: origin,time,horizon,actual,"
+        "forecast (a column 'column' too for several columns); the forecast past "
+        "the data has an empty 'actual'",
+    )  # fmt: skip
+    out.add_argument(
         "--plot", metavar="PNG",
-        help="save a plot of truth, forecast and the end of training (needs "
-        "matplotlib)",
+        help="save a picture of the series, the backtest forecasts and the "
+        "forecast past the data (needs matplotlib: pip install "
+        "'reservoir-esn[plot]')",
     )  # fmt: skip
     out.add_argument(
         "--quiet", action="store_true", help="no progress messages on stderr"
@@ -234,143 +207,43 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# ----------------------------------------------------------------------
-# data
-# ----------------------------------------------------------------------
-
-
-def _parse_time(values: list[str], name: str, path: str, lines: list[int]):
-    """Time stamps as float64 or datetime64; checks order and even spacing."""
-    try:
-        stamps = np.array([float(v) for v in values])
-        if not np.all(np.isfinite(stamps)):
-            raise InputError(f"{path}: time column {name!r} has non-finite values")
-    except ValueError:
-        try:
-            stamps = np.array(values, dtype="datetime64[ns]")
-        except ValueError:
-            raise InputError(
-                f"{path}: time column {name!r} holds values that are neither "
-                "numbers nor ISO dates"
-            ) from None
-    if stamps.shape[0] < 2:
-        return stamps
-    steps = np.diff(stamps)
-    if np.any(steps <= steps.dtype.type(0)):
-        i = int(np.flatnonzero(steps <= steps.dtype.type(0))[0])
-        raise InputError(
-            f"{path}, line {lines[i + 1]}: time column {name!r} is not strictly "
-            "increasing; sort the rows and drop duplicates"
-        )
-    if steps.dtype.kind == "m":
-        off = np.flatnonzero(steps != steps[0])
-    else:
-        off = np.flatnonzero(np.abs(steps - steps[0]) > 1e-9 * abs(steps[0]))
-    if off.size:
-        i = int(off[0])
-        raise InputError(
-            f"{path}, line {lines[i + 1]}: gap in time column {name!r} (step "
-            f"{steps[i]} instead of {steps[0]}); the series must be evenly "
-            "spaced, fill the gaps first"
-        )
-    return stamps
-
-
-def read_csv(path: str, columns: Sequence[str] | None, time_column: str | None):
-    """Read numeric columns (and optional time stamps) from a CSV file.
-
-    Returns ``(values (T, K), column names, time stamps or None)``. Raises
-    ``InputError`` with a one-line message on any problem.
-    """
-    file = Path(path)
-    if not file.is_file():
-        raise InputError(f"--csv {path}: no such file")
-    try:
-        with file.open(newline="", encoding="utf-8-sig") as handle:
-            rows = [(n, r) for n, r in enumerate(csv.reader(handle), start=1)]
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"--csv {path}: cannot read the file ({exc})") from None
-    rows = [(n, r) for n, r in rows if any(cell.strip() for cell in r)]
-    if not rows:
-        raise InputError(f"--csv {path}: the file is empty")
-    header = [cell.strip() for cell in rows[0][1]]
-    body = rows[1:]
-    if not body:
-        raise InputError(f"--csv {path}: no data rows after the header")
-    if time_column is not None and time_column not in header:
-        raise InputError(
-            f"--time-column {time_column!r} is not a column of {path}; columns: "
-            + ", ".join(header)
-        )
-    if not columns:
-        candidates = [h for h in header if h != time_column]
-        if len(candidates) != 1:
-            raise InputError(
-                f"{path} has several columns ({', '.join(candidates)}); choose "
-                "one with --column NAME"
-            )
-        columns = candidates
-    for name in columns:
-        if name not in header:
-            raise InputError(
-                f"--column {name!r} is not a column of {path}; columns: "
-                + ", ".join(header)
-            )
-    index = [header.index(name) for name in columns]
-    values = np.empty((len(body), len(columns)))
-    lines = [n for n, _ in body]
-    for i, (line, row) in enumerate(body):
-        for k, (name, j) in enumerate(zip(columns, index, strict=True)):
-            cell = row[j].strip() if j < len(row) else ""
-            if cell == "" or cell.lower() in ("nan", "na", "n/a", "null", "none"):
-                raise InputError(
-                    f"{path}, line {line}: missing value (gap/NaN) in column "
-                    f"{name!r}; fill or drop missing values first"
-                )
-            try:
-                value = float(cell)
-            except ValueError:
-                raise InputError(
-                    f"{path}, line {line}: non-numeric value {cell!r} in column "
-                    f"{name!r}"
-                ) from None
-            if not math.isfinite(value):
-                raise InputError(
-                    f"{path}, line {line}: non-finite value {cell!r} in column {name!r}"
-                )
-            values[i, k] = value
-    stamps = None
-    if time_column is not None:
-        j = header.index(time_column)
-        raw = [row[j].strip() if j < len(row) else "" for _, row in body]
-        for line, cell in zip(lines, raw, strict=True):
-            if cell == "":
-                raise InputError(
-                    f"{path}, line {line}: missing time stamp in column {time_column!r}"
-                )
-        stamps = _parse_time(raw, time_column, path, lines)
-    return values, list(columns), stamps
-
-
-def load_series(args) -> tuple[np.ndarray, str, list[str], np.ndarray | None]:
-    """The series chosen on the command line, its label, columns and times."""
-    if args.csv is not None:
-        if args.dataset is not None:
-            raise InputError("give either --dataset or --csv, not both")
-        if args.n_timesteps is not None:
-            raise InputError("--n-timesteps applies to built-in datasets only")
-        values, names, stamps = read_csv(args.csv, args.column, args.time_column)
-        return values, f"{args.csv} ({', '.join(names)})", names, stamps
-    if args.column or args.time_column:
-        raise InputError("--column and --time-column need --csv FILE")
-    from . import datasets
-
-    name = args.dataset or "mackey-glass"
-    func, default_length, label = DATASETS[name]
-    n = args.n_timesteps or default_length
-    values = getattr(datasets, func)(n)
-    names = [f"x{i}" for i in range(values.shape[1])] if values.shape[1] > 1 else ["x"]
-    return values, f"{name} ({label}, built-in)", names, None
+def _fixed_options(group) -> None:
+    """The --no-search settings; their defaults are in FIXED (None here, so
+    that an option given without --no-search is noticed)."""
+    add = group.add_argument
+    # fmt: off
+    add("--n-units", type=_positive_int, metavar="INT",
+        help=f"reservoir size N, of each layer (default: {FIXED['n_units']})")
+    add("--n-layers", type=_positive_int, metavar="INT",
+        help="stacked reservoirs (a deep ESN) (default: 1)")
+    add("--spectral-radius", type=_real(0), metavar="F",
+        help=f"spectral radius of W (default: {FIXED['spectral_radius']})")
+    add("--density", type=_real(0, 1, low_open=True), metavar="F",
+        help=f"fraction of non-zero recurrent weights (default: {FIXED['density']})")
+    add("--leak-rate", type=_real(0, 1, low_open=True), metavar="F",
+        help=f"leak rate in (0, 1] (default: {FIXED['leak_rate']})")
+    add("--feedback-scaling", type=_real(0), metavar="F",
+        help=f"scale of the feedback weights (default: {FIXED['feedback_scaling']})")
+    add("--bias-scaling", type=_real(0), metavar="F",
+        help=f"scale of the reservoir bias (default: {FIXED['bias_scaling']})")
+    add("--alpha", type=_real(0), metavar="F",
+        help=f"ridge penalty (default: {FIXED['alpha']:g})")
+    add("--washout", type=_nonneg_int, metavar="INT",
+        help="teacher-forced steps not trained on (default: 10%% of the "
+        "training steps, at most 100)")
+    add("--noise-level", type=_real(0), metavar="F",
+        help="training noise (default: 0)")
+    add("--strategy", choices=["recursive", "direct"],
+        help="closed loop (recursive, the default) or one readout per step")
+    add("--n-lags", type=_positive_int, metavar="INT",
+        help="lagged values in the readout (default: 1)")
+    add("--log", action="store_true", default=None,
+        help="model the logarithm of a positive series")
+    add("--difference", type=int, choices=[0, 1], metavar="{0,1}",
+        help="model first differences (default: 0)")
+    add("--seasonal-difference", type=_nonneg_int, metavar="M",
+        help="model differences over a season of M steps (default: 0, none)")
+    # fmt: on
 
 
 # ----------------------------------------------------------------------
@@ -383,155 +256,185 @@ def _progress(args, message: str) -> None:
         print(f"[{PROG}] {message}", file=sys.stderr, flush=True)
 
 
-def run_forecast(args) -> int:
-    """Fit, forecast from every origin, print the settings and the table."""
+def _fixed_model(args, n_train: int, horizon: int):
+    """The ESNForecaster of --no-search (FIXED defaults, options given)."""
     from .forecast import ESNForecaster
-    from .metrics import nrmse_by_horizon
 
-    series, label, names, stamps = load_series(args)
-    n_total, n_cols = series.shape
+    given = {k: getattr(args, k) for k in FIXED if getattr(args, k) is not None}
+    if given and not args.no_search:
+        options = ", ".join("--" + k.replace("_", "-") for k in given)
+        raise InputError(
+            f"{options} set fixed values, which the search would ignore; add "
+            "--no-search to use fixed settings"
+        )
+    params = dict(FIXED, **given)
+    if params["washout"] is None:
+        params["washout"] = int(min(100, max(2, n_train // 10)))
+    if params["strategy"] == "direct":
+        params["horizon"] = horizon
+    return ESNForecaster(**params, random_state=args.seed), params
+
+
+def _load(args):
+    from .forecasting import builtin_series, read_csv
+
+    if args.csv is not None:
+        if args.dataset is not None:
+            raise InputError("give either --dataset or --csv, not both")
+        if args.n_timesteps is not None:
+            raise InputError("--n-timesteps applies to built-in datasets only")
+        return read_csv(args.csv, args.column, args.time_column)
+    if args.column or args.time_column:
+        raise InputError("--column and --time-column need --csv FILE")
+    return builtin_series(args.dataset or "mackey-glass", args.n_timesteps)
+
+
+def run_forecast(args) -> int:
+    """Backtest, print the table and verdict, forecast past the data."""
+    from .forecasting import backtest, minimum_length
+
+    began = time.perf_counter()
+    series = _load(args)
+    n_total, n_columns = series.values.shape
     n_train = int(n_total * args.train_fraction)
     horizon = args.horizon
-    if n_train <= args.washout + 1:
+    if horizon is None:
+        horizon = series.calendar.horizon or min(100, max(1, (n_total - n_train) // 2))
+    if n_total < minimum_length(args.train_fraction, horizon):
+        needed = minimum_length(args.train_fraction, horizon)
         raise InputError(
-            f"the series is too short for --washout {args.washout}: "
-            f"{n_total} steps x train fraction {args.train_fraction:g} = "
-            f"{n_train} training steps; it needs more than {args.washout + 1}"
+            f"the series is too short: {n_total} steps, where --horizon {horizon} "
+            f"and --train-fraction {args.train_fraction:g} need at least {needed}; "
+            "use a longer series or a shorter --horizon"
         )
-    if n_total - n_train < horizon:
-        raise InputError(
-            f"the test part has {n_total - n_train} steps, fewer than --horizon "
-            f"{horizon}; lower --horizon or --train-fraction, or use a longer series"
-        )
-    mean = series[:n_train].mean(axis=0)
-    std = series[:n_train].std(axis=0)
-    if np.any(std == 0):
-        raise InputError("the training part of the series is constant")
-    z = (series - mean) / std
-
-    params = dict(
-        n_layers=args.n_layers,
-        spectral_radius=args.spectral_radius,
-        density=args.density,
-        leak_rate=args.leak_rate,
-        feedback_scaling=args.feedback_scaling,
-        bias_scaling=args.bias_scaling,
-        alpha=args.alpha,
-        washout=args.washout,
-        noise_level=args.noise_level,
-        strategy=args.strategy,
-        random_state=args.seed,
-    )
-    if args.strategy == "direct":
-        params["horizon"] = horizon
-    model = ESNForecaster(args.n_units, **params)
-    origins = np.unique(
-        np.linspace(n_train, n_total - horizon, args.n_origins).round().astype(int)
-    )
+    model, params = (None, None)
+    if args.no_search or any(getattr(args, k) is not None for k in FIXED):
+        model, params = _fixed_model(args, n_train, horizon)
+    cal = series.calendar
 
     print(f"{PROG} forecast")
-    print(f"  data      : {label}, {n_total} steps, {n_cols} column(s)")
+    print(f"  data      : {series.label}, {n_total} steps, {n_columns} column(s)")
+    if cal.name != "steps":
+        print(f"  calendar  : {cal.describe()}")
     print(
         f"  training  : first {n_train} steps (train fraction "
-        f"{args.train_fraction:g}), standardised"
-    )
-    print(
-        f"  forecast  : {args.strategy}, horizon {horizon}, from {origins.size} "
-        f"origin(s) in steps {n_train}..{n_total - horizon}"
-    )
-    print(
-        f"  reservoir : n_units={args.n_units} "
-        + " ".join(f"{k}={v}" for k, v in params.items())
+        f"{args.train_fraction:g}), to {cal.format(cal.stamps[n_train - 1])}"
     )
     sys.stdout.flush()
-
-    t0 = time.perf_counter()
-    _progress(args, f"fitting on {n_train} steps ...")
-    fit_len = n_train
-    model.fit(z[:fit_len])
-    _progress(args, f"fitted in {time.perf_counter() - t0:.2f} s")
-    truth = np.empty((origins.size, horizon, n_cols))
-    preds = np.empty_like(truth)
-    t1 = time.perf_counter()
-    for i, origin in enumerate(origins):
-        if origin == n_train:
-            out = model.forecast(horizon)
-        else:
-            context = z[max(0, origin - MAX_CONTEXT) : origin]
-            out = model.forecast(horizon, context=context)
-        preds[i] = np.asarray(out).reshape(horizon, n_cols) * std + mean
-        truth[i] = series[origin : origin + horizon]
-        if time.perf_counter() - t1 > 2.0 or i + 1 == origins.size:
-            _progress(args, f"forecast {i + 1}/{origins.size} origins")
-            t1 = time.perf_counter()
-    if not np.all(np.isfinite(preds)):
-        raise InputError(
-            "the forecast diverged to non-finite values; try a smaller "
-            "--spectral-radius or --feedback-scaling, or a larger --alpha"
+    report = backtest(
+        series.values,
+        calendar=cal,
+        names=series.names,
+        horizon=horizon,
+        train_fraction=args.train_fraction,
+        n_origins=args.n_origins,
+        season=args.season,
+        model=model,
+        time_budget=args.time_budget,
+        random_state=args.seed,
+        progress=lambda message: _progress(args, message),
+    )
+    origins = report.origins
+    print(
+        f"  backtest  : horizon {horizon}, {origins.size} origin(s) from "
+        f"{cal.format(cal.stamps[origins[0] - 1])} to "
+        f"{cal.format(cal.stamps[origins[-1] - 1])}"
+        + (f", season {report.season}" if report.season else "")
+    )
+    if report.search is None:
+        shown = {k: v for k, v in params.items() if v or k in ("difference",)}
+        print("  model     : fixed settings (--no-search): "
+              + " ".join(f"{k}={v}" for k, v in shown.items()))  # fmt: skip
+    else:
+        search = report.search
+        done = "" if search.complete else " (time budget reached)"
+        print(
+            f"  search    : {len(search.results)} candidates in "
+            f"{search.elapsed:.1f} s{done}; forecasts average the best "
+            f"{len(search.ensemble)}"
         )
-    scores = nrmse_by_horizon(truth, preds, scale=std, multioutput="raw_values")
+        print("  chosen    : " + _settings(search.best_params))
+    _print_table(report)
+    print()
+    for line in report.verdict():
+        print(line)
+    _print_future(report, cal)
+    if args.output:
+        _write_output(args.output, report)
+        print(f"\nforecasts written to {args.output}")
+    if args.plot:
+        from .plotting import plot_backtest
 
+        try:
+            caption = plot_backtest(report, args.plot)
+        except ImportError as exc:
+            raise InputError(str(exc)) from None
+        print(f"\nplot saved to {args.plot}: {caption}")
+    _progress(args, f"done in {time.perf_counter() - began:.1f} s")
+    return 1 if report.failed else 0
+
+
+def _settings(params: dict) -> str:
+    order = ("log", "difference", "seasonal_difference", "n_units", "spectral_radius",
+             "leak_rate", "feedback_scaling", "bias_scaling", "input_penalty",
+             "n_lags", "washout", "alpha")  # fmt: skip
+    shown = [(k, params[k]) for k in order if k in params]
+    return " ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+                    for k, v in shown)  # fmt: skip
+
+
+def _print_table(report) -> None:
+    scores = report.nrmse()
+    methods = list(report.forecasts)
+    n_columns = report.values.shape[1]
     print()
     print(
-        f"NRMSE by horizon (RMSE over {origins.size} origin(s) / std of the "
-        "training part)"
+        f"NRMSE by horizon (RMSE over {report.origins.size} origin(s) / std of the "
+        "training part" + (", averaged over columns)" if n_columns > 1 else ")")
     )
-    shown = [h for h in TABLE_HORIZONS if h < horizon] + [horizon]
-    heads = names if n_cols > 1 else ["NRMSE"]
-    print("  horizon " + " ".join(f"{h[:10]:>10}" for h in heads))
+    width = max(10, *(len(m) for m in methods))
+    print("  horizon " + " ".join(f"{m:>{width}}" for m in methods))
+    shown = [h for h in TABLE_HORIZONS if h < report.horizon] + [report.horizon]
     for h in shown:
-        print(f"  {h:>7} " + " ".join(f"{v:>10.4g}" for v in scores[h - 1]))
-    if args.plot:
-        _progress(args, f"plotting to {args.plot}")
-        plot_forecast(
-            args.plot, series, preds[0], n_train, int(origins[0]), names, stamps
-        )
-        print(f"\nplot saved to {args.plot}")
-    _progress(args, f"done in {time.perf_counter() - t0:.2f} s")
-    return 0
+        cells = [
+            "failed" if m in report.failed else f"{scores[m][h - 1]:.4g}"
+            for m in methods
+        ]
+        print(f"  {h:>7} " + " ".join(f"{c:>{width}}" for c in cells))
 
 
-def plot_forecast(path, series, forecast, n_train, origin, names, stamps=None):
-    """Truth, the forecast from ``origin`` and the end of training, as a PNG."""
+def _print_future(report, cal) -> None:
+    print()
+    if report.future is None:
+        print(f"No forecast past the data: {report.future_failed}")
+        return
+    times = cal.future(report.horizon)
+    print(
+        f"Forecast of the {report.horizon} steps after "
+        f"{cal.format(cal.stamps[-1])} (refitted on all {report.values.shape[0]} "
+        "steps)"
+    )
+    width = max(12, *(len(cal.format(t)) for t in times))
+    print(f"  {'time':<{width}} " + " ".join(f"{n[:12]:>12}" for n in report.names))
+    for t, row in zip(times, report.future, strict=True):
+        print(f"  {cal.format(t):<{width}} " + " ".join(f"{v:>12.6g}" for v in row))
+
+
+def _write_output(path: str, report) -> None:
+    several = report.values.shape[1] > 1
+    header = ["origin", "time", "horizon"] + (["column"] if several else [])
+    header += ["actual", "forecast"]
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise InputError(
-            "--plot needs matplotlib; install it with pip install 'reservoir-esn[plot]'"
-        ) from None
-    horizon = forecast.shape[0]
-    start = max(0, n_train - 2 * horizon)
-    stop = min(series.shape[0], origin + horizon + horizon // 2)
-    t = np.arange(series.shape[0]) if stamps is None else stamps
-    n_cols = min(series.shape[1], 3)
-    fig, axes = plt.subplots(n_cols, 1, figsize=(9, 2.6 * n_cols), squeeze=False)
-    for k in range(n_cols):
-        ax = axes[k, 0]
-        ax.plot(
-            t[start:stop], series[start:stop, k], color="black", lw=1, label="truth"
-        )
-        ax.plot(
-            t[origin : origin + horizon],
-            forecast[:, k],
-            color="tab:red",
-            lw=1.2,
-            ls="--",
-            label="forecast",
-        )
-        ax.axvline(t[n_train], color="tab:blue", lw=1, ls=":", label="end of training")
-        ax.set_ylabel(names[k])
-    axes[0, 0].legend(loc="upper left", fontsize=8)
-    axes[-1, 0].set_xlabel("time step" if stamps is None else "time")
-    fig.tight_layout()
-    try:
-        fig.savefig(path, dpi=110)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"--plot {path}: cannot save the figure ({exc})") from None
-    finally:
-        plt.close(fig)
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            for origin, when, h, name, actual, forecast in report.rows():
+                row = [origin, when, h] + ([name] if several else [])
+                row += ["" if actual is None else repr(float(actual)),
+                        "" if forecast is None else repr(float(forecast))]  # fmt: skip
+                writer.writerow(row)
+    except OSError as exc:
+        raise InputError(f"--output {path}: cannot write the file ({exc})") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -545,17 +448,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     status : int
-        0 on success, 2 on bad input (after a one-line message on stderr).
+        0 on success, 1 when the forecaster failed (diverged: reported, not
+        scored), 2 on bad input (after a one-line message on stderr).
 
     Examples
     --------
     >>> from reservoir.cli import main
-    >>> main(["forecast", "--n-timesteps", "600", "--n-units", "50",
+    >>> main(["forecast", "--n-timesteps", "600", "--no-search", "--n-units", "50",
     ...       "--horizon", "20", "--n-origins", "2", "--quiet"])  # doctest: +ELLIPSIS
     reservoir forecast
     ...
     NRMSE by horizon (RMSE over 2 origin(s) / std of the training part)
-      horizon      NRMSE
     ...
     0
     """
