@@ -311,8 +311,15 @@ def test_empty_file(tmp_path, capsys):
 def test_series_too_short_for_washout(capsys):
     _assert_one_line_error(
         *_run_main(
-            ["forecast", "--n-timesteps", "120", "--no-search", "--washout", "100",
-             "--quiet"],  # fmt: skip
+            [
+                "forecast",
+                "--n-timesteps",
+                "120",
+                "--no-search",
+                "--washout",
+                "100",
+                "--quiet",
+            ],
             capsys,
         ),
         "washout=100",
