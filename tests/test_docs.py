@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import reservoir
@@ -66,3 +67,25 @@ def test_sphinx_build_has_no_warnings(tmp_path):
         cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_readme_forecasting_snippet_runs(tmp_path, monkeypatch):
+    """The README's Python forecasting snippet, on a monthly sales.csv."""
+    import re
+
+    text = (ROOT / "README.md").read_text()
+    code = next(c for c in re.findall(r"```python\n(.*?)```", text, re.S)
+                if "read_csv" in c)  # fmt: skip
+    t = np.arange(144)
+    rng = np.random.default_rng(0)
+    y = np.exp(4.8 + 0.01 * t + 0.15 * np.sin(2 * np.pi * t / 12))
+    y = y * np.exp(rng.normal(0, 0.03, t.size))
+    months = np.datetime64("2010-01") + t
+    rows = "\n".join(f"{m},{v:.2f}" for m, v in zip(months, y, strict=True))
+    (tmp_path / "sales.csv").write_text("month,sales\n" + rows + "\n")
+    monkeypatch.chdir(tmp_path)
+    code = code.replace("time_budget=10", "time_budget=1")
+    code = code.replace(
+        "backtest(series.values,", "backtest(time_budget=1, y=series.values,"
+    )
+    exec(compile(code, "README.md", "exec"), {"print": lambda *a, **k: None})
