@@ -15,7 +15,7 @@ The workflow behind ``reservoir forecast``, usable from Python:
   origins and says plainly whether the forecaster beats them.
 """
 
-from .backtest import Backtest, backtest, minimum_length
+from .backtesting import Backtest, backtest, minimum_length
 from .baselines import baseline_forecasts, fit_autoregression
 from .calendar import Calendar, parse_time_stamps
 from .data import Series, builtin_series, read_csv
