@@ -239,7 +239,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         horizons: at most {CV_CLOSED_LOOP_STEPS} steps per fold and penalty,
         at least {CV_MIN_ORIGINS} origins; every row, up to
         {CV_READOUT_ORIGINS}, for one-step and direct forecasts), scored in
-        the units of ``y``. None means ``TimeSeriesSplit({DEFAULT_CV_SPLITS})``
+        the units of ``y`` against the persistence forecast at every step
+        (see ``alpha_scores_``). None means ``TimeSeriesSplit({DEFAULT_CV_SPLITS})``
         when ``alpha`` is a sequence, and no scoring otherwise.
     include_input : bool, default=True
         Whether the readout also sees the reservoir's inputs ``X_t`` and the
@@ -294,10 +295,12 @@ class ESNForecaster(_BaseReservoirEstimator):
     alpha_ : float
         The ridge penalty used: ``alpha`` itself, or the best of the sequence.
     alpha_scores_ : ndarray of shape (n_alphas,)
-        Minus the mean squared validation error of every alpha (over folds,
-        origins, steps and columns, each column's error divided by its
-        training variance); only with a sequence of alphas or ``cv``. ``-inf``
-        where a forecast diverged.
+        Minus the validation error of every alpha, averaged over folds: at
+        each forecast step, the squared error over the fold's origins and
+        columns (each column divided by its training variance) relative to
+        that of the persistence forecast, averaged over the steps (1 is as
+        good as persistence, every step weighs the same); only with a
+        sequence of alphas or ``cv``. ``-inf`` where a forecast diverged.
     alpha_fold_scores_ : ndarray of shape (n_splits, n_alphas)
         The same per fold.
     y_mean_ : ndarray of shape (n_features,)
@@ -1145,25 +1148,38 @@ class ESNForecaster(_BaseReservoirEstimator):
             return ~np.isfinite(z) | (z < lo - span) | (z > hi + span)
 
     def _fold_errors(self, Y, rows, forecasts) -> np.ndarray:
-        """Normalised mean squared error per alpha of forecasts (A, n, H, K).
+        """Relative squared error per alpha of forecasts (A, n, H, K).
 
-        An alpha whose forecasts diverge anywhere (see ``_runaway``) scores
-        infinity, however well its other forecasts did.
+        At each step ``h`` of the horizon, the squared error summed over the
+        origins (each column divided by its training variance) is divided by
+        the persistence forecast's at that step; the score is the mean over
+        the steps, so every step weighs the same (a plain mean would be
+        dominated by the long horizons' larger errors). An alpha whose
+        forecasts diverge anywhere (see ``_runaway``) scores infinity,
+        however well its other forecasts did.
         """
         transform = self._transform
-        total = np.zeros(forecasts.shape[0])
-        count = 0
+        H = forecasts.shape[2]
+        per_step = np.zeros((forecasts.shape[0], H))
+        naive = np.zeros(H)
+        diverged = np.zeros(forecasts.shape[0], dtype=bool)
         for i, row in enumerate(rows):
-            truth = self._truth(Y, row, forecasts.shape[2])
+            truth = self._truth(Y, row, H)
             first = row + 1 + transform.n_lost
-            z = forecasts[:, i, : truth.shape[0]]
+            n = truth.shape[0]
+            z = forecasts[:, i, :n]
             with np.errstate(over="ignore", invalid="ignore"):
                 y_hat = transform.inverse_forecast(z, Y[:first])
-                err = ((y_hat - truth) ** 2 / self._var).sum(axis=(1, 2))
-            bad = self._runaway(z).any(axis=(1, 2)) | ~np.isfinite(err)
-            total += np.where(bad, np.inf, err)
-            count += truth.size
-        return total / max(count, 1)
+                err = ((y_hat - truth) ** 2 / self._var).sum(axis=2)
+            per_step[:, :n] += np.where(np.isfinite(err), err, np.inf)
+            naive[:n] += ((truth - Y[first - 1]) ** 2 / self._var).sum(axis=1)
+            diverged |= self._runaway(z).any(axis=(1, 2))
+        # a step the persistence forecast gets exactly right weighs like a
+        # step with a tiny error, not infinitely
+        naive = np.maximum(naive, 1e-12 * max(float(naive.max()), 1e-300))
+        with np.errstate(invalid="ignore"):
+            score = (per_step / naive).mean(axis=1)
+        return np.where(diverged | ~np.isfinite(score), np.inf, score)
 
     def _readout_cv_scores(self, Y, blocks, folds, origin_rows, features, params):
         """Fold scores (n_folds, A) of one-step or direct readout forecasts."""
