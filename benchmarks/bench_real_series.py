@@ -81,6 +81,19 @@ def load_series() -> dict:
                 stamps, macro[column].to_numpy(),
                 f"statsmodels macrodata {column} (quarterly)", tuned,
             )  # fmt: skip
+        for column in ("unemp", "infl", "cpi"):
+            out[column] = (
+                stamps, macro[column].to_numpy(),
+                f"statsmodels macrodata {column} (quarterly)", True,
+            )  # fmt: skip
+        co2 = sm.datasets.co2.load_pandas().data["co2"]
+        co2 = co2.resample("MS").mean().interpolate().to_numpy()
+        out["co2"] = (
+            _months(1958, 3, co2.size),
+            co2,
+            "statsmodels co2 (monthly)",
+            True,
+        )
         elnino = sm.datasets.elnino.load_pandas().data.iloc[:, 1:].to_numpy().ravel()
         out["elnino"] = (
             _months(1950, 1, elnino.size), elnino,
@@ -98,6 +111,15 @@ def load_series() -> dict:
             "aeon airline (monthly)",
             True,
         )
+        from aeon.datasets import load_PBS_dataset, load_uschange
+
+        pbs = np.asarray(load_PBS_dataset(), dtype=float)
+        out["pbs"] = (_months(1991, 7, pbs.size), pbs, "aeon PBS (monthly)", True)
+        change = np.asarray(load_uschange(), dtype=float)[0]
+        out["uschange"] = (
+            _quarters(1970, 1, change.size), change,
+            "aeon uschange consumption (quarterly)", True,
+        )  # fmt: skip
         lynx = np.asarray(load_lynx(), dtype=float)
         out["lynx"] = (_years(1821, lynx.size), lynx, "aeon lynx (annual)", True)
     try:
@@ -130,6 +152,18 @@ def load_series() -> dict:
             "pmdarima austres (quarterly)",
             False,
         )
+        sun = np.asarray(pm.load_sunspots(), dtype=float)[-1000:]
+        start = np.datetime64("1749-01") + (2820 - 1000)
+        out["sunmonthly"] = (
+            [str(start + i) for i in range(sun.size)], sun,
+            "pmdarima sunspots, last 1000 months", False,
+        )  # fmt: skip
+        taylor = np.asarray(pm.load_taylor(), dtype=float)[:1008]
+        half_hours = np.datetime64("2000-06-05T00:00") + 30 * np.arange(1008)
+        out["taylor"] = (
+            [str(t) for t in half_hours], taylor,
+            "pmdarima taylor, first 3 weeks (half-hourly)", False,
+        )  # fmt: skip
         heart = np.asarray(pm.load_heartrate(), dtype=float).ravel()
         out["heartrate"] = (None, heart, "pmdarima heartrate (steps)", False)
     return out
