@@ -53,6 +53,10 @@ CV_CLOSED_LOOP_ORIGINS = 20
 #: horizons get fewer origins (never fewer than CV_MIN_ORIGINS).
 CV_CLOSED_LOOP_STEPS = 1000
 CV_MIN_ORIGINS = 5
+#: Share of a validation score that is the first forecast step's relative
+#: error (the rest is the mean over all steps): one-step accuracy matters in
+#: every use, and a mean over a long horizon hardly sees it.
+FIRST_STEP_SHARE = 0.25
 #: Most origins per validation fold scored from the readout alone (one-step
 #: or direct forecasts; evenly spaced).
 CV_READOUT_ORIGINS = 2000
@@ -299,7 +303,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         each forecast step, the squared error over the fold's origins and
         columns (each column divided by its training variance) relative to
         that of the persistence forecast, averaged over the steps (1 is as
-        good as persistence, every step weighs the same); only with a
+        good as persistence; every step weighs the same, and the first
+        step a quarter of the score besides); only with a
         sequence of alphas or ``cv``. ``-inf`` where a forecast diverged.
     alpha_fold_scores_ : ndarray of shape (n_splits, n_alphas)
         The same per fold.
@@ -1154,7 +1159,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         origins (each column divided by its training variance) is divided by
         the persistence forecast's at that step; the score is the mean over
         the steps, so every step weighs the same (a plain mean would be
-        dominated by the long horizons' larger errors). An alpha whose
+        dominated by the long horizons' larger errors), with
+        ``FIRST_STEP_SHARE`` of it on the first step. An alpha whose
         forecasts diverge anywhere (see ``_runaway``) scores infinity,
         however well its other forecasts did.
         """
@@ -1178,7 +1184,9 @@ class ESNForecaster(_BaseReservoirEstimator):
         # step with a tiny error, not infinitely
         naive = np.maximum(naive, 1e-12 * max(float(naive.max()), 1e-300))
         with np.errstate(invalid="ignore"):
-            score = (per_step / naive).mean(axis=1)
+            relative = per_step / naive
+            score = (1 - FIRST_STEP_SHARE) * relative.mean(axis=1)
+            score += FIRST_STEP_SHARE * relative[:, 0]
         return np.where(diverged | ~np.isfinite(score), np.inf, score)
 
     def _readout_cv_scores(self, Y, blocks, folds, origin_rows, features, params):
