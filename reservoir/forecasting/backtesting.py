@@ -374,9 +374,9 @@ def backtest(
     forecasts[MODEL] = own.reshape(origins.size, horizon, n_columns) * unit
     if message:
         failed[MODEL] = message
-    for name, forecast in baseline_forecasts(
-        Z, n_train, origins, horizon, season
-    ).items():
+    with threadpool_limits(limits=1, user_api="blas"):  # small least squares
+        baselines = baseline_forecasts(Z, n_train, origins, horizon, season)
+    for name, forecast in baselines.items():
         forecasts[name] = forecast * unit
     seconds["backtest"] = time.perf_counter() - began - seconds["fit"]
 

@@ -9,8 +9,8 @@ autoregression, a training part fitted once):
 * seasonal naive: the value one season earlier,
   ``y(t+h) = y(t+h-m*ceil(h/m))``;
 * a linear autoregression AR(p) with intercept, fitted by least squares on
-  the training part, ``p`` chosen by rolling-origin validation of
-  ``horizon``-step forecasts on that part (or given).
+  the training part, ``p`` chosen by validating ``horizon``-step forecasts
+  on the second half of that part (or given).
 """
 
 from __future__ import annotations
@@ -61,36 +61,49 @@ def fit_autoregression(y: np.ndarray, order: int) -> np.ndarray:
 
 
 def _ar_forecasts(coefs, y, origins, horizon) -> np.ndarray:
-    """AR forecasts (n_origins, horizon, K) from each origin, in closed loop."""
+    """AR forecasts (n_origins, horizon, K) from each origin, in closed loop
+    (all origins at once, one step after another)."""
     order = coefs.shape[1] - 1
-    n_columns = y.shape[1]
-    out = np.empty((len(origins), horizon, n_columns))
-    for i, origin in enumerate(origins):
-        for k in range(n_columns):
-            history = list(y[origin - order : origin, k][::-1])
-            c, a = coefs[k, 0], coefs[k, 1:]
-            for h in range(horizon):
-                value = c + float(np.dot(a, history[:order]))
-                out[i, h, k] = value
-                history.insert(0, value)
+    origins = np.asarray(origins, dtype=np.int64)
+    out = np.empty((origins.size, horizon, y.shape[1]))
+    for k in range(y.shape[1]):
+        # the last ``order`` values before each origin, most recent first
+        history = np.stack([y[origins - 1 - j, k] for j in range(order)], axis=1)
+        c, a = coefs[k, 0], coefs[k, 1:]
+        for h in range(horizon):
+            value = c + history @ a
+            out[:, h, k] = value
+            history = np.column_stack([value, history[:, :-1]])
     return out
 
 
+#: Most validation origins when the AR order is chosen.
+ORDER_ORIGINS = 20
+
+
 def _choose_order(y: np.ndarray, horizon: int, orders) -> int:
-    """The AR order whose horizon-step forecasts validate best on ``y``."""
+    """The AR order whose horizon-step forecasts validate best on ``y``.
+
+    Every order is fitted once on the first half of ``y`` (at least enough
+    rows for the largest order) and forecasts from up to ``ORDER_ORIGINS``
+    evenly spaced origins in the second half; the mean squared error over
+    the observed steps decides.
+    """
     n = y.shape[0]
+    first = max(3 * (max(orders) + 1), n // 2)
+    if first >= n - 1:
+        return orders[0]
+    origins = np.unique(
+        np.linspace(first, n - 1, min(ORDER_ORIGINS, n - 1 - first)).astype(np.int64)
+    )
+    steps = np.arange(horizon)
+    index = origins[:, None] + steps[None, :]
+    observed = index < n
+    truth = y[np.minimum(index, n - 1)]
     best, best_error = orders[0], np.inf
     for order in orders:
-        first = max(3 * (order + 1), n // 2)
-        origins = np.arange(first, n - 1, max(1, (n - 1 - first) // 20))
-        if origins.size == 0 or first >= n - 1:
-            continue
-        error = 0.0
-        for origin in origins:
-            coefs = fit_autoregression(y[:origin], order)
-            steps = min(horizon, n - origin)
-            pred = _ar_forecasts(coefs, y, [origin], steps)[0]
-            error += float(np.mean((pred - y[origin : origin + steps]) ** 2))
+        pred = _ar_forecasts(fit_autoregression(y[:first], order), y, origins, horizon)
+        error = float(np.mean(((pred - truth) ** 2)[observed]))
         if error < best_error:
             best, best_error = order, error
     return best
@@ -120,8 +133,8 @@ def baseline_forecasts(
         Season length; the seasonal naive forecast needs ``season >= 2``.
     ar_order : int, optional
         Order of the autoregression; None chooses it among ``1 .. max(2,
-        2 * season)`` (at most ``n_train // 4``) by rolling-origin validation
-        on the training part.
+        2 * season)`` (at most ``n_train // 4``) by validating its forecasts
+        on the second half of the training part (fitted on the first).
 
     Returns
     -------
