@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 
@@ -15,6 +16,7 @@ from sklearn.base import (
     TransformerMixin,
     clone,
 )
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
@@ -565,10 +567,8 @@ n_readout_features)
         self.alpha_ = float(alphas[best])
         self._gram = gram
         if gram.n_samples == 0:  # partial_fit still inside the washout
-            coef = np.zeros((gram.czz.shape[0], gram.czy.shape[1]))
-            intercept = np.zeros(gram.czy.shape[1])
-        else:
-            coef, intercept = gram.solve(self.alpha_)
+            return
+        coef, intercept = gram.solve(self.alpha_)
         self._W_out, self._b_out = coef, intercept
         if self._y_ndim == 1:
             self.coef_, self.intercept_ = coef[:, 0], float(intercept[0])
@@ -633,6 +633,7 @@ one such array per sequence
         self.reservoir_ = reservoir
         self._last_states = final
         self._steps_seen = np.array([u.shape[0] for u in sequences])
+        self._n_readout_rows = int(self._steps_seen.sum()) - washout * len(sequences)
         if self.readout is None:
             self._set_readout(gram, alphas, is_path, blocks, folds)
         return self
@@ -744,7 +745,35 @@ one such array per sequence
         self._last_states = final
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         self._set_readout(gram, alphas, is_path)
+        if gram.n_samples == 0:
+            self._warn_inside_washout()
         return self
+
+    def _warn_inside_washout(self):
+        """Warn that ``partial_fit`` has seen no training row yet."""
+        warnings.warn(
+            f"every step passed to partial_fit so far lies inside washout="
+            f"{self.washout}: the readout has no training row yet, and predict "
+            f"raises NotFittedError until it has. Pass more of the sequence(s) "
+            f"with continue_state=True, or lower washout.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+    def _check_readout_trained(self):
+        """Raise NotFittedError while ``partial_fit`` has seen only washout."""
+        trained = (
+            hasattr(self, "_W_out")
+            if self.readout is None
+            else getattr(self, "_n_readout_rows", 1) > 0
+        )
+        if not trained:
+            raise NotFittedError(
+                f"This {type(self).__name__} has seen no training row yet: every "
+                f"step passed to partial_fit lies inside washout={self.washout}. "
+                f"Pass more data to partial_fit (continue_state=True) or lower "
+                f"washout before predicting."
+            )
 
     def _partial_fit_online(self, X, y, continue_state: bool):
         """``partial_fit`` with an online readout: its ``partial_fit`` learns
@@ -776,6 +805,7 @@ one such array per sequence
             seen = np.zeros(n_seq, dtype=np.int64)
         skips = [max(self.washout - int(k), 0) for k in seen]
         final = np.empty((n_seq, reservoir.n_units))
+        n_rows = getattr(self, "_n_readout_rows", 0) if not first else 0
         chunk_steps = max(1, HARVEST_CHUNK_VALUES // (reservoir.n_units * n_seq))
         with numba_threads(self.n_jobs):
             for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
@@ -789,8 +819,12 @@ one such array per sequence
                     )
                     T = targets[i][first_row:stop]
                     self.readout_.partial_fit(Z, T[:, 0] if y_ndim == 1 else T)
+                    n_rows += stop - first_row
         self._last_states = final
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
+        self._n_readout_rows = n_rows
+        if n_rows == 0:
+            self._warn_inside_washout()
         return self
 
     def _readout_predict(self, Z: np.ndarray) -> np.ndarray:
@@ -823,6 +857,7 @@ n_units), default=None
             Only with ``return_state=True``.
         """
         check_is_fitted(self)
+        self._check_readout_trained()
         sequences, _, layout = self._check_sequences(X, reset=False)
         x0 = self._initial_states(len(sequences), initial_state)
         outputs: list = [None] * len(sequences)

@@ -74,14 +74,52 @@ def check_int(value, name: str, *, low: int | None = None) -> int:
     return value
 
 
+def as_float_array(value, name: str, *, allow_complex: bool = False) -> np.ndarray:
+    """``value`` as a new float64 (or complex128) array that shares no memory
+    with it, or a TypeError naming ``name`` when its values are not numbers.
+
+    Strings, complex numbers (unless ``allow_complex``) and objects that do
+    not convert are refused here rather than by NumPy's "could not convert
+    string to float", which does not say which argument was wrong. The copy
+    keeps fitted state from aliasing the caller's array.
+    """
+    shown = " ".join(repr(value).split())
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be a number or an array of numbers; got {shown} ({exc})."
+        ) from None
+    kinds = "biufc" if allow_complex else "biuf"
+    if raw.dtype.kind == "O":
+        try:
+            raw = raw.astype(np.complex128 if allow_complex else np.float64)
+        except (TypeError, ValueError):
+            raw = None
+    if raw is None or raw.dtype.kind not in kinds:
+        wanted = "numbers" if allow_complex else "real numbers"
+        detail = (
+            "complex numbers"
+            if raw is not None and raw.dtype.kind == "c"
+            else f"values that are not {wanted}"
+        )
+        raise TypeError(
+            f"{name} must hold {wanted}; got {detail}: {shown}. "
+            f"Convert them to float first."
+        )
+    target = np.complex128 if raw.dtype.kind == "c" else np.float64
+    return np.array(raw, dtype=target, copy=True)
+
+
 def check_scale(value, name: str, size: int, size_name: str) -> np.ndarray:
     """A non-negative scale given as a scalar or one value per entry.
 
-    Returns an array of length ``size``.
+    Returns a new array of length ``size``.
     """
     if np.ndim(value) == 0:
         return np.full(size, check_real(value, name, low=0.0))
-    arr = np.asarray(value, dtype=np.float64)
+    arr = as_float_array(value, name)
     if arr.ndim != 1 or arr.shape[0] != size:
         raise ValueError(
             f"{name} must be a scalar or a 1-D array with one value per "
@@ -117,7 +155,7 @@ def check_leak_rate(
     from it with ``random_state`` (several time scales in one reservoir).
     """
     if hasattr(value, "rvs"):
-        drawn = np.asarray(
+        drawn = np.array(
             value.rvs(size=n_units, random_state=random_state), dtype=np.float64
         )
         if (
@@ -134,7 +172,8 @@ def check_leak_rate(
         return np.full(
             n_units, check_real(value, name, low=0.0, low_inclusive=False, high=1.0)
         )
-    arr = np.asarray(value, dtype=np.float64)
+    # a copy: the fitted reservoir must not change when the caller's array does
+    arr = as_float_array(value, name)
     if arr.ndim != 1 or arr.shape[0] != n_units:
         raise ValueError(
             f"{name} must be a scalar or a 1-D array with one value per unit "

@@ -15,6 +15,7 @@ import scipy.sparse.linalg
 from ._validation import (
     DISTRIBUTIONS,
     TOPOLOGIES,
+    as_float_array,
     check_int,
     check_option,
     check_real,
@@ -80,8 +81,8 @@ def spectral_radius(matrix) -> float:
 
     Parameters
     ----------
-    matrix : ndarray or scipy.sparse array of shape (n, n)
-        A square real matrix.
+    matrix : array-like or scipy.sparse array of shape (n, n)
+        A square matrix of real or complex numbers.
 
     Returns
     -------
@@ -92,6 +93,8 @@ def spectral_radius(matrix) -> float:
     ------
     ValueError
         If ``matrix`` is not square, is empty or holds non-finite values.
+    TypeError
+        If ``matrix`` holds values that are not numbers (such as strings).
 
     Examples
     --------
@@ -99,10 +102,18 @@ def spectral_radius(matrix) -> float:
     >>> from reservoir import spectral_radius
     >>> spectral_radius(np.array([[0.0, 2.0], [0.5, 0.0]]))
     1.0
+    >>> spectral_radius(np.array([[0, 2j], [0.5j, 0]]))
+    1.0
     """
     is_sparse = scipy.sparse.issparse(matrix)
-    if not is_sparse:
-        matrix = np.asarray(matrix, dtype=np.float64)
+    if is_sparse:
+        if matrix.dtype.kind not in "biufc":
+            raise TypeError(
+                f"matrix must hold numbers; got a sparse matrix of dtype "
+                f"{matrix.dtype}. Convert it to float first."
+            )
+    else:
+        matrix = as_float_array(matrix, "matrix", allow_complex=True)
     shape = matrix.shape
     if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
         raise ValueError(
@@ -115,7 +126,9 @@ def spectral_radius(matrix) -> float:
     if n <= EXACT_EIGENVALUES_MAX_UNITS or not is_sparse:
         dense = matrix.toarray() if is_sparse else matrix
         return float(np.max(np.abs(scipy.linalg.eigvals(dense))))
-    csr = scipy.sparse.csr_array(matrix, dtype=np.float64)
+    csr = scipy.sparse.csr_array(
+        matrix, dtype=np.complex128 if matrix.dtype.kind == "c" else np.float64
+    )
     start = np.random.default_rng(0).standard_normal(n)
     try:
         eigenvalues = scipy.sparse.linalg.eigs(
@@ -152,7 +165,7 @@ def _structured(rng, n_units, topology, distribution, jump_size):
         if starts.size == 0:
             raise ValueError(
                 f"jump_size={jump_size} leaves no jump in a cycle of {n_units} "
-                f"units; use a jump_size smaller than n_units - 1."
+                f"units; use a jump_size smaller than n_units ({n_units})."
             )
         ends = starts + jump_size
         # jumps are bidirectional and share one weight magnitude (Rodan & Tino 2012)
@@ -253,6 +266,14 @@ def recurrent_matrix(
         )
     if topology == "cycle_jumps":
         jump_size = check_int(jump_size, "jump_size", low=2)
+    smallest = {"delay_line": 2, "cycle_jumps": 3}.get(topology, 1)
+    if n_units < smallest:
+        raise ValueError(
+            f"topology={topology!r} needs n_units >= {smallest} (with "
+            f"n_units={n_units} it has no "
+            f"{'connection' if topology == 'delay_line' else 'jump'}); use "
+            f"n_units >= {smallest} or topology='ring'."
+        )
     if sparse is not None and not isinstance(sparse, bool | np.bool_):
         raise TypeError(f"sparse must be True, False or None; got {sparse!r}.")
     rng = check_rng(random_state)

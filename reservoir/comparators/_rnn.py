@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,6 +14,7 @@ from sklearn.base import (
     MultiOutputMixin,
     RegressorMixin,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from threadpoolctl import threadpool_limits
@@ -47,6 +49,9 @@ _FROM_ESN_SUPPORTS = (
 INIT_KEYS = ("W", "W_in", "bias", "W_out", "b_out")
 #: What the readout sees: the top layer, or every layer.
 READOUT_LAYERS = ("top", "all")
+#: Largest target magnitude ``RNNRegressor`` trains on: beyond about 1e154
+#: the squared errors of the loss overflow float64.
+MAX_TARGET_MAGNITUDE = 1e150
 #: Sequences per forward pass in ``predict``.
 PREDICT_BATCH = 64
 #: Up to this many units the recurrent products are too small for threaded
@@ -745,6 +750,15 @@ class _BaseRNN(BaseEstimator):
             loss_curve.append(total / weight if weight else 0.0)
             message = f"epoch {epochs_before + epoch}: loss {loss_curve[-1]:.6g}"
             stop = not np.isfinite(loss_curve[-1])
+            if stop:
+                warnings.warn(
+                    f"{type(self).__name__} stopped at epoch "
+                    f"{epochs_before + epoch}: the training loss is "
+                    f"{loss_curve[-1]} (it overflowed or diverged). Scale X and "
+                    f"y to unit size, or lower learning_rate or clip.",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
             if val is not None:
                 val_loss = self._mean_loss(net, val, bs)
                 val_curve.append(val_loss)
@@ -923,6 +937,14 @@ such array per sequence, or array-like of shape (n_sequences,)
             self._per_sequence, self._y_ndim = False, targets[0].ndim
             targets = [t.reshape(t.shape[0], -1) for t in targets]
             masks = [np.ones(t.shape[0]) for t in targets]
+        peak = max(float(np.max(np.abs(t), initial=0.0)) for t in targets)
+        if peak > MAX_TARGET_MAGNITUDE:
+            raise ValueError(
+                f"y has values up to {peak:.3g} in magnitude; the squared-error "
+                f"loss overflows float64 beyond about 1e154. Scale y first, for "
+                f"example with sklearn.compose.TransformedTargetRegressor and a "
+                f"StandardScaler."
+            )
         n_outputs = targets[0].shape[1]
         self._train(sequences, targets, masks, layout, n_outputs, None)
         return self
