@@ -225,7 +225,9 @@ _TAIL_DOC = """\
         float64.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed for the weights. The same seed gives bit-identical float64
-        results; None draws fresh weights from the operating system's entropy.
+        results on one machine with the same BLAS thread count (across
+        machines or thread counts they agree to rounding; see the user
+        guide); None draws fresh weights from the operating system's entropy.
     n_jobs : int, default=None
         Numba threads used to run many sequences (and large reservoirs). None
         means 1, so that joblib-parallel searches do not oversubscribe the

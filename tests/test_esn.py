@@ -1,6 +1,7 @@
 import pickle
 import subprocess
 import sys
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -14,7 +15,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import reservoir._reservoir as reservoir_module
-from reservoir import ESNRegressor, ReservoirTransformer
+from reservoir import (
+    ESNClassifier,
+    ESNForecaster,
+    ESNRegressor,
+    ReservoirTransformer,
+    RNNRegressor,
+)
 from reservoir.datasets import mackey_glass, narma, to_forecasting
 from reservoir.metrics import nrmse
 
@@ -326,3 +333,57 @@ def test_bad_data_errors_name_the_problem(mg):
     fitted = ESNRegressor(10, random_state=0).fit(X[:100], y[:100])
     with pytest.raises(ValueError, match="features"):
         fitted.predict(np.hstack([X[:20], X[:20]]))
+
+
+# issue 15, item 8: a per-unit leak_rate array was kept by reference, so
+# changing the caller's array after fit changed later predictions
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ESNRegressor",
+        "ESNClassifier",
+        "ESNForecaster",
+        "RNNRegressor",
+        "ReservoirTransformer",
+    ],
+)
+def test_fitted_state_does_not_alias_a_leak_rate_array(name):
+    X = np.random.default_rng(0).standard_normal((120, 2))
+    leak = np.full(10, 0.5)
+    kwargs = dict(leak_rate=leak, random_state=0)
+    if name == "ESNForecaster":
+        est = ESNForecaster(10, washout=20, **kwargs).fit(np.sin(np.arange(300) / 10))
+        run = partial(est.forecast, 5)
+    elif name == "ReservoirTransformer":
+        est = ReservoirTransformer(10, **kwargs).fit(X)
+        run = partial(est.transform, X)
+    elif name == "ESNClassifier":
+        est = ESNClassifier(10, **kwargs).fit(X, (X[:, 0] > 0).astype(int))
+        run = partial(est.decision_function, X)
+    elif name == "RNNRegressor":
+        est = RNNRegressor(10, max_epochs=2, **kwargs).fit(X, X[:, 0])
+        run = partial(est.predict, X)
+    else:
+        est = ESNRegressor(10, **kwargs).fit(X, X[:, 0])
+        run = partial(est.predict, X)
+    before = np.array(run(), copy=True)
+    leak[:] = 0.01
+    np.testing.assert_array_equal(run(), before)
+    assert est.get_params()["leak_rate"] is leak  # the parameter itself is kept
+
+
+# issue 15, "Also": string values in input_scaling gave NumPy's "could not
+# convert string to float"
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"input_scaling": ["a", "b"]}, "input_scaling must hold real numbers"),
+        ({"input_scaling": np.array(["1", "2"])}, "input_scaling must hold real"),
+        ({"leak_rate": ["fast"] * 10}, "leak_rate must hold real numbers"),
+        ({"input_scaling": "a"}, "input_scaling must be a real number"),
+    ],
+)
+def test_string_hyperparameters_name_the_argument(params, match):
+    X = np.random.default_rng(0).standard_normal((50, 2))
+    with pytest.raises(TypeError, match=match):
+        ESNRegressor(10, random_state=0, **params).fit(X, X[:, 0])

@@ -233,7 +233,9 @@ default='orthogonal'
         afresh.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed for the weights, the shuffling and the validation split. The same
-        seed gives bit-identical results; no global random state is used.
+        seed gives bit-identical results on one machine with the same BLAS
+        thread count (elsewhere they agree to rounding); no global random
+        state is used.
     verbose : bool, default=False
         Print the loss of every epoch.
     bidirectional : bool, default=False
