@@ -40,6 +40,11 @@ def _readout_has(method: str, *, ridge: bool):
     return check
 
 
+def _ridge_readout(self) -> bool:
+    """Availability test of ``partial_fit``: only the ridge readout streams."""
+    return self.readout is None
+
+
 def _one_column_to_1d(scores: np.ndarray) -> np.ndarray:
     """Binary decision scores as 1-D, as scikit-learn classifiers return them."""
     return scores[:, 0] if scores.ndim == 2 and scores.shape[1] == 1 else scores
@@ -402,6 +407,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         self._W_out, self._b_out = coef, intercept
         self.coef_, self.intercept_ = coef.T.copy(), intercept.copy()
 
+    @available_if(_ridge_readout)
     def partial_fit(self, X, y, classes=None, *, continue_state: bool = False):
         """Add training sequences to the ridge readout's statistics and re-solve.
 
@@ -412,8 +418,8 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         :meth:`fit` on all of it (to round-off, when every class of
         ``classes`` occurs in the data). A call after :meth:`fit` continues
         from what ``fit`` saw. The task (per-step or per-sequence labels) is
-        fixed by the first call. Only the built-in ridge readout
-        (``readout=None``) streams.
+        fixed by the first call. Only the built-in ridge readout streams:
+        with a ``readout`` the method is not available.
 
         Parameters
         ----------
@@ -455,12 +461,6 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         True
         """
         washout, alpha, _ = self._check_params()
-        if self.readout is not None:
-            raise ValueError(
-                "partial_fit needs the built-in ridge readout (readout=None); "
-                f"{type(self.readout).__name__} is trained on materialised "
-                "features by fit."
-            )
         if not isinstance(continue_state, bool | np.bool_):
             raise TypeError(
                 f"continue_state must be True or False; got {continue_state!r}."

@@ -7,6 +7,9 @@ Row-vector convention throughout: a state ``x`` is a row and one step computes
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import scipy.linalg
 import scipy.sparse
@@ -31,6 +34,10 @@ EXACT_EIGENVALUES_MAX_UNITS = 500
 #: Below this density ``recurrent_matrix`` returns CSR by default (see the
 #: harvesting benchmark: the CSR kernel beats the dense one below it).
 SPARSE_DENSITY_THRESHOLD = 0.4
+#: Largest magnitudes of a matrix's entries whose eigenvalues are computed
+#: as they are; outside this range the matrix is first scaled by a power of
+#: two (LAPACK's own rescaling beyond about 1e138 gave wrong radii).
+SAFE_MAGNITUDE = (1e-100, 1e100)
 #: Draws of a random matrix before giving up on one with a non-zero spectral
 #: radius (only very sparse, small matrices ever need more than one).
 MAX_REDRAWS = 100
@@ -112,6 +119,11 @@ def spectral_radius(matrix) -> float:
                 f"matrix must hold numbers; got a sparse matrix of dtype "
                 f"{matrix.dtype}. Convert it to float first."
             )
+        # double precision, as for dense input (LAPACK's single-precision
+        # driver clamped radii near 1e12)
+        wanted = np.complex128 if matrix.dtype.kind == "c" else np.float64
+        if matrix.dtype != wanted:
+            matrix = scipy.sparse.csr_array(matrix, dtype=wanted)
     else:
         matrix = as_float_array(matrix, "matrix", allow_complex=True)
     shape = matrix.shape
@@ -122,7 +134,38 @@ def spectral_radius(matrix) -> float:
     values = matrix.data if is_sparse else matrix
     if not np.all(np.isfinite(values)):
         raise ValueError("matrix contains NaN or infinite values.")
-    n = shape[0]
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    if peak == 0.0:
+        return 0.0
+    if SAFE_MAGNITUDE[0] <= peak <= SAFE_MAGNITUDE[1]:
+        return _eigen_radius(matrix, is_sparse)
+    # LAPACK's eigenvalue driver rescales matrices whose norm lies outside
+    # about [6.7e-139, 1.5e138], and the radius came back wrong there (1e200
+    # gave 1.5e138): compute it on the matrix scaled by a power of two (exact)
+    exponent = math.frexp(peak)[1]
+    radius = _eigen_radius(_times_power_of_two(matrix, -exponent), is_sparse)
+    with np.errstate(over="ignore"):
+        radius = float(_times_power_of_two(radius, exponent))
+    if not np.isfinite(radius):
+        warnings.warn(
+            f"the spectral radius of this matrix (entries up to {peak:.3g}) "
+            f"exceeds the largest float64 ({np.finfo(np.float64).max:.3g}); "
+            f"returning inf. Scale the matrix down first.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return radius
+
+
+def _times_power_of_two(value, exponent: int):
+    """``value * 2**exponent`` in two exact steps (each factor is a float)."""
+    half = exponent // 2
+    return value * 2.0**half * 2.0 ** (exponent - half)
+
+
+def _eigen_radius(matrix, is_sparse: bool) -> float:
+    """Largest absolute eigenvalue: LAPACK, or ARPACK for large sparse ones."""
+    n = matrix.shape[0]
     if n <= EXACT_EIGENVALUES_MAX_UNITS or not is_sparse:
         dense = matrix.toarray() if is_sparse else matrix
         return float(np.max(np.abs(scipy.linalg.eigvals(dense))))
@@ -305,7 +348,15 @@ def recurrent_matrix(
             current = 1.0
         else:
             current = _spectral_radius(W)
-    W = W * (radius / current) if radius > 0 else W * 0.0
+    unscaled = W.data if scipy.sparse.issparse(W) else W
+    with np.errstate(over="ignore"):
+        W = W * (radius / current) if radius > 0 else W * 0.0
+    if not np.all(np.isfinite(W.data if scipy.sparse.issparse(W) else W)):
+        limit = np.finfo(np.float64).max / np.max(np.abs(unscaled)) * current
+        raise ValueError(
+            f"spectral_radius={radius!r} makes the largest weights overflow "
+            f"float64; use a spectral radius below {limit:.3g}."
+        )
 
     fraction = (W.nnz if scipy.sparse.issparse(W) else np.count_nonzero(W)) / n_units**2
     want_sparse = (

@@ -259,3 +259,29 @@ def test_spectral_radius_of_a_complex_matrix(sparse):
 def test_non_numeric_values_name_the_argument(call, match):
     with pytest.raises(TypeError, match=rf"{match}.*Convert them to float"):
         call()
+
+
+# found by tests/test_properties.py: scipy.linalg.eigvals (LAPACK's own
+# rescaling) returned radii clamped near 1.5e138 and 6.7e-139 for matrices
+# beyond them
+@pytest.mark.parametrize("scale", [1e-320, 1e-301, 1e-150, 1e140, 1e200, 1e300])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_spectral_radius_at_extreme_magnitudes(scale, sparse):
+    M = np.array([[0.0, 2.0], [0.5, 0.0]]) * scale
+    M = scipy.sparse.csr_array(M) if sparse else M
+    assert spectral_radius(M) == pytest.approx(scale, rel=1e-12)
+    W = recurrent_matrix(30, spectral_radius=0.7, random_state=0)
+    assert spectral_radius(W * 1e200) == pytest.approx(0.7e200, rel=1e-12)
+
+
+def test_spectral_radius_beyond_float64_warns():
+    with pytest.warns(RuntimeWarning, match="exceeds the largest float64"):
+        assert spectral_radius(np.full((2, 2), 1e308)) == np.inf
+
+
+# found by tests/test_properties.py: a spectral radius near the float64 limit
+# gave infinite weights without an error
+@pytest.mark.parametrize("topology", ["random", "ring", "cycle_jumps"])
+def test_spectral_radius_that_overflows_the_weights_is_refused(topology):
+    with pytest.raises(ValueError, match=r"spectral_radius=1.79e\+308 makes the"):
+        recurrent_matrix(10, spectral_radius=1.79e308, topology=topology)
