@@ -18,9 +18,12 @@ from ._threading import numba_threads
 from ._validation import (
     check_int,
     check_option,
+    check_readout_statistics,
     check_real,
     check_sequences,
+    check_state_range,
     is_sequence_collection,
+    warn_if_not_finite,
 )
 
 __all__ = ["ESNClassifier"]
@@ -197,7 +200,7 @@ n_readout_features)
             else all(np.ndim(label) == 0 for label in y)
         )
         if per_sequence:
-            sequences, _, layout = check_sequences(self, X, reset=reset)
+            sequences, _, layout = self._check_sequences(X, reset=reset)
             labels = column_or_1d(np.asarray(y), warn=True)
             if labels.shape[0] != len(sequences):
                 raise ValueError(
@@ -210,6 +213,7 @@ n_readout_features)
         sequences, targets, layout = check_sequences(
             self, X, y, reset=reset, y_numeric=False
         )
+        check_state_range(sequences, self._state_dtype(reset))
         steps = []
         for i, target in enumerate(targets):
             if target.ndim == 2 and target.shape[1] != 1:
@@ -387,6 +391,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                         )
                     buffer.add(feats, table[codes_of(i, first, feats.shape[0])])
                 self._gram = buffer.flush()
+                check_readout_statistics(self._gram, sequences)
                 self._last_states = final
                 self._steps_seen = np.array([u.shape[0] for u in sequences])
                 self._set_ridge_readout(alpha)
@@ -562,6 +567,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                     codes = step_codes[i][row : row + feats.shape[0]]
                 buffer.add(feats, table[codes])
         self._gram = buffer.flush()
+        check_readout_statistics(self._gram, sequences)
         self._last_states = final
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         if self._gram.n_samples == 0:
@@ -594,7 +600,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 f"before predicting."
             )
         washout = check_int(self.washout, "washout", low=0)
-        sequences, _, layout = check_sequences(self, X, reset=False)
+        sequences, _, layout = self._check_sequences(X, reset=False)
         if self.per_sequence_ and layout == "one":
             raise ValueError(
                 "this ESNClassifier was fitted for sequence classification; pass a "
@@ -632,8 +638,10 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             if self.aggregation == "vote":
                 counts = [seq.shape[0] - washout for seq in sequences]
                 outputs = [o / c for o, c in zip(outputs, counts, strict=True)]
-            return np.stack(outputs), "sequences"
-        return outputs, layout
+            outputs = np.stack(outputs)
+        if method != "predict":  # scores or probabilities, not labels
+            warn_if_not_finite(outputs, self, method)
+        return outputs, ("sequences" if self.per_sequence_ else layout)
 
     def _labels_from_scores(self, scores: np.ndarray, method: str) -> np.ndarray:
         """Labels from a readout's output: as they are for ``predict``, else

@@ -30,11 +30,14 @@ from ._validation import (
     check_int,
     check_leak_rate,
     check_option,
+    check_readout_statistics,
     check_real,
     check_rng,
     check_sequences,
+    check_state_range,
     layer_values,
     reshape_output,
+    warn_if_not_finite,
 )
 from .matrices import bias_vector, input_matrix, recurrent_matrix
 
@@ -139,7 +142,15 @@ class _BaseReservoirEstimator(BaseEstimator):
         return runners[0]
 
     def _check_sequences(self, X, y="no_validation", *, reset: bool):
-        return check_sequences(self, X, y, reset=reset)
+        sequences, targets, layout = check_sequences(self, X, y, reset=reset)
+        check_state_range(sequences, self._state_dtype(reset))
+        return sequences, targets, layout
+
+    def _state_dtype(self, reset: bool):
+        """The reservoir's float type: the fitted one, or the parameter's."""
+        if not reset and hasattr(self, "reservoir_"):
+            return self.reservoir_.dtype
+        return check_dtype(self.dtype)
 
     def _initial_states(self, n_sequences: int, initial_state) -> np.ndarray:
         """Zero states or the validated ``initial_state``."""
@@ -618,6 +629,7 @@ one such array per sequence
                     reservoir, sequences, targets, x0, skips, bounds
                 )
                 gram = GramAccumulator.sum(blocks)
+                check_readout_statistics(gram, sequences, targets)
             else:
                 states = reservoir.run(sequences, x0)
                 final = np.array([s[-1] for s in states], dtype=np.float64)
@@ -744,6 +756,7 @@ one such array per sequence
             (gram,), final = self._harvest(
                 reservoir, sequences, targets, x0, skips, into=gram
             )
+        check_readout_statistics(gram, sequences, targets)
         self._last_states = final
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         self._set_readout(gram, alphas, is_path)
@@ -875,6 +888,7 @@ n_units), default=None
                 outputs[i][start:stop] = part
                 if stop == sequences[i].shape[0]:
                     final[i] = states[-1]
+        warn_if_not_finite(outputs, self, "predict")
         y_pred = reshape_output(outputs, layout)
         if return_state:
             return y_pred, (final[0] if layout == "one" else final)
@@ -1019,6 +1033,7 @@ one such array per sequence
         x0 = self._initial_states(len(sequences), initial_state)
         with numba_threads(self.n_jobs):
             states = self.reservoir_.run(sequences, x0)
+        warn_if_not_finite(states, self, "transform")
         if self.include_input:
             states = [
                 np.hstack([u.astype(s.dtype, copy=False), s])

@@ -7,6 +7,7 @@ Numba kernels never validate.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -357,6 +358,63 @@ def check_sequences(
     if len({t.ndim for t in checked}) > 1:
         raise ValueError("all target sequences in y must be 1-D, or all 2-D.")
     return sequences, checked, layout
+
+
+def check_state_range(sequences: list[np.ndarray], dtype, name: str = "X") -> None:
+    """Refuse inputs that do not fit the reservoir's float32 states.
+
+    A float32 reservoir casts every input to float32, where values beyond
+    about 3.4e38 become infinite (and the states NaN).
+    """
+    if dtype is not np.float32:
+        return
+    limit = float(np.finfo(np.float32).max)
+    peak = max(float(np.max(np.abs(seq), initial=0.0)) for seq in sequences)
+    if peak > limit:
+        raise ValueError(
+            f"{name} has values up to {peak:.3g} in magnitude, beyond the range "
+            f"of float32 ({limit:.3g}) in which dtype='float32' runs the "
+            f"reservoir; use dtype='float64' or scale {name} down."
+        )
+
+
+def check_readout_statistics(gram, sequences, targets=None) -> None:
+    """Raise a ValueError if the readout's accumulated statistics overflowed.
+
+    Squares of values beyond about 1e154 (inputs, targets, or the states of
+    an unbounded activation) are not finite in float64; solving with them
+    would give NaN weights without an error.
+    """
+    parts = (gram.mean_z, gram.mean_y, gram.czz, gram.czy, gram.cyy)
+    if all(np.all(np.isfinite(part)) for part in parts):
+        return
+    x_peak = max(float(np.max(np.abs(seq), initial=0.0)) for seq in sequences)
+    detail = f"X has values up to {x_peak:.3g}"
+    if targets is not None:
+        y_peak = max(float(np.max(np.abs(t), initial=0.0)) for t in targets)
+        detail += f", y up to {y_peak:.3g}"
+    raise ValueError(
+        f"the readout's sums of squares overflowed float64 ({detail}; they "
+        f"overflow beyond about 1e154, and the states of activation='identity' "
+        f"or 'relu' can grow that large too). Scale X and y to moderate values "
+        f"(e.g. sklearn's StandardScaler, TransformedTargetRegressor), or lower "
+        f"spectral_radius and input_scaling with an unbounded activation."
+    )
+
+
+def warn_if_not_finite(outputs, estimator, method: str) -> None:
+    """Warn when a method turned finite (validated) input into NaN or inf."""
+    arrays = outputs if isinstance(outputs, list) else [outputs]
+    if all(np.all(np.isfinite(a)) for a in arrays):
+        return
+    warnings.warn(
+        f"{type(estimator).__name__}.{method} produced NaN or infinite values "
+        f"from finite input: the reservoir states or the readout overflowed "
+        f"float64. Scale X to moderate values, or lower spectral_radius and "
+        f"input_scaling with activation='identity' or 'relu'.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
 def reshape_output(outputs: list, layout: str):

@@ -387,3 +387,41 @@ def test_string_hyperparameters_name_the_argument(params, match):
     X = np.random.default_rng(0).standard_normal((50, 2))
     with pytest.raises(TypeError, match=match):
         ESNRegressor(10, random_state=0, **params).fit(X, X[:, 0])
+
+
+# found by tests/test_properties.py: values whose squares overflow float64
+# gave NaN readouts with only NumPy's overflow warnings, a float32 reservoir
+# turned inputs beyond 3.4e38 into NaN states, and states that overflow in
+# predict/transform came back as NaN without a warning
+def test_readout_statistics_that_overflow_are_refused():
+    X = np.random.default_rng(0).standard_normal((200, 2))
+    with pytest.raises(ValueError, match=r"X has values up to 3.77e\+200.*Scale X"):
+        ESNRegressor(20, random_state=0).fit(X * 1e200, X[:, 0] * 1e200)
+    with pytest.raises(ValueError, match=r"sums of squares overflowed"):
+        ESNClassifier(20, random_state=0).fit(X * 1e200, X[:, 0] > 0)
+    # 1e150 still fits, and well
+    esn = ESNRegressor(20, random_state=0).fit(X * 1e150, X[:, 0] * 1e150)
+    assert np.all(np.isfinite(esn.predict(X * 1e150)))
+
+
+@pytest.mark.parametrize("est", [ESNRegressor(5), ReservoirTransformer(5),
+                                 ESNClassifier(5)])  # fmt: skip
+def test_float32_reservoir_refuses_inputs_beyond_float32(est):
+    X = np.random.default_rng(0).standard_normal((50, 2))
+    est.set_params(dtype="float32", random_state=0)
+    with pytest.raises(ValueError, match=r"beyond the range of float32.*float64"):
+        est.fit(X * 1e100, (X[:, 0] > 0).astype(int))
+    est.fit(X, (X[:, 0] > 0).astype(int))
+    with pytest.raises(ValueError, match=r"X has values up to 2.33e\+100"):
+        est.predict(X * 1e100) if hasattr(est, "predict") else est.transform(X * 1e100)
+
+
+def test_states_that_overflow_warn():
+    X = np.random.default_rng(0).uniform(0.5, 1, (100, 1))
+    kw = dict(activation="identity", spectral_radius=1.5, random_state=0)
+    esn = ESNRegressor(5, **kw).fit(X, X[:, 0])
+    long = np.ones((3000, 1))
+    with pytest.warns(RuntimeWarning, match=r"ESNRegressor.predict produced NaN"):
+        esn.predict(long)
+    with pytest.warns(RuntimeWarning, match=r"ReservoirTransformer.transform"):
+        ReservoirTransformer(5, **kw).fit(X).transform(long)

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import scipy.sparse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import reservoir
@@ -138,7 +138,9 @@ def run(call):
                 result = call()
         except (ValueError, TypeError) as exc:
             assert_library_error(exc)
+            event(f"refused: {str(exc)[:40]}")
             return None, caught, exc
+    event("accepted")
     return result, caught, None
 
 
@@ -171,13 +173,13 @@ def series(draw, min_rows=1, max_rows=60, max_features=3, features=None):
     scale = draw(MAGNITUDES)
     dtype = draw(DTYPES)
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n_rows, n_features)) * scale
+    X = np.clip(rng.standard_normal((n_rows, n_features)) * scale, -1e308, 1e308)
     if dtype is np.int64:
         X = np.clip(np.round(X), -(2**62), 2**62)
     elif dtype is np.float32:
         X = np.clip(X, -1e38, 1e38)
     X = X.astype(dtype)
-    bad = draw(st.sampled_from([None, None, None, np.nan, np.inf, -np.inf]))
+    bad = draw(st.sampled_from([None] * 9 + [np.nan, np.inf, -np.inf]))
     if bad is not None and dtype is not np.int64:
         X[draw(st.integers(0, n_rows - 1)), draw(st.integers(0, n_features - 1))] = bad
     if draw(st.booleans()):
@@ -194,39 +196,64 @@ HYPER_BAD = st.one_of(st.just("1.0"), st.just(None), st.just([0.5, "x"]), REAL)
 
 
 @st.composite
+def maybe_corrupt(draw, params: dict, bad: dict):
+    """``params`` with, one time in four, one of the ``bad`` keys replaced by
+    a drawn (possibly invalid) value."""
+    if draw(st.integers(0, 3)) == 0:
+        key = draw(st.sampled_from(sorted(bad)))
+        params[key] = draw(bad[key])
+    return params
+
+
+@st.composite
 def reservoir_params(draw, n_features):
     """Reservoir hyperparameters, mostly valid, sometimes not."""
     n_units = draw(st.integers(1, 25))
+    topology = draw(
+        st.sampled_from(["random", "ring", "delay_line", "cycle_jumps", "orthogonal"])
+    )
     params = dict(
         n_units=n_units,
-        spectral_radius=draw(st.one_of(st.floats(0, 1.5), HYPER_BAD)),
-        topology=draw(
-            st.sampled_from(
-                ["random", "ring", "delay_line", "cycle_jumps", "orthogonal"]
-            )
-        ),
+        spectral_radius=draw(st.floats(0, 1.5)),
+        topology=topology,
         input_scaling=draw(
             st.one_of(
                 st.floats(0, 2),
-                st.lists(st.floats(0, 2), min_size=n_features, max_size=n_features),
-                HYPER_BAD,
+                st.lists(st.floats(0, 2), min_size=n_features, max_size=n_features).map(
+                    np.array
+                ),
             )
         ),
         leak_rate=draw(
             st.one_of(
                 st.floats(0.05, 1),
                 st.builds(lambda lo: np.linspace(lo, 1.0, n_units), st.floats(0.01, 1)),
-                HYPER_BAD,
             )
         ),
-        bias_scaling=draw(st.one_of(st.floats(0, 1), REAL)),
+        bias_scaling=draw(st.floats(0, 1)),
         activation=draw(st.sampled_from(["tanh", "identity", "relu", "sigmoid"])),
         dtype=draw(st.sampled_from(["float64", "float32"])),
         random_state=draw(st.integers(0, 100)),
     )
-    if params["topology"] == "random" and draw(st.booleans()):
-        params["density"] = draw(st.one_of(st.floats(0.05, 1), REAL))
-    return params
+    if topology == "random" and draw(st.booleans()):
+        params["density"] = draw(st.floats(0.05, 1))
+    bad = dict(
+        n_units=st.one_of(st.integers(-2, 0), st.just(2.5), st.just("10")),
+        spectral_radius=st.one_of(HYPER_BAD, st.floats(1e100, 1.7e308)),
+        input_scaling=st.one_of(
+            HYPER_BAD,
+            st.lists(st.floats(-1, 1e300), min_size=1, max_size=4).map(np.array),
+        ),
+        leak_rate=st.one_of(
+            HYPER_BAD, st.lists(st.floats(-1, 2), min_size=1, max_size=30)
+        ),
+        bias_scaling=st.one_of(REAL, st.floats(1e100, 1e308)),
+        density=REAL,
+        activation=st.sampled_from(["softmax", None]),
+        dtype=st.sampled_from(["float16", "int", None]),
+        random_state=st.sampled_from([-1, "0", 1.5, True]),
+    )
+    return draw(maybe_corrupt(params, bad))
 
 
 # ----------------------------------------------------------------- builders
@@ -365,12 +392,26 @@ def test_esn_regressor(data):
     params = data.draw(reservoir_params(X.shape[1]))
     params.update(
         washout=data.draw(st.integers(0, 5)),
-        alpha=data.draw(st.one_of(st.floats(0, 10), st.lists(st.floats(0, 1),
-                                                             max_size=3), REAL)),
+        alpha=data.draw(
+            st.one_of(st.floats(0, 10), st.lists(st.floats(0, 1), min_size=1,
+                                                 max_size=3))
+        ),
         n_layers=data.draw(st.sampled_from([1, 1, 2])),
         bidirectional=data.draw(st.booleans()),
         include_input=data.draw(st.booleans()),
     )  # fmt: skip
+    params = data.draw(
+        maybe_corrupt(
+            params,
+            dict(
+                washout=st.one_of(st.integers(-2, 100), st.just(1.5)),
+                alpha=st.one_of(REAL, st.just([]), st.just("1e-3")),
+                n_layers=st.sampled_from([0, 1.0, "2"]),
+                bidirectional=st.sampled_from(["yes", 1, None]),
+                include_input=st.sampled_from(["no", 0, None]),
+            ),
+        )
+    )
     est = ESNRegressor(**params)
     args = (X, target, params["leak_rate"], params["input_scaling"])
     before = snapshot(*args)
@@ -394,7 +435,7 @@ def test_reservoir_transformer(data):
     params.update(
         n_layers=data.draw(st.sampled_from([1, 2])),
         bidirectional=data.draw(st.booleans()),
-        include_input=data.draw(st.sampled_from([False, True, "no"])),
+        include_input=data.draw(st.sampled_from([False, True, True, "no"])),
     )
     est = ReservoirTransformer(**params)
     args = (X, params["leak_rate"], params["input_scaling"])
@@ -433,9 +474,20 @@ def test_esn_classifier(data):
                                         X.shape[1]))  # fmt: skip
     params.update(
         washout=data.draw(st.integers(0, 4)),
-        alpha=data.draw(st.one_of(st.floats(0, 10), REAL)),
+        alpha=data.draw(st.floats(0, 10)),
         aggregation=data.draw(st.sampled_from(["mean", "last", "support", "vote"])),
-        n_support_points=data.draw(st.integers(0, 4)),
+        n_support_points=data.draw(st.integers(1, 4)),
+    )
+    params = data.draw(
+        maybe_corrupt(
+            params,
+            dict(
+                washout=st.integers(-1, 30),
+                alpha=REAL,
+                aggregation=st.sampled_from(["max", None]),
+                n_support_points=st.integers(-1, 0),
+            ),
+        )
     )
     est = ESNClassifier(**params)
     args = (X, y, params["leak_rate"], params["input_scaling"])
@@ -459,7 +511,8 @@ def test_esn_classifier_partial_fit_matches_fit(data):
     X, _ = data.draw(series(min_rows=30, max_rows=80))
     X = np.nan_to_num(X.astype(np.float64), posinf=1.0, neginf=-1.0)
     X = X / max(1.0, float(np.max(np.abs(X))))
-    y = (np.cumsum(X[:, 0]) > 0).astype(int)
+    y = (X[:, 0] > np.median(X[:, 0])).astype(int)
+    y[:2] = [0, 1]  # both classes occur, as partial_fit's classes say
     washout = data.draw(st.integers(0, 20))
     cuts = sorted(data.draw(st.lists(st.integers(1, len(X) - 1), max_size=3)))
     kw = dict(washout=washout, alpha=1e-2, random_state=0)
@@ -482,10 +535,22 @@ def test_esn_forecaster(data):
     params = data.draw(reservoir_params(1))
     params.update(
         washout=data.draw(st.integers(0, 30)),
-        alpha=data.draw(st.one_of(st.floats(0, 10), REAL)),
-        feedback_scaling=data.draw(st.one_of(st.floats(0, 2), REAL)),
+        alpha=data.draw(st.floats(0, 10)),
+        feedback_scaling=data.draw(st.floats(0, 2)),
         standardize=data.draw(st.booleans()),
-        n_lags=data.draw(st.integers(0, 3)),
+        n_lags=data.draw(st.integers(1, 3)),
+    )
+    params = data.draw(
+        maybe_corrupt(
+            params,
+            dict(
+                washout=st.integers(-1, 200),
+                alpha=REAL,
+                feedback_scaling=REAL,
+                standardize=st.sampled_from(["yes", None]),
+                n_lags=st.integers(-1, 0),
+            ),
+        )
     )
     del params["input_scaling"]  # no exogenous input here
     est = ESNForecaster(**params)
