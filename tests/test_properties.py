@@ -158,7 +158,9 @@ def assert_finite_or_warned(output, caught, finite_input: bool) -> None:
 
 # --------------------------------------------------------------- strategies
 MAGNITUDES = st.sampled_from([1.0, 1e-300, 1e-8, 1e8, 1e150, 1e300])
-DTYPES = st.sampled_from([np.float64, np.float32, np.int64])
+DTYPES = st.sampled_from(
+    [np.float64] * 4 + [np.float32, np.float32, np.int64, np.int64, bool, np.complex128]
+)
 
 
 @st.composite
@@ -178,13 +180,13 @@ def series(draw, min_rows=1, max_rows=60, max_features=3, features=None):
         X = np.clip(np.round(X), -(2**62), 2**62)
     elif dtype is np.float32:
         X = np.clip(X, -1e38, 1e38)
-    X = X.astype(dtype)
+    X = X > 0 if dtype is bool else X.astype(dtype)
     bad = draw(st.sampled_from([None] * 9 + [np.nan, np.inf, -np.inf]))
-    if bad is not None and dtype is not np.int64:
+    if bad is not None and X.dtype.kind in "fc":
         X[draw(st.integers(0, n_rows - 1)), draw(st.integers(0, n_features - 1))] = bad
     if draw(st.booleans()):
         X = np.asfortranarray(X)
-    return X, bool(np.all(np.isfinite(X)))
+    return X, bool(np.all(np.isfinite(X))) and X.dtype.kind != "c"
 
 
 REAL = st.one_of(
@@ -386,9 +388,11 @@ def test_spectral_radius(n, square, kind, scale, bad, sparse, seed):
 def test_esn_regressor(data):
     X, finite = data.draw(series(min_rows=1))
     y = data.draw(st.sampled_from(["1d", "2d", "scaled"]))
-    target = X[:, 0].astype(np.float64) if y == "1d" else X[:, :2] * 1.0
+    real = np.real(X).astype(np.float64)
+    target = real[:, 0] if y == "1d" else real[:, :2] * 1.0
     if y == "scaled":
-        target = np.nan_to_num(target) * data.draw(MAGNITUDES)
+        with np.errstate(over="ignore", invalid="ignore"):
+            target = np.nan_to_num(target) * data.draw(MAGNITUDES)
     params = data.draw(reservoir_params(X.shape[1]))
     params.update(
         washout=data.draw(st.integers(0, 5)),
@@ -409,6 +413,7 @@ def test_esn_regressor(data):
                 n_layers=st.sampled_from([0, 1.0, "2"]),
                 bidirectional=st.sampled_from(["yes", 1, None]),
                 include_input=st.sampled_from(["no", 0, None]),
+                n_jobs=st.sampled_from([0, -1, 2, "2", 1.5]),
             ),
         )
     )
@@ -509,7 +514,7 @@ def test_esn_classifier(data):
 @given(data=st.data())
 def test_esn_classifier_partial_fit_matches_fit(data):
     X, _ = data.draw(series(min_rows=30, max_rows=80))
-    X = np.nan_to_num(X.astype(np.float64), posinf=1.0, neginf=-1.0)
+    X = np.nan_to_num(np.real(X).astype(np.float64), posinf=1.0, neginf=-1.0)
     X = X / max(1.0, float(np.max(np.abs(X))))
     y = (X[:, 0] > np.median(X[:, 0])).astype(int)
     y[:2] = [0, 1]  # both classes occur, as partial_fit's classes say
@@ -567,3 +572,82 @@ def test_esn_forecaster(data):
     assert out.shape[0] == steps
     assert_finite_or_warned(out, caught + caught_f, finite)
     assert_unchanged(before, *args)
+
+
+@st.composite
+def collections(draw, max_sequences=5):
+    """Several sequences with one feature count: a list (lengths may differ)
+    or a 3-D array. Returns ``(X, finite)``."""
+    n_features = draw(st.integers(1, 3))
+    n = draw(st.integers(1, max_sequences))
+    if draw(st.booleans()):
+        rows = draw(st.integers(1, 25))
+        drawn = [draw(series(rows, rows, features=n_features)) for _ in range(n)]
+        X = np.stack([np.real(x).astype(np.float64) for x, _ in drawn])
+        return X, bool(np.all(np.isfinite(X)))
+    drawn = [draw(series(1, 25, features=n_features)) for _ in range(n)]
+    return [x for x, _ in drawn], all(f for _, f in drawn)
+
+
+@given(data=st.data())
+def test_esn_regressor_on_collections(data):
+    X, finite = data.draw(collections())
+    seqs = list(X)
+    Y = [np.real(x).astype(np.float64)[:, ::-1] * 0.5 for x in seqs]
+    Y = np.stack(Y) if isinstance(X, np.ndarray) else Y
+    params = data.draw(reservoir_params(seqs[0].shape[1]))
+    params["washout"] = data.draw(st.integers(0, 3))
+    est = ESNRegressor(**params)
+    args = (X, Y, params["leak_rate"], params["input_scaling"])
+    before = snapshot(*args)
+    _, caught, error = run(lambda: est.fit(X, Y))
+    assert_unchanged(before, *args)
+    if error is not None:
+        return
+    assert_no_alias(est, *args)
+    x0 = data.draw(
+        st.sampled_from([None, "zeros", "nan", "wrong"]), label="initial_state"
+    )
+    n_units = est.reservoir_.n_units
+    initial = {
+        None: None,
+        "zeros": np.zeros(n_units),
+        "nan": np.full(n_units, np.nan),
+        "wrong": np.zeros(n_units + 1),
+    }[x0]
+    out, caught_p, error = run(
+        lambda: est.predict(X, initial_state=initial, return_state=True)
+    )
+    if error is not None:
+        assert x0 in ("nan", "wrong"), error
+        return
+    pred, state = out
+    assert x0 in (None, "zeros"), "a bad initial_state was accepted"
+    assert len(pred) == len(seqs) and state.shape == (len(seqs), n_units)
+    for p, y in zip(pred, Y, strict=True):
+        assert p.shape == np.shape(y)
+    assert_finite_or_warned(pred, caught + caught_p, finite)
+    assert_unchanged(before, *args)
+
+
+@given(data=st.data())
+def test_esn_regressor_partial_fit_matches_fit(data):
+    X, _ = data.draw(series(min_rows=20, max_rows=80, features=2))
+    X = np.nan_to_num(np.real(X).astype(np.float64), posinf=1.0, neginf=-1.0)
+    X = X / max(1.0, float(np.max(np.abs(X))))
+    y = np.column_stack([X[:, 0] * X[:, 1], np.roll(X[:, 0], 1)])
+    washout = data.draw(st.integers(0, 15))
+    alpha = data.draw(st.sampled_from([1e-2, [1e-3, 1e-1, 1.0]]))
+    cuts = sorted(data.draw(st.lists(st.integers(1, len(X) - 1), max_size=3)))
+    kw = dict(washout=washout, alpha=alpha, leak_rate=0.7, random_state=1)
+    whole = ESNRegressor(10, **kw).fit(X, y)
+    streamed = ESNRegressor(10, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # chunks inside the washout
+        for lo, hi in zip([0, *cuts], [*cuts, len(X)], strict=True):
+            if hi > lo:
+                streamed.partial_fit(X[lo:hi], y[lo:hi], continue_state=True)
+    assert streamed.alpha_ == whole.alpha_
+    scale = max(1.0, float(np.abs(whole.coef_).max()))
+    np.testing.assert_allclose(streamed.coef_, whole.coef_, atol=1e-10 * scale)
+    np.testing.assert_allclose(streamed.intercept_, whole.intercept_, atol=1e-10)
