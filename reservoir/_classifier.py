@@ -23,6 +23,7 @@ from ._validation import (
     check_sequences,
     check_state_range,
     is_sequence_collection,
+    overflow_reported,
     warn_if_not_finite,
 )
 
@@ -389,8 +390,10 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                         buffer = RowBuffer(
                             GramAccumulator(feats.shape[1], table.shape[1])
                         )
-                    buffer.add(feats, table[codes_of(i, first, feats.shape[0])])
-                self._gram = buffer.flush()
+                    with overflow_reported():
+                        buffer.add(feats, table[codes_of(i, first, feats.shape[0])])
+                with overflow_reported():
+                    self._gram = buffer.flush()
                 check_readout_statistics(self._gram, sequences)
                 self._last_states = final
                 self._steps_seen = np.array([u.shape[0] for u in sequences])
@@ -565,8 +568,10 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                     codes = np.repeat(seq_codes[i : i + 1], feats.shape[0])
                 else:
                     codes = step_codes[i][row : row + feats.shape[0]]
-                buffer.add(feats, table[codes])
-        self._gram = buffer.flush()
+                with overflow_reported():
+                    buffer.add(feats, table[codes])
+        with overflow_reported():
+            self._gram = buffer.flush()
         check_readout_statistics(self._gram, sequences)
         self._last_states = final
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])

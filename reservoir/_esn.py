@@ -36,6 +36,7 @@ from ._validation import (
     check_sequences,
     check_state_range,
     layer_values,
+    overflow_reported,
     reshape_output,
     warn_if_not_finite,
 )
@@ -551,13 +552,15 @@ n_readout_features)
                 lo = max(row0, bounds[b]) - row0 + first
                 hi = min(row1, bounds[b + 1]) - row0 + first
                 if hi > lo:
-                    buffers[b].add(
-                        self._features(
-                            sequences[i][lo:hi], states[lo - start : hi - start]
-                        ),
-                        targets[i][lo:hi],
-                    )
-        return [buffer.flush() for buffer in buffers], final
+                    with overflow_reported():
+                        buffers[b].add(
+                            self._features(
+                                sequences[i][lo:hi], states[lo - start : hi - start]
+                            ),
+                            targets[i][lo:hi],
+                        )
+        with overflow_reported():
+            return [buffer.flush() for buffer in buffers], final
 
     def _set_readout(self, gram, alphas, is_path, blocks=None, folds=None):
         """Choose alpha (GCV or blocked CV), solve, set the fitted attributes."""

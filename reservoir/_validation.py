@@ -378,6 +378,13 @@ def check_state_range(sequences: list[np.ndarray], dtype, name: str = "X") -> No
         )
 
 
+def overflow_reported():
+    """Context for accumulating readout statistics: NumPy's overflow warnings
+    are silenced there because ``check_readout_statistics`` reports the
+    overflow, with its cause, right after."""
+    return np.errstate(over="ignore", invalid="ignore")
+
+
 def check_readout_statistics(gram, sequences, targets=None) -> None:
     """Raise a ValueError if the readout's accumulated statistics overflowed.
 
