@@ -380,7 +380,10 @@ def test_spectral_radius(n, square, kind, scale, bad, sparse, seed):
     assert_finite_or_warned(radius, caught, finite)
     exact = np.max(np.abs(np.linalg.eigvals(M.astype(np.complex128))))
     if np.isfinite(radius) and np.isfinite(exact):
-        assert radius == pytest.approx(exact, rel=1e-6, abs=1e-300)
+        # eigenvalues of a defective matrix are only known to about
+        # sqrt(eps) * its norm (a nilpotent one may come out as 1e-8 * norm)
+        peak = float(np.max(np.abs(M)))
+        assert radius == pytest.approx(exact, rel=1e-6, abs=1e-6 * n * peak)
 
 
 # --------------------------------------------------------------- estimators
