@@ -360,6 +360,24 @@ def check_sequences(
     return sequences, checked, layout
 
 
+#: Largest magnitude fitted without rescaling: beyond about 1e154 the squares
+#: in a readout's statistics or a squared-error loss overflow float64.
+MAX_MAGNITUDE = 1e150
+
+
+def check_magnitude(arrays, name: str, fix: str, limit: float = MAX_MAGNITUDE):
+    """Raise a ValueError naming ``name`` if a value exceeds ``limit``.
+
+    ``fix`` says what to change (it ends the message).
+    """
+    peak = max((float(np.max(np.abs(a), initial=0.0)) for a in arrays), default=0.0)
+    if peak > limit:
+        raise ValueError(
+            f"{name} has values up to {peak:.3g} in magnitude; squares overflow "
+            f"float64 beyond about 1e154. {fix}"
+        )
+
+
 def check_state_range(sequences: list[np.ndarray], dtype, name: str = "X") -> None:
     """Refuse inputs that do not fit the reservoir's float32 states.
 

@@ -25,6 +25,7 @@ from .._validation import (
     ACTIVATIONS,
     check_int,
     check_leak_rate,
+    check_magnitude,
     check_option,
     check_real,
     check_rng,
@@ -49,9 +50,6 @@ _FROM_ESN_SUPPORTS = (
 INIT_KEYS = ("W", "W_in", "bias", "W_out", "b_out")
 #: What the readout sees: the top layer, or every layer.
 READOUT_LAYERS = ("top", "all")
-#: Largest target magnitude ``RNNRegressor`` trains on: beyond about 1e154
-#: the squared errors of the loss overflow float64.
-MAX_TARGET_MAGNITUDE = 1e150
 #: Sequences per forward pass in ``predict``.
 PREDICT_BATCH = 64
 #: Up to this many units the recurrent products are too small for threaded
@@ -939,14 +937,12 @@ such array per sequence, or array-like of shape (n_sequences,)
             self._per_sequence, self._y_ndim = False, targets[0].ndim
             targets = [t.reshape(t.shape[0], -1) for t in targets]
             masks = [np.ones(t.shape[0]) for t in targets]
-        peak = max(float(np.max(np.abs(t), initial=0.0)) for t in targets)
-        if peak > MAX_TARGET_MAGNITUDE:
-            raise ValueError(
-                f"y has values up to {peak:.3g} in magnitude; the squared-error "
-                f"loss overflows float64 beyond about 1e154. Scale y first, for "
-                f"example with sklearn.compose.TransformedTargetRegressor and a "
-                f"StandardScaler."
-            )
+        check_magnitude(
+            targets,
+            "y",
+            "The squared-error loss would overflow: scale y first, for example "
+            "with sklearn.compose.TransformedTargetRegressor and a StandardScaler.",
+        )
         n_outputs = targets[0].shape[1]
         self._train(sequences, targets, masks, layout, n_outputs, None)
         return self
