@@ -18,6 +18,7 @@ from ._threading import numba_threads
 from ._validation import (
     check_int,
     check_option,
+    check_readout_features,
     check_readout_statistics,
     check_real,
     check_sequences,
@@ -406,7 +407,9 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                     rows.append(feats.copy())
                     codes.append(codes_of(i, first, feats.shape[0]))
                 labels = self.classes_[np.concatenate(codes)]
-                self.readout_ = clone(self.readout).fit(np.vstack(rows), labels)
+                features = np.vstack(rows)
+                check_readout_features(features, sequences)
+                self.readout_ = clone(self.readout).fit(features, labels)
         return self
 
     def _set_ridge_readout(self, alpha: float) -> None:

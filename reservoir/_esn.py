@@ -30,6 +30,7 @@ from ._validation import (
     check_int,
     check_leak_rate,
     check_option,
+    check_readout_features,
     check_readout_statistics,
     check_real,
     check_rng,
@@ -643,6 +644,7 @@ one such array per sequence
                     ]
                 )
                 Y = np.vstack([t[washout:] for t in targets])
+                check_readout_features(Z, sequences)
                 self.readout_ = clone(self.readout).fit(
                     Z, Y[:, 0] if self._y_ndim == 1 else Y
                 )

@@ -413,14 +413,27 @@ def check_readout_statistics(gram, sequences, targets=None) -> None:
     parts = (gram.mean_z, gram.mean_y, gram.czz, gram.czy, gram.cyy)
     if all(np.all(np.isfinite(part)) for part in parts):
         return
+    raise _overflow_error("the readout's sums of squares", sequences, targets)
+
+
+def check_readout_features(Z: np.ndarray, sequences) -> None:
+    """Raise a ValueError if the readout's features (inputs and states) are
+    not finite, before a user-given readout reports NaN in an "X" that the
+    user never passed."""
+    if not np.all(np.isfinite(Z)):
+        raise _overflow_error("the reservoir states", sequences)
+
+
+def _overflow_error(what: str, sequences, targets=None) -> ValueError:
+    """The error for ``what`` overflowing float64, with the data's magnitudes."""
     x_peak = max(float(np.max(np.abs(seq), initial=0.0)) for seq in sequences)
     detail = f"X has values up to {x_peak:.3g}"
     if targets is not None:
         y_peak = max(float(np.max(np.abs(t), initial=0.0)) for t in targets)
         detail += f", y up to {y_peak:.3g}"
-    raise ValueError(
-        f"the readout's sums of squares overflowed float64 ({detail}; they "
-        f"overflow beyond about 1e154, and the states of activation='identity' "
+    return ValueError(
+        f"{what} overflowed float64 ({detail}; squares overflow beyond about "
+        f"1e154, and the states of activation='identity' "
         f"or 'relu' can grow that large too). Scale X and y to moderate values "
         f"(e.g. sklearn's StandardScaler, TransformedTargetRegressor), or lower "
         f"spectral_radius and input_scaling with an unbounded activation."

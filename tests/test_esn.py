@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from naive import esn_states
 from sklearn.base import clone
-from sklearn.linear_model import Lasso, Ridge
+from sklearn.linear_model import Lasso, Ridge, RidgeClassifier
 from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
@@ -425,3 +425,12 @@ def test_states_that_overflow_warn():
         esn.predict(long)
     with pytest.warns(RuntimeWarning, match=r"ReservoirTransformer.transform"):
         ReservoirTransformer(5, **kw).fit(X).transform(long)
+
+
+def test_states_that_overflow_before_a_custom_readout_are_named():
+    X = np.random.default_rng(0).uniform(0.5, 1, (2000, 1))
+    kw = dict(activation="identity", spectral_radius=1.5, random_state=0)
+    with pytest.raises(ValueError, match=r"the reservoir states overflowed"):
+        ESNRegressor(5, readout=Ridge(), **kw).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match=r"the reservoir states overflowed"):
+        ESNClassifier(5, readout=RidgeClassifier(), **kw).fit(X, X[:, 0] > 0.7)
