@@ -463,7 +463,9 @@ def test_esn_classifier(data):
     n_sequences = data.draw(st.integers(0, 6))
     if n_sequences == 0:  # per-step labels on one sequence
         X, finite = data.draw(series(min_rows=2))
-        labels = np.where(np.nan_to_num(X[:, 0].astype(float)) > 0, "up", "down")
+        labels = np.where(
+            np.nan_to_num(np.real(X[:, 0]).astype(float)) > 0, "up", "down"
+        )
         y = labels if data.draw(st.booleans()) else (labels == "up").astype(int)
     else:  # one label per sequence, lengths may differ
         n_features = data.draw(st.integers(1, 3))
