@@ -393,6 +393,7 @@ def test_string_hyperparameters_name_the_argument(params, match):
 # gave NaN readouts with only NumPy's overflow warnings, a float32 reservoir
 # turned inputs beyond 3.4e38 into NaN states, and states that overflow in
 # predict/transform came back as NaN without a warning
+@pytest.mark.filterwarnings("ignore::scipy.linalg.LinAlgWarning")
 def test_readout_statistics_that_overflow_are_refused():
     X = np.random.default_rng(0).standard_normal((200, 2))
     with pytest.raises(ValueError, match=r"X has values up to 3.77e\+200.*Scale X"):
@@ -416,6 +417,7 @@ def test_float32_reservoir_refuses_inputs_beyond_float32(est):
         est.predict(X * 1e100) if hasattr(est, "predict") else est.transform(X * 1e100)
 
 
+@pytest.mark.filterwarnings("ignore::scipy.linalg.LinAlgWarning")
 def test_states_that_overflow_warn():
     X = np.random.default_rng(0).uniform(0.5, 1, (100, 1))
     kw = dict(activation="identity", spectral_radius=1.5, random_state=0)
