@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import ClassifierMixin, clone
+from sklearn.exceptions import NotFittedError
 from sklearn.preprocessing import LabelBinarizer, LabelEncoder
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -15,9 +18,14 @@ from ._threading import numba_threads
 from ._validation import (
     check_int,
     check_option,
+    check_readout_features,
+    check_readout_statistics,
     check_real,
     check_sequences,
+    check_state_range,
     is_sequence_collection,
+    overflow_reported,
+    warn_if_not_finite,
 )
 
 __all__ = ["ESNClassifier"]
@@ -35,6 +43,11 @@ def _readout_has(method: str, *, ridge: bool):
         return hasattr(getattr(self, "readout_", self.readout), method)
 
     return check
+
+
+def _ridge_readout(self) -> bool:
+    """Availability test of ``partial_fit``: only the ridge readout streams."""
+    return self.readout is None
 
 
 def _one_column_to_1d(scores: np.ndarray) -> np.ndarray:
@@ -189,7 +202,7 @@ n_readout_features)
             else all(np.ndim(label) == 0 for label in y)
         )
         if per_sequence:
-            sequences, _, layout = check_sequences(self, X, reset=reset)
+            sequences, _, layout = self._check_sequences(X, reset=reset)
             labels = column_or_1d(np.asarray(y), warn=True)
             if labels.shape[0] != len(sequences):
                 raise ValueError(
@@ -202,6 +215,7 @@ n_readout_features)
         sequences, targets, layout = check_sequences(
             self, X, y, reset=reset, y_numeric=False
         )
+        check_state_range(sequences, self._state_dtype(reset))
         steps = []
         for i, target in enumerate(targets):
             if target.ndim == 2 and target.shape[1] != 1:
@@ -237,20 +251,35 @@ n_readout_features)
             np.int64
         )
 
-    def _iter_features(self, sequences, washout: int, *, per_step: bool):
+    def _iter_features(
+        self,
+        sequences,
+        washout: int,
+        *,
+        per_step: bool,
+        x0=None,
+        skips=None,
+        final=None,
+    ):
         """Yield ``(sequence index, first row, features)``.
 
-        Per step: the features of every step from ``washout`` on, chunk by
-        chunk. Per sequence: one row per sequence (last, mean or support).
+        Per step: the features of every step from ``washout`` on (from
+        ``skips[i]`` on when given), chunk by chunk. Per sequence: one row per
+        sequence (last, mean or support). ``x0`` replaces the zero initial
+        states; ``final``, an ``(n_sequences, n_units)`` array, receives the
+        state after the last step of every sequence.
         """
         reservoir = self.reservoir_
-        x0 = reservoir.initial_states(len(sequences))
+        if x0 is None:
+            x0 = reservoir.initial_states(len(sequences))
         n_feat = reservoir.n_units + (self.n_features_in_ if self.include_input else 0)
         pending: dict[int, np.ndarray] = {}
         for i, start, states in reservoir.iter_states(sequences, x0):
             length = sequences[i].shape[0]
             stop = start + states.shape[0]
-            skip = max(washout - start, 0)
+            if final is not None and stop == length:
+                final[i] = states[-1]
+            skip = max((washout if skips is None else skips[i]) - start, 0)
             if per_step:
                 if skip < states.shape[0]:
                     yield (
@@ -316,6 +345,9 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 "aggregation='vote' averages the readout's scores over a sequence: "
                 "give a readout with predict_proba or decision_function."
             )
+        for name in ("_gram", "_W_out", "coef_", "intercept_", "readout_"):
+            if hasattr(self, name):  # a refit starts from scratch
+                delattr(self, name)
         sequences, step_labels, seq_labels, _ = self._split_labels(X, y, reset=True)
         for i, seq in enumerate(sequences):
             if seq.shape[0] <= washout:
@@ -351,17 +383,22 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                     .astype(np.float64)
                 )
                 buffer = None
+                final = np.empty((len(sequences), reservoir.n_units))
                 for i, first, feats in self._iter_features(
-                    sequences, washout, per_step=per_step
+                    sequences, washout, per_step=per_step, final=final
                 ):
                     if buffer is None:
                         buffer = RowBuffer(
                             GramAccumulator(feats.shape[1], table.shape[1])
                         )
-                    buffer.add(feats, table[codes_of(i, first, feats.shape[0])])
-                coef, intercept = buffer.flush().solve(alpha)
-                self._W_out, self._b_out = coef, intercept
-                self.coef_, self.intercept_ = coef.T.copy(), intercept.copy()
+                    with overflow_reported():
+                        buffer.add(feats, table[codes_of(i, first, feats.shape[0])])
+                with overflow_reported():
+                    self._gram = buffer.flush()
+                check_readout_statistics(self._gram, sequences)
+                self._last_states = final
+                self._steps_seen = np.array([u.shape[0] for u in sequences])
+                self._set_ridge_readout(alpha)
             else:
                 rows, codes = [], []
                 for i, first, feats in self._iter_features(
@@ -370,7 +407,188 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                     rows.append(feats.copy())
                     codes.append(codes_of(i, first, feats.shape[0]))
                 labels = self.classes_[np.concatenate(codes)]
-                self.readout_ = clone(self.readout).fit(np.vstack(rows), labels)
+                features = np.vstack(rows)
+                check_readout_features(features, sequences)
+                self.readout_ = clone(self.readout).fit(features, labels)
+        return self
+
+    def _set_ridge_readout(self, alpha: float) -> None:
+        """Solve the ridge readout from the accumulated Gram matrix."""
+        coef, intercept = self._gram.solve(alpha)
+        self._W_out, self._b_out = coef, intercept
+        self.coef_, self.intercept_ = coef.T.copy(), intercept.copy()
+
+    @available_if(_ridge_readout)
+    def partial_fit(self, X, y, classes=None, *, continue_state: bool = False):
+        """Add training sequences to the ridge readout's statistics and re-solve.
+
+        The first call (on an estimator that is not fitted) draws the
+        reservoir weights from ``random_state`` and needs ``classes``; later
+        calls keep the weights and add rows to the accumulated Gram matrices,
+        so any split of the data into calls gives the readout of one
+        :meth:`fit` on all of it (to round-off, when every class of
+        ``classes`` occurs in the data). A call after :meth:`fit` continues
+        from what ``fit`` saw. The task (per-step or per-sequence labels) is
+        fixed by the first call. Only the built-in ridge readout streams:
+        with a ``readout`` the method is not available.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_timesteps, n_features), list of such arrays \
+or ndarray of shape (n_sequences, n_timesteps, n_features)
+            Input sequence(s).
+        y : array-like
+            One label per time step (of the single sequence, or one array per
+            sequence), or one label per sequence for a collection ``X``.
+        classes : array-like of shape (n_classes,), default=None
+            Every label that any call will bring. Required on the first call
+            (the one-vs-all targets depend on it); later calls may repeat it.
+        continue_state : bool, default=False
+            False: every sequence is a new one, starts from the zero state and
+            its first ``washout`` steps are skipped. True (per-step labels
+            only): ``X`` continues the sequence(s) of the previous call (same
+            number of sequences) from the states where that call ended, and
+            ``washout`` counts steps from the start of each whole sequence.
+
+        Returns
+        -------
+        self : ESNClassifier
+            The updated estimator.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from reservoir import ESNClassifier
+        >>> rng = np.random.default_rng(0)
+        >>> X = rng.standard_normal((3000, 1))
+        >>> y = np.where(np.convolve(X[:, 0], np.ones(5), "same") > 0, "up", "down")
+        >>> clf = ESNClassifier(50, washout=50, random_state=0)
+        >>> for start in range(0, 3000, 1000):  # one long series in 3 chunks
+        ...     part = slice(start, start + 1000)
+        ...     _ = clf.partial_fit(X[part], y[part], classes=["down", "up"],
+        ...                         continue_state=True)
+        >>> whole = ESNClassifier(50, washout=50, random_state=0).fit(X, y)
+        >>> bool(np.allclose(clf.coef_, whole.coef_, rtol=1e-10, atol=1e-10))
+        True
+        """
+        washout, alpha, _ = self._check_params()
+        if not isinstance(continue_state, bool | np.bool_):
+            raise TypeError(
+                f"continue_state must be True or False; got {continue_state!r}."
+            )
+        first = not hasattr(self, "_gram")
+        if first and classes is None:
+            raise ValueError(
+                "classes must be given on the first call to partial_fit: every "
+                "label that any call will bring, e.g. classes=np.unique(labels)."
+            )
+        if classes is not None:
+            classes = column_or_1d(np.asarray(classes), warn=True)
+            check_classification_targets(classes)
+            classes = np.unique(classes)
+            if not first and not np.array_equal(classes, self.classes_):
+                raise ValueError(
+                    f"classes must stay {self.classes_.tolist()} (given on the "
+                    f"first call); got {classes.tolist()}."
+                )
+        sequences, step_labels, seq_labels, _ = self._split_labels(X, y, reset=first)
+        per_sequence = seq_labels is not None
+        if not first and per_sequence != self.per_sequence_:
+            raise ValueError(
+                "y must hold one label per "
+                f"{'sequence' if self.per_sequence_ else 'time step'}, as in the "
+                "earlier calls; the task is fixed by the first call."
+            )
+        if continue_state and per_sequence:
+            raise ValueError(
+                "continue_state=True continues sequences labelled step by step; "
+                "with one label per sequence pass whole sequences "
+                "(continue_state=False)."
+            )
+        known = classes if first else self.classes_
+        labels = seq_labels if per_sequence else np.concatenate(step_labels)
+        unknown = set(labels.tolist()) - set(known.tolist())
+        if unknown:
+            raise ValueError(
+                f"y holds labels {sorted(map(str, unknown))} that are not in "
+                f"classes {known.tolist()}; pass every label in classes on the "
+                f"first call to partial_fit."
+            )
+        n_seq = len(sequences)
+        resume = continue_state and not first
+        if resume and self._last_states.shape[0] != n_seq:
+            raise ValueError(
+                f"continue_state=True continues the {self._last_states.shape[0]} "
+                f"sequence(s) of the previous call, but X holds {n_seq}."
+            )
+        if not continue_state:
+            for i, seq in enumerate(sequences):
+                if seq.shape[0] <= washout:
+                    raise ValueError(
+                        f"washout={washout} leaves no step in sequence {i}, which "
+                        f"has {seq.shape[0]} steps; use a washout smaller than the "
+                        f"shortest sequence, longer sequences, or "
+                        f"continue_state=True to stream one sequence in chunks."
+                    )
+        if first:
+            self._encoder = LabelEncoder().fit(known)
+            self.classes_ = self._encoder.classes_
+            self.per_sequence_ = per_sequence
+            self.reservoir_ = self._build_reservoir(sequences[0].shape[1])
+        reservoir = self.reservoir_
+        if resume:
+            x0 = reservoir.initial_states(n_seq, self._last_states)
+            seen = self._steps_seen
+        else:
+            x0 = reservoir.initial_states(n_seq)
+            seen = np.zeros(n_seq, dtype=np.int64)
+        table = (
+            LabelBinarizer(pos_label=1, neg_label=-1)
+            .fit_transform(self.classes_)
+            .astype(np.float64)
+        )
+        if per_sequence:
+            seq_codes = self._encoder.transform(seq_labels)
+        else:
+            step_codes = [self._encoder.transform(labels) for labels in step_labels]
+        n_feat = reservoir.n_units + (self.n_features_in_ if self.include_input else 0)
+        if self.per_sequence_ and self.aggregation == "support":
+            n_feat *= self.n_support_points  # the support points side by side
+        gram = self._gram if not first else GramAccumulator(n_feat, table.shape[1])
+        buffer = RowBuffer(gram)
+        final = np.empty((n_seq, reservoir.n_units))
+        skips = [max(washout - int(k), 0) for k in seen]
+        with numba_threads(self.n_jobs):
+            for i, row, feats in self._iter_features(
+                sequences,
+                washout,
+                per_step=self._per_step_readout(),
+                x0=x0,
+                skips=skips,
+                final=final,
+            ):
+                if per_sequence:
+                    codes = np.repeat(seq_codes[i : i + 1], feats.shape[0])
+                else:
+                    codes = step_codes[i][row : row + feats.shape[0]]
+                with overflow_reported():
+                    buffer.add(feats, table[codes])
+        with overflow_reported():
+            self._gram = buffer.flush()
+        check_readout_statistics(self._gram, sequences)
+        self._last_states = final
+        self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
+        if self._gram.n_samples == 0:
+            warnings.warn(
+                f"every step passed to partial_fit so far lies inside washout="
+                f"{washout}: the readout has no training row yet, and predict "
+                f"raises NotFittedError until it has. Pass more of the "
+                f"sequence(s) with continue_state=True, or lower washout.",
+                UserWarning,
+                stacklevel=2,
+            )
+        else:
+            self._set_ridge_readout(alpha)
         return self
 
     # --------------------------------------------------------------- predict
@@ -382,8 +600,15 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
     def _scores(self, X, method: str):
         """Per-sequence (or per-step) outputs of the readout's ``method``."""
         check_is_fitted(self)
+        if self.readout is None and not hasattr(self, "_W_out"):
+            raise NotFittedError(
+                f"This ESNClassifier has seen no training row yet: every step "
+                f"passed to partial_fit lies inside washout={self.washout}. Pass "
+                f"more data to partial_fit (continue_state=True) or lower washout "
+                f"before predicting."
+            )
         washout = check_int(self.washout, "washout", low=0)
-        sequences, _, layout = check_sequences(self, X, reset=False)
+        sequences, _, layout = self._check_sequences(X, reset=False)
         if self.per_sequence_ and layout == "one":
             raise ValueError(
                 "this ESNClassifier was fitted for sequence classification; pass a "
@@ -421,8 +646,10 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             if self.aggregation == "vote":
                 counts = [seq.shape[0] - washout for seq in sequences]
                 outputs = [o / c for o, c in zip(outputs, counts, strict=True)]
-            return np.stack(outputs), "sequences"
-        return outputs, layout
+            outputs = np.stack(outputs)
+        if method != "predict":  # scores or probabilities, not labels
+            warn_if_not_finite(outputs, self, method)
+        return outputs, ("sequences" if self.per_sequence_ else layout)
 
     def _labels_from_scores(self, scores: np.ndarray, method: str) -> np.ndarray:
         """Labels from a readout's output: as they are for ``predict``, else

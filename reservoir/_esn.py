@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 
@@ -15,6 +16,7 @@ from sklearn.base import (
     TransformerMixin,
     clone,
 )
+from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
@@ -28,11 +30,16 @@ from ._validation import (
     check_int,
     check_leak_rate,
     check_option,
+    check_readout_features,
+    check_readout_statistics,
     check_real,
     check_rng,
     check_sequences,
+    check_state_range,
     layer_values,
+    overflow_reported,
     reshape_output,
+    warn_if_not_finite,
 )
 from .matrices import bias_vector, input_matrix, recurrent_matrix
 
@@ -137,7 +144,15 @@ class _BaseReservoirEstimator(BaseEstimator):
         return runners[0]
 
     def _check_sequences(self, X, y="no_validation", *, reset: bool):
-        return check_sequences(self, X, y, reset=reset)
+        sequences, targets, layout = check_sequences(self, X, y, reset=reset)
+        check_state_range(sequences, self._state_dtype(reset))
+        return sequences, targets, layout
+
+    def _state_dtype(self, reset: bool):
+        """The reservoir's float type: the fitted one, or the parameter's."""
+        if not reset and hasattr(self, "reservoir_"):
+            return self.reservoir_.dtype
+        return check_dtype(self.dtype)
 
     def _initial_states(self, n_sequences: int, initial_state) -> np.ndarray:
         """Zero states or the validated ``initial_state``."""
@@ -223,7 +238,9 @@ _TAIL_DOC = """\
         float64.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed for the weights. The same seed gives bit-identical float64
-        results; None draws fresh weights from the operating system's entropy.
+        results on one machine with the same BLAS thread count (across
+        machines or thread counts they agree to rounding; see the user
+        guide); None draws fresh weights from the operating system's entropy.
     n_jobs : int, default=None
         Numba threads used to run many sequences (and large reservoirs). None
         means 1, so that joblib-parallel searches do not oversubscribe the
@@ -536,13 +553,15 @@ n_readout_features)
                 lo = max(row0, bounds[b]) - row0 + first
                 hi = min(row1, bounds[b + 1]) - row0 + first
                 if hi > lo:
-                    buffers[b].add(
-                        self._features(
-                            sequences[i][lo:hi], states[lo - start : hi - start]
-                        ),
-                        targets[i][lo:hi],
-                    )
-        return [buffer.flush() for buffer in buffers], final
+                    with overflow_reported():
+                        buffers[b].add(
+                            self._features(
+                                sequences[i][lo:hi], states[lo - start : hi - start]
+                            ),
+                            targets[i][lo:hi],
+                        )
+        with overflow_reported():
+            return [buffer.flush() for buffer in buffers], final
 
     def _set_readout(self, gram, alphas, is_path, blocks=None, folds=None):
         """Choose alpha (GCV or blocked CV), solve, set the fitted attributes."""
@@ -565,10 +584,8 @@ n_readout_features)
         self.alpha_ = float(alphas[best])
         self._gram = gram
         if gram.n_samples == 0:  # partial_fit still inside the washout
-            coef = np.zeros((gram.czz.shape[0], gram.czy.shape[1]))
-            intercept = np.zeros(gram.czy.shape[1])
-        else:
-            coef, intercept = gram.solve(self.alpha_)
+            return
+        coef, intercept = gram.solve(self.alpha_)
         self._W_out, self._b_out = coef, intercept
         if self._y_ndim == 1:
             self.coef_, self.intercept_ = coef[:, 0], float(intercept[0])
@@ -616,6 +633,7 @@ one such array per sequence
                     reservoir, sequences, targets, x0, skips, bounds
                 )
                 gram = GramAccumulator.sum(blocks)
+                check_readout_statistics(gram, sequences, targets)
             else:
                 states = reservoir.run(sequences, x0)
                 final = np.array([s[-1] for s in states], dtype=np.float64)
@@ -626,6 +644,7 @@ one such array per sequence
                     ]
                 )
                 Y = np.vstack([t[washout:] for t in targets])
+                check_readout_features(Z, sequences)
                 self.readout_ = clone(self.readout).fit(
                     Z, Y[:, 0] if self._y_ndim == 1 else Y
                 )
@@ -633,6 +652,7 @@ one such array per sequence
         self.reservoir_ = reservoir
         self._last_states = final
         self._steps_seen = np.array([u.shape[0] for u in sequences])
+        self._n_readout_rows = int(self._steps_seen.sum()) - washout * len(sequences)
         if self.readout is None:
             self._set_readout(gram, alphas, is_path, blocks, folds)
         return self
@@ -741,10 +761,39 @@ one such array per sequence
             (gram,), final = self._harvest(
                 reservoir, sequences, targets, x0, skips, into=gram
             )
+        check_readout_statistics(gram, sequences, targets)
         self._last_states = final
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         self._set_readout(gram, alphas, is_path)
+        if gram.n_samples == 0:
+            self._warn_inside_washout()
         return self
+
+    def _warn_inside_washout(self):
+        """Warn that ``partial_fit`` has seen no training row yet."""
+        warnings.warn(
+            f"every step passed to partial_fit so far lies inside washout="
+            f"{self.washout}: the readout has no training row yet, and predict "
+            f"raises NotFittedError until it has. Pass more of the sequence(s) "
+            f"with continue_state=True, or lower washout.",
+            UserWarning,
+            stacklevel=3,
+        )
+
+    def _check_readout_trained(self):
+        """Raise NotFittedError while ``partial_fit`` has seen only washout."""
+        trained = (
+            hasattr(self, "_W_out")
+            if self.readout is None
+            else getattr(self, "_n_readout_rows", 1) > 0
+        )
+        if not trained:
+            raise NotFittedError(
+                f"This {type(self).__name__} has seen no training row yet: every "
+                f"step passed to partial_fit lies inside washout={self.washout}. "
+                f"Pass more data to partial_fit (continue_state=True) or lower "
+                f"washout before predicting."
+            )
 
     def _partial_fit_online(self, X, y, continue_state: bool):
         """``partial_fit`` with an online readout: its ``partial_fit`` learns
@@ -776,6 +825,7 @@ one such array per sequence
             seen = np.zeros(n_seq, dtype=np.int64)
         skips = [max(self.washout - int(k), 0) for k in seen]
         final = np.empty((n_seq, reservoir.n_units))
+        n_rows = getattr(self, "_n_readout_rows", 0) if not first else 0
         chunk_steps = max(1, HARVEST_CHUNK_VALUES // (reservoir.n_units * n_seq))
         with numba_threads(self.n_jobs):
             for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
@@ -789,8 +839,12 @@ one such array per sequence
                     )
                     T = targets[i][first_row:stop]
                     self.readout_.partial_fit(Z, T[:, 0] if y_ndim == 1 else T)
+                    n_rows += stop - first_row
         self._last_states = final
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
+        self._n_readout_rows = n_rows
+        if n_rows == 0:
+            self._warn_inside_washout()
         return self
 
     def _readout_predict(self, Z: np.ndarray) -> np.ndarray:
@@ -823,6 +877,7 @@ n_units), default=None
             Only with ``return_state=True``.
         """
         check_is_fitted(self)
+        self._check_readout_trained()
         sequences, _, layout = self._check_sequences(X, reset=False)
         x0 = self._initial_states(len(sequences), initial_state)
         outputs: list = [None] * len(sequences)
@@ -838,6 +893,7 @@ n_units), default=None
                 outputs[i][start:stop] = part
                 if stop == sequences[i].shape[0]:
                     final[i] = states[-1]
+        warn_if_not_finite(outputs, self, "predict")
         y_pred = reshape_output(outputs, layout)
         if return_state:
             return y_pred, (final[0] if layout == "one" else final)
@@ -982,6 +1038,7 @@ one such array per sequence
         x0 = self._initial_states(len(sequences), initial_state)
         with numba_threads(self.n_jobs):
             states = self.reservoir_.run(sequences, x0)
+        warn_if_not_finite(states, self, "transform")
         if self.include_input:
             states = [
                 np.hstack([u.astype(s.dtype, copy=False), s])

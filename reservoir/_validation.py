@@ -7,6 +7,7 @@ Numba kernels never validate.
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -74,14 +75,52 @@ def check_int(value, name: str, *, low: int | None = None) -> int:
     return value
 
 
+def as_float_array(value, name: str, *, allow_complex: bool = False) -> np.ndarray:
+    """``value`` as a new float64 (or complex128) array that shares no memory
+    with it, or a TypeError naming ``name`` when its values are not numbers.
+
+    Strings, complex numbers (unless ``allow_complex``) and objects that do
+    not convert are refused here rather than by NumPy's "could not convert
+    string to float", which does not say which argument was wrong. The copy
+    keeps fitted state from aliasing the caller's array.
+    """
+    shown = " ".join(repr(value).split())
+    shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    try:
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be a number or an array of numbers; got {shown} ({exc})."
+        ) from None
+    kinds = "biufc" if allow_complex else "biuf"
+    if raw.dtype.kind == "O":
+        try:
+            raw = raw.astype(np.complex128 if allow_complex else np.float64)
+        except (TypeError, ValueError):
+            raw = None
+    if raw is None or raw.dtype.kind not in kinds:
+        wanted = "numbers" if allow_complex else "real numbers"
+        detail = (
+            "complex numbers"
+            if raw is not None and raw.dtype.kind == "c"
+            else f"values that are not {wanted}"
+        )
+        raise TypeError(
+            f"{name} must hold {wanted}; got {detail}: {shown}. "
+            f"Convert them to float first."
+        )
+    target = np.complex128 if raw.dtype.kind == "c" else np.float64
+    return np.array(raw, dtype=target, copy=True)
+
+
 def check_scale(value, name: str, size: int, size_name: str) -> np.ndarray:
     """A non-negative scale given as a scalar or one value per entry.
 
-    Returns an array of length ``size``.
+    Returns a new array of length ``size``.
     """
     if np.ndim(value) == 0:
         return np.full(size, check_real(value, name, low=0.0))
-    arr = np.asarray(value, dtype=np.float64)
+    arr = as_float_array(value, name)
     if arr.ndim != 1 or arr.shape[0] != size:
         raise ValueError(
             f"{name} must be a scalar or a 1-D array with one value per "
@@ -117,7 +156,7 @@ def check_leak_rate(
     from it with ``random_state`` (several time scales in one reservoir).
     """
     if hasattr(value, "rvs"):
-        drawn = np.asarray(
+        drawn = np.array(
             value.rvs(size=n_units, random_state=random_state), dtype=np.float64
         )
         if (
@@ -134,7 +173,8 @@ def check_leak_rate(
         return np.full(
             n_units, check_real(value, name, low=0.0, low_inclusive=False, high=1.0)
         )
-    arr = np.asarray(value, dtype=np.float64)
+    # a copy: the fitted reservoir must not change when the caller's array does
+    arr = as_float_array(value, name)
     if arr.ndim != 1 or arr.shape[0] != n_units:
         raise ValueError(
             f"{name} must be a scalar or a 1-D array with one value per unit "
@@ -318,6 +358,101 @@ def check_sequences(
     if len({t.ndim for t in checked}) > 1:
         raise ValueError("all target sequences in y must be 1-D, or all 2-D.")
     return sequences, checked, layout
+
+
+#: Largest magnitude fitted without rescaling: beyond about 1e154 the squares
+#: in a readout's statistics or a squared-error loss overflow float64.
+MAX_MAGNITUDE = 1e150
+
+
+def check_magnitude(arrays, name: str, fix: str, limit: float = MAX_MAGNITUDE):
+    """Raise a ValueError naming ``name`` if a value exceeds ``limit``.
+
+    ``fix`` says what to change (it ends the message).
+    """
+    peak = max((float(np.max(np.abs(a), initial=0.0)) for a in arrays), default=0.0)
+    if peak > limit:
+        raise ValueError(
+            f"{name} has values up to {peak:.3g} in magnitude; squares overflow "
+            f"float64 beyond about 1e154. {fix}"
+        )
+
+
+def check_state_range(sequences: list[np.ndarray], dtype, name: str = "X") -> None:
+    """Refuse inputs that do not fit the reservoir's float32 states.
+
+    A float32 reservoir casts every input to float32, where values beyond
+    about 3.4e38 become infinite (and the states NaN).
+    """
+    if dtype is not np.float32:
+        return
+    limit = float(np.finfo(np.float32).max)
+    peak = max(float(np.max(np.abs(seq), initial=0.0)) for seq in sequences)
+    if peak > limit:
+        raise ValueError(
+            f"{name} has values up to {peak:.3g} in magnitude, beyond the range "
+            f"of float32 ({limit:.3g}) in which dtype='float32' runs the "
+            f"reservoir; use dtype='float64' or scale {name} down."
+        )
+
+
+def overflow_reported():
+    """Context for accumulating readout statistics: NumPy's overflow warnings
+    are silenced there because ``check_readout_statistics`` reports the
+    overflow, with its cause, right after."""
+    return np.errstate(over="ignore", invalid="ignore")
+
+
+def check_readout_statistics(gram, sequences, targets=None) -> None:
+    """Raise a ValueError if the readout's accumulated statistics overflowed.
+
+    Squares of values beyond about 1e154 (inputs, targets, or the states of
+    an unbounded activation) are not finite in float64; solving with them
+    would give NaN weights without an error.
+    """
+    parts = (gram.mean_z, gram.mean_y, gram.czz, gram.czy, gram.cyy)
+    if all(np.all(np.isfinite(part)) for part in parts):
+        return
+    raise _overflow_error("the readout's sums of squares", sequences, targets)
+
+
+def check_readout_features(Z: np.ndarray, sequences) -> None:
+    """Raise a ValueError if the readout's features (inputs and states) are
+    not finite, before a user-given readout reports NaN in an "X" that the
+    user never passed."""
+    if not np.all(np.isfinite(Z)):
+        raise _overflow_error("the reservoir states", sequences)
+
+
+def _overflow_error(what: str, sequences, targets=None) -> ValueError:
+    """The error for ``what`` overflowing float64, with the data's magnitudes."""
+    x_peak = max(float(np.max(np.abs(seq), initial=0.0)) for seq in sequences)
+    detail = f"X has values up to {x_peak:.3g}"
+    if targets is not None:
+        y_peak = max(float(np.max(np.abs(t), initial=0.0)) for t in targets)
+        detail += f", y up to {y_peak:.3g}"
+    return ValueError(
+        f"{what} overflowed float64 ({detail}; squares overflow beyond about "
+        f"1e154, and the states of activation='identity' "
+        f"or 'relu' can grow that large too). Scale X and y to moderate values "
+        f"(e.g. sklearn's StandardScaler, TransformedTargetRegressor), or lower "
+        f"spectral_radius and input_scaling with an unbounded activation."
+    )
+
+
+def warn_if_not_finite(outputs, estimator, method: str) -> None:
+    """Warn when a method turned finite (validated) input into NaN or inf."""
+    arrays = outputs if isinstance(outputs, list) else [outputs]
+    if all(np.all(np.isfinite(a)) for a in arrays):
+        return
+    warnings.warn(
+        f"{type(estimator).__name__}.{method} produced NaN or infinite values "
+        f"from finite input: the reservoir states or the readout overflowed "
+        f"float64. Scale X to moderate values, or lower spectral_radius and "
+        f"input_scaling with activation='identity' or 'relu'.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
 
 
 def reshape_output(outputs: list, layout: str):

@@ -12,7 +12,27 @@ from __future__ import annotations
 import numpy as np
 from sklearn.utils import check_array
 
+from ._validation import as_float_array
+
 __all__ = ["from_aeon", "to_aeon"]
+
+
+def _numeric(X, name: str) -> np.ndarray:
+    """``X`` as float64, or a TypeError naming ``name`` for non-numeric data."""
+    if isinstance(X, np.ndarray) and X.dtype.kind in "biuf":
+        return np.asarray(X, dtype=np.float64)
+    return as_float_array(X, name)
+
+
+def _same_width(arrays: list[np.ndarray], axis: int, what: str, fix: str) -> None:
+    """Raise a ValueError unless every array has the same size along ``axis``."""
+    widths = [a.shape[axis] for a in arrays]
+    for i, width in enumerate(widths):
+        if width != widths[0]:
+            raise ValueError(
+                f"every sequence in X must have the same number of {what}; X[0] "
+                f"has {widths[0]} and X[{i}] has {width}. {fix}"
+            )
 
 
 def from_aeon(X) -> np.ndarray | list[np.ndarray]:
@@ -35,7 +55,10 @@ of ndarrays of shape (n_timepoints_i, n_channels)
     Raises
     ------
     ValueError
-        If ``X`` is neither a 3-D array nor a non-empty list of 2-D arrays.
+        If ``X`` is neither a 3-D array nor a non-empty list of 2-D arrays,
+        or if the cases of a list have different numbers of channels.
+    TypeError
+        If ``X`` holds values that are not real numbers (such as strings).
 
     Examples
     --------
@@ -48,12 +71,21 @@ of ndarrays of shape (n_timepoints_i, n_channels)
     [(10, 1), (12, 1)]
     """
     if isinstance(X, np.ndarray) and X.ndim == 3:
-        return np.ascontiguousarray(np.swapaxes(np.asarray(X, dtype=np.float64), 1, 2))
+        return np.ascontiguousarray(np.swapaxes(_numeric(X, "X"), 1, 2))
     if isinstance(X, list | tuple) and len(X) > 0:
         out = []
         for i, case in enumerate(X):
-            arr = check_array(case, dtype=np.float64, input_name=f"X[{i}]")
+            arr = check_array(
+                _numeric(case, f"X[{i}]"), dtype=np.float64, input_name=f"X[{i}]"
+            )
             out.append(np.ascontiguousarray(arr.T))
+        _same_width(
+            out,
+            1,
+            "channels",
+            "An aeon collection holds one (n_channels, n_timepoints) array per "
+            "case, with the same channels in every case.",
+        )
         return out
     raise ValueError(
         "X must be a 3-D array (n_cases, n_channels, n_timepoints) or a non-empty "
@@ -82,7 +114,10 @@ list of ndarrays of shape (n_features, n_timesteps_i)
     Raises
     ------
     ValueError
-        If ``X`` is neither a 3-D array nor a non-empty list of 2-D arrays.
+        If ``X`` is neither a 3-D array nor a non-empty list of 2-D arrays,
+        or if the sequences of a list have different numbers of features.
+    TypeError
+        If ``X`` holds values that are not real numbers (such as strings).
 
     Examples
     --------
@@ -93,14 +128,24 @@ list of ndarrays of shape (n_features, n_timesteps_i)
     True
     """
     if isinstance(X, np.ndarray) and X.ndim == 3:
-        return np.ascontiguousarray(np.swapaxes(np.asarray(X, dtype=np.float64), 1, 2))
+        return np.ascontiguousarray(np.swapaxes(_numeric(X, "X"), 1, 2))
     if isinstance(X, list | tuple) and len(X) > 0:
-        return [
+        out = [
             np.ascontiguousarray(
-                check_array(seq, dtype=np.float64, input_name=f"X[{i}]").T
+                check_array(
+                    _numeric(seq, f"X[{i}]"), dtype=np.float64, input_name=f"X[{i}]"
+                ).T
             )
             for i, seq in enumerate(X)
         ]
+        _same_width(
+            out,
+            0,
+            "features",
+            "aeon collections need the same channels in every case; pad or "
+            "select the features so that every sequence has the same columns.",
+        )
+        return out
     raise ValueError(
         "X must be a 3-D array (n_sequences, n_timesteps, n_features) or a "
         f"non-empty list of 2-D (n_timesteps, n_features) arrays; got "

@@ -7,6 +7,9 @@ Row-vector convention throughout: a state ``x`` is a row and one step computes
 
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import scipy.linalg
 import scipy.sparse
@@ -15,6 +18,7 @@ import scipy.sparse.linalg
 from ._validation import (
     DISTRIBUTIONS,
     TOPOLOGIES,
+    as_float_array,
     check_int,
     check_option,
     check_real,
@@ -30,6 +34,10 @@ EXACT_EIGENVALUES_MAX_UNITS = 500
 #: Below this density ``recurrent_matrix`` returns CSR by default (see the
 #: harvesting benchmark: the CSR kernel beats the dense one below it).
 SPARSE_DENSITY_THRESHOLD = 0.4
+#: Largest magnitudes of a matrix's entries whose eigenvalues are computed
+#: as they are; outside this range the matrix is first scaled by a power of
+#: two (LAPACK's own rescaling beyond about 1e138 gave wrong radii).
+SAFE_MAGNITUDE = (1e-100, 1e100)
 #: Draws of a random matrix before giving up on one with a non-zero spectral
 #: radius (only very sparse, small matrices ever need more than one).
 MAX_REDRAWS = 100
@@ -80,8 +88,8 @@ def spectral_radius(matrix) -> float:
 
     Parameters
     ----------
-    matrix : ndarray or scipy.sparse array of shape (n, n)
-        A square real matrix.
+    matrix : array-like or scipy.sparse array of shape (n, n)
+        A square matrix of real or complex numbers.
 
     Returns
     -------
@@ -92,6 +100,8 @@ def spectral_radius(matrix) -> float:
     ------
     ValueError
         If ``matrix`` is not square, is empty or holds non-finite values.
+    TypeError
+        If ``matrix`` holds values that are not numbers (such as strings).
 
     Examples
     --------
@@ -99,10 +109,23 @@ def spectral_radius(matrix) -> float:
     >>> from reservoir import spectral_radius
     >>> spectral_radius(np.array([[0.0, 2.0], [0.5, 0.0]]))
     1.0
+    >>> spectral_radius(np.array([[0, 2j], [0.5j, 0]]))
+    1.0
     """
     is_sparse = scipy.sparse.issparse(matrix)
-    if not is_sparse:
-        matrix = np.asarray(matrix, dtype=np.float64)
+    if is_sparse:
+        if matrix.dtype.kind not in "biufc":
+            raise TypeError(
+                f"matrix must hold numbers; got a sparse matrix of dtype "
+                f"{matrix.dtype}. Convert it to float first."
+            )
+        # double precision, as for dense input (LAPACK's single-precision
+        # driver clamped radii near 1e12)
+        wanted = np.complex128 if matrix.dtype.kind == "c" else np.float64
+        if matrix.dtype != wanted:
+            matrix = scipy.sparse.csr_array(matrix, dtype=wanted)
+    else:
+        matrix = as_float_array(matrix, "matrix", allow_complex=True)
     shape = matrix.shape
     if len(shape) != 2 or shape[0] != shape[1] or shape[0] == 0:
         raise ValueError(
@@ -111,11 +134,44 @@ def spectral_radius(matrix) -> float:
     values = matrix.data if is_sparse else matrix
     if not np.all(np.isfinite(values)):
         raise ValueError("matrix contains NaN or infinite values.")
-    n = shape[0]
+    peak = float(np.max(np.abs(values))) if values.size else 0.0
+    if peak == 0.0:
+        return 0.0
+    if SAFE_MAGNITUDE[0] <= peak <= SAFE_MAGNITUDE[1]:
+        return _eigen_radius(matrix, is_sparse)
+    # LAPACK's eigenvalue driver rescales matrices whose norm lies outside
+    # about [6.7e-139, 1.5e138], and the radius came back wrong there (1e200
+    # gave 1.5e138): compute it on the matrix scaled by a power of two (exact)
+    exponent = math.frexp(peak)[1]
+    radius = _eigen_radius(_times_power_of_two(matrix, -exponent), is_sparse)
+    with np.errstate(over="ignore"):
+        radius = float(_times_power_of_two(radius, exponent))
+    if not np.isfinite(radius):
+        warnings.warn(
+            f"the spectral radius of this matrix (entries up to {peak:.3g}) "
+            f"exceeds the largest float64 ({np.finfo(np.float64).max:.3g}); "
+            f"returning inf. Scale the matrix down first.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+    return radius
+
+
+def _times_power_of_two(value, exponent: int):
+    """``value * 2**exponent`` in two exact steps (each factor is a float)."""
+    half = exponent // 2
+    return value * 2.0**half * 2.0 ** (exponent - half)
+
+
+def _eigen_radius(matrix, is_sparse: bool) -> float:
+    """Largest absolute eigenvalue: LAPACK, or ARPACK for large sparse ones."""
+    n = matrix.shape[0]
     if n <= EXACT_EIGENVALUES_MAX_UNITS or not is_sparse:
         dense = matrix.toarray() if is_sparse else matrix
         return float(np.max(np.abs(scipy.linalg.eigvals(dense))))
-    csr = scipy.sparse.csr_array(matrix, dtype=np.float64)
+    csr = scipy.sparse.csr_array(
+        matrix, dtype=np.complex128 if matrix.dtype.kind == "c" else np.float64
+    )
     start = np.random.default_rng(0).standard_normal(n)
     try:
         eigenvalues = scipy.sparse.linalg.eigs(
@@ -152,7 +208,7 @@ def _structured(rng, n_units, topology, distribution, jump_size):
         if starts.size == 0:
             raise ValueError(
                 f"jump_size={jump_size} leaves no jump in a cycle of {n_units} "
-                f"units; use a jump_size smaller than n_units - 1."
+                f"units; use a jump_size smaller than n_units ({n_units})."
             )
         ends = starts + jump_size
         # jumps are bidirectional and share one weight magnitude (Rodan & Tino 2012)
@@ -253,6 +309,14 @@ def recurrent_matrix(
         )
     if topology == "cycle_jumps":
         jump_size = check_int(jump_size, "jump_size", low=2)
+    smallest = {"delay_line": 2, "cycle_jumps": 3}.get(topology, 1)
+    if n_units < smallest:
+        raise ValueError(
+            f"topology={topology!r} needs n_units >= {smallest} (with "
+            f"n_units={n_units} it has no "
+            f"{'connection' if topology == 'delay_line' else 'jump'}); use "
+            f"n_units >= {smallest} or topology='ring'."
+        )
     if sparse is not None and not isinstance(sparse, bool | np.bool_):
         raise TypeError(f"sparse must be True, False or None; got {sparse!r}.")
     rng = check_rng(random_state)
@@ -284,7 +348,15 @@ def recurrent_matrix(
             current = 1.0
         else:
             current = _spectral_radius(W)
-    W = W * (radius / current) if radius > 0 else W * 0.0
+    unscaled = W.data if scipy.sparse.issparse(W) else W
+    with np.errstate(over="ignore"):
+        W = W * (radius / current) if radius > 0 else W * 0.0
+    if not np.all(np.isfinite(W.data if scipy.sparse.issparse(W) else W)):
+        limit = np.finfo(np.float64).max / np.max(np.abs(unscaled)) * current
+        raise ValueError(
+            f"spectral_radius={radius!r} makes the largest weights overflow "
+            f"float64; use a spectral radius below {limit:.3g}."
+        )
 
     fraction = (W.nnz if scipy.sparse.issparse(W) else np.count_nonzero(W)) / n_units**2
     want_sparse = (

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression, RidgeClassifier
 
 from reservoir import ESNClassifier, ReservoirTransformer
@@ -141,3 +142,142 @@ def test_classifier_errors_name_the_argument(sequences):
         fitted.predict(X[0])
     with pytest.raises(TypeError, match="readout"):
         ESNClassifier(10, readout=3).fit(X, y)
+
+
+# ------------------------------------------------------------- partial_fit
+TOL = dict(rtol=1e-10, atol=1e-10)
+
+
+def _same_readout(a, b):
+    # to 1e-10 of the weights' scale (summation order differs between calls)
+    scale = max(1.0, float(np.abs(b.coef_).max()))
+    np.testing.assert_allclose(a.coef_, b.coef_, rtol=1e-10, atol=1e-10 * scale)
+    np.testing.assert_allclose(a.intercept_, b.intercept_, rtol=1e-10, atol=1e-10)
+
+
+def _tagged_series(n=2400, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 2))
+    smooth = np.convolve(X[:, 0], np.ones(7) / 7, "same")
+    y = np.select([smooth > 0.2, smooth < -0.2], ["up", "down"], "flat")
+    return X, y
+
+
+@pytest.mark.parametrize("aggregation", ["mean", "last", "support", "vote"])
+def test_partial_fit_over_calls_equals_one_fit_for_sequences(sequences, aggregation):
+    X, y, Xt, _ = sequences
+    # alpha as in the ESNRegressor streaming tests: with 1e-6 the readout is
+    # ill-conditioned enough that summation order shows at 1e-9
+    kw = dict(
+        aggregation=aggregation, washout=10, leak_rate=0.5, alpha=1e-2, random_state=0
+    )
+    whole = ESNClassifier(40, **kw).fit(X, y)
+    streamed = ESNClassifier(40, **kw)
+    for start in range(0, len(X), 50):
+        streamed.partial_fit(X[start : start + 50], y[start : start + 50], np.unique(y))
+    _same_readout(streamed, whole)
+    np.testing.assert_array_equal(streamed.classes_, whole.classes_)
+    np.testing.assert_allclose(
+        streamed.decision_function(Xt), whole.decision_function(Xt), **TOL
+    )
+    assert streamed.per_sequence_
+
+
+def test_partial_fit_streams_one_tagged_series_in_chunks():
+    X, y = _tagged_series()
+    kw = dict(washout=150, leak_rate=0.4, random_state=3)
+    whole = ESNClassifier(60, **kw).fit(X, y)
+    streamed = ESNClassifier(60, **kw)
+    classes = ["down", "flat", "up"]
+    # the first chunk lies entirely inside the washout
+    with pytest.warns(UserWarning, match="inside washout=150"):
+        streamed.partial_fit(X[:100], y[:100], classes, continue_state=True)
+    with pytest.raises(NotFittedError, match=r"no training row.*washout=150"):
+        streamed.predict(X[:5])
+    for start, stop in [(100, 437), (437, 1500), (1500, len(X))]:
+        streamed.partial_fit(X[start:stop], y[start:stop], continue_state=True)
+    _same_readout(streamed, whole)
+    assert streamed._gram.n_samples == len(X) - 150
+    np.testing.assert_array_equal(streamed.predict(X), whole.predict(X))
+
+
+def test_partial_fit_after_fit_continues_and_fit_restarts():
+    X, y = _tagged_series()
+    kw = dict(washout=50, random_state=0)
+    whole = ESNClassifier(30, **kw).fit(X, y)
+    est = ESNClassifier(30, **kw).fit(X[:1000], y[:1000])
+    est.partial_fit(X[1000:], y[1000:], continue_state=True)
+    _same_readout(est, whole)
+    # several per-step sequences, each from the zero state
+    parts = [X[:800], X[800:1600], X[1600:]]
+    labels = [y[:800], y[800:1600], y[1600:]]
+    whole = ESNClassifier(30, **kw).fit(parts, labels)
+    est.fit(parts[:1], labels[:1])  # a refit forgets the earlier calls
+    est.partial_fit(parts[1:], labels[1:])
+    _same_readout(est, whole)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "error", "match"),
+    [
+        ({}, None, ValueError, "classes must be given on the first call"),
+        ({"classes": ["down", "up"]}, None, ValueError, r"labels \['flat'\]"),
+        (
+            {"classes": ["down", "flat", "up"]},
+            {"classes": ["down", "up"]},
+            ValueError,
+            "classes must stay",
+        ),
+        (
+            {"classes": ["down", "flat", "up"]},
+            {"per_sequence": True},
+            ValueError,
+            "one label per time step, as in the earlier calls",
+        ),
+        (
+            {"classes": ["down", "flat", "up"]},
+            {"continue_state": "yes"},
+            TypeError,
+            "continue_state must be True or False",
+        ),
+        (
+            {"classes": ["down", "flat", "up"]},
+            {"two_sequences": True},
+            ValueError,
+            r"continues the 1 sequence\(s\) of the previous call, but X holds 2",
+        ),
+    ],
+)
+def test_partial_fit_errors_name_what_to_change(first, second, error, match):
+    X, y = _tagged_series(600)
+    est = ESNClassifier(20, washout=10, random_state=0)
+    if second is None:
+        with pytest.raises(error, match=match):
+            est.partial_fit(X, y, **first)
+        return
+    est.partial_fit(X, y, **first)
+    with pytest.raises(error, match=match):
+        if second.get("per_sequence"):
+            est.partial_fit([X[:100], X[100:200]], ["up", "down"])
+        elif second.get("two_sequences"):
+            est.partial_fit([X[:100], X[100:200]], [y[:100], y[100:200]],
+                            continue_state=True)  # fmt: skip
+        elif "classes" in second:
+            est.partial_fit(X, y, second["classes"])
+        else:
+            est.partial_fit(X, y, continue_state=second["continue_state"])
+
+
+def test_partial_fit_refuses_other_readouts_and_streamed_sequence_labels():
+    X, y = _tagged_series(600)
+    est = ESNClassifier(20, readout=LogisticRegression(), random_state=0)
+    assert not hasattr(est, "partial_fit")
+    with pytest.raises(AttributeError, match="partial_fit"):
+        est.partial_fit(X, y, np.unique(y))
+    est = ESNClassifier(20, random_state=0)
+    with pytest.raises(ValueError, match="with one label per sequence pass whole"):
+        est.partial_fit([X[:100], X[100:]], ["a", "b"], ["a", "b"], continue_state=True)
+    with pytest.raises(ValueError, match=r"washout=50 leaves no step in sequence 1"):
+        ESNClassifier(20, washout=50).partial_fit(
+            [X[:100], X[100:140]], ["a", "b"], ["a", "b"]
+        )

@@ -543,3 +543,37 @@ def test_reservoir_init_of_reverse_layers_and_skip_weights(cell):
         sk = RNNRegressor(12, skip=3, **kw).fit(X, y)
         for key in ("W", "W_skip"):  # drawn as reservoirs, then halved
             assert spectral_radius(sk.layers_[0][key]) == pytest.approx(0.35)
+
+
+# issue 15, item 6: y * 1e300 ended with loss_curve_ == [inf], no error or
+# warning
+def test_huge_targets_are_refused_and_a_diverged_loss_warns():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((200, 2))
+    y = X[:, 0]
+    with pytest.raises(
+        ValueError, match=r"y has values up to 3.\d+e\+300.*scale y first"
+    ):
+        RNNRegressor(8, max_epochs=2, random_state=0).fit(X, y * 1e300)
+    # below the limit the loss stays finite
+    rnn = RNNRegressor(8, max_epochs=2, random_state=0).fit(X, y * 1e100)
+    assert np.all(np.isfinite(rnn.loss_curve_))
+
+
+def test_a_non_finite_training_loss_warns(monkeypatch):
+    from sklearn.exceptions import ConvergenceWarning
+
+    from reservoir.comparators import _rnn
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((50, 2))
+    original = _rnn._BaseRNN._batch_gradients
+
+    def overflowing(self, *args):
+        for _loss, grads, count in original(self, *args):
+            yield np.inf, grads, count
+
+    monkeypatch.setattr(_rnn._BaseRNN, "_batch_gradients", overflowing)
+    with pytest.warns(ConvergenceWarning, match=r"stopped at epoch 1.*Scale X"):
+        rnn = RNNRegressor(4, max_epochs=5, random_state=0).fit(X, X[:, 0])
+    assert rnn.n_iter_ == 1

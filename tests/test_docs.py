@@ -89,3 +89,17 @@ def test_readme_forecasting_snippet_runs(tmp_path, monkeypatch):
         "backtest(series.values,", "backtest(time_budget=1, y=series.values,"
     )
     exec(compile(code, "README.md", "exec"), {"print": lambda *a, **k: None})
+
+
+def test_reproducibility_promise_names_machine_and_blas_threads():
+    # issue 15: the user guide promised bit-identical float64 results without
+    # saying that they hold per machine and BLAS thread count only
+    text = " ".join((ROOT / "docs" / "user_guide.rst").read_text().split())
+    section = text.split("Reproducibility and precision")[1].split("Speed and")[0]
+    assert "on one machine" in section and "number of BLAS threads" in section
+    assert "threadpool_limits(1)" in section
+    for est in (reservoir.ESNRegressor, reservoir.RNNRegressor):
+        doc = " ".join(est.__doc__.split())
+        assert "bit-identical" in doc
+        assert "bit-identical float64 results;" not in doc
+        assert "same BLAS thread count" in doc

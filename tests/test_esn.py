@@ -1,20 +1,27 @@
 import pickle
 import subprocess
 import sys
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import pytest
 from naive import esn_states
 from sklearn.base import clone
-from sklearn.linear_model import Lasso, Ridge
+from sklearn.linear_model import Lasso, Ridge, RidgeClassifier
 from sklearn.metrics import r2_score
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import reservoir._reservoir as reservoir_module
-from reservoir import ESNRegressor, ReservoirTransformer
+from reservoir import (
+    ESNClassifier,
+    ESNForecaster,
+    ESNRegressor,
+    ReservoirTransformer,
+    RNNRegressor,
+)
 from reservoir.datasets import mackey_glass, narma, to_forecasting
 from reservoir.metrics import nrmse
 
@@ -326,3 +333,106 @@ def test_bad_data_errors_name_the_problem(mg):
     fitted = ESNRegressor(10, random_state=0).fit(X[:100], y[:100])
     with pytest.raises(ValueError, match="features"):
         fitted.predict(np.hstack([X[:20], X[:20]]))
+
+
+# issue 15, item 8: a per-unit leak_rate array was kept by reference, so
+# changing the caller's array after fit changed later predictions
+@pytest.mark.parametrize(
+    "name",
+    [
+        "ESNRegressor",
+        "ESNClassifier",
+        "ESNForecaster",
+        "RNNRegressor",
+        "ReservoirTransformer",
+    ],
+)
+def test_fitted_state_does_not_alias_a_leak_rate_array(name):
+    X = np.random.default_rng(0).standard_normal((120, 2))
+    leak = np.full(10, 0.5)
+    kwargs = dict(leak_rate=leak, random_state=0)
+    if name == "ESNForecaster":
+        est = ESNForecaster(10, washout=20, **kwargs).fit(np.sin(np.arange(300) / 10))
+        run = partial(est.forecast, 5)
+    elif name == "ReservoirTransformer":
+        est = ReservoirTransformer(10, **kwargs).fit(X)
+        run = partial(est.transform, X)
+    elif name == "ESNClassifier":
+        est = ESNClassifier(10, **kwargs).fit(X, (X[:, 0] > 0).astype(int))
+        run = partial(est.decision_function, X)
+    elif name == "RNNRegressor":
+        est = RNNRegressor(10, max_epochs=2, **kwargs).fit(X, X[:, 0])
+        run = partial(est.predict, X)
+    else:
+        est = ESNRegressor(10, **kwargs).fit(X, X[:, 0])
+        run = partial(est.predict, X)
+    before = np.array(run(), copy=True)
+    leak[:] = 0.01
+    np.testing.assert_array_equal(run(), before)
+    assert est.get_params()["leak_rate"] is leak  # the parameter itself is kept
+
+
+# issue 15, "Also": string values in input_scaling gave NumPy's "could not
+# convert string to float"
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({"input_scaling": ["a", "b"]}, "input_scaling must hold real numbers"),
+        ({"input_scaling": np.array(["1", "2"])}, "input_scaling must hold real"),
+        ({"leak_rate": ["fast"] * 10}, "leak_rate must hold real numbers"),
+        ({"input_scaling": "a"}, "input_scaling must be a real number"),
+    ],
+)
+def test_string_hyperparameters_name_the_argument(params, match):
+    X = np.random.default_rng(0).standard_normal((50, 2))
+    with pytest.raises(TypeError, match=match):
+        ESNRegressor(10, random_state=0, **params).fit(X, X[:, 0])
+
+
+# found by tests/test_properties.py: values whose squares overflow float64
+# gave NaN readouts with only NumPy's overflow warnings, a float32 reservoir
+# turned inputs beyond 3.4e38 into NaN states, and states that overflow in
+# predict/transform came back as NaN without a warning
+@pytest.mark.filterwarnings("ignore::scipy.linalg.LinAlgWarning")
+def test_readout_statistics_that_overflow_are_refused():
+    X = np.random.default_rng(0).standard_normal((200, 2))
+    with pytest.raises(ValueError, match=r"X has values up to 3.77e\+200.*Scale X"):
+        ESNRegressor(20, random_state=0).fit(X * 1e200, X[:, 0] * 1e200)
+    with pytest.raises(ValueError, match=r"sums of squares overflowed"):
+        ESNClassifier(20, random_state=0).fit(X * 1e200, X[:, 0] > 0)
+    # 1e150 still fits, and well
+    esn = ESNRegressor(20, random_state=0).fit(X * 1e150, X[:, 0] * 1e150)
+    assert np.all(np.isfinite(esn.predict(X * 1e150)))
+
+
+@pytest.mark.parametrize("est", [ESNRegressor(5), ReservoirTransformer(5),
+                                 ESNClassifier(5)])  # fmt: skip
+def test_float32_reservoir_refuses_inputs_beyond_float32(est):
+    X = np.random.default_rng(0).standard_normal((50, 2))
+    est.set_params(dtype="float32", random_state=0)
+    with pytest.raises(ValueError, match=r"beyond the range of float32.*float64"):
+        est.fit(X * 1e100, (X[:, 0] > 0).astype(int))
+    est.fit(X, (X[:, 0] > 0).astype(int))
+    with pytest.raises(ValueError, match=r"X has values up to 2.33e\+100"):
+        est.predict(X * 1e100) if hasattr(est, "predict") else est.transform(X * 1e100)
+
+
+@pytest.mark.filterwarnings("ignore::scipy.linalg.LinAlgWarning")
+def test_states_that_overflow_warn():
+    X = np.random.default_rng(0).uniform(0.5, 1, (100, 1))
+    kw = dict(activation="identity", spectral_radius=1.5, random_state=0)
+    esn = ESNRegressor(5, **kw).fit(X, X[:, 0])
+    long = np.ones((3000, 1))
+    with pytest.warns(RuntimeWarning, match=r"ESNRegressor.predict produced NaN"):
+        esn.predict(long)
+    with pytest.warns(RuntimeWarning, match=r"ReservoirTransformer.transform"):
+        ReservoirTransformer(5, **kw).fit(X).transform(long)
+
+
+def test_states_that_overflow_before_a_custom_readout_are_named():
+    X = np.random.default_rng(0).uniform(0.5, 1, (2000, 1))
+    kw = dict(activation="identity", spectral_radius=1.5, random_state=0)
+    with pytest.raises(ValueError, match=r"the reservoir states overflowed"):
+        ESNRegressor(5, readout=Ridge(), **kw).fit(X, X[:, 0])
+    with pytest.raises(ValueError, match=r"the reservoir states overflowed"):
+        ESNClassifier(5, readout=RidgeClassifier(), **kw).fit(X, X[:, 0] > 0.7)

@@ -38,3 +38,26 @@ def test_aeon_bundled_data_set_is_classified():
     clf.fit(from_aeon(X_train), y_train)
     # 4 classes (chance 0.25); a plain ridge on per-channel means reaches ~0.5
     assert clf.score(from_aeon(X_test), y_test) >= 0.8
+
+
+# issue 15, "Also": strings gave NumPy's "could not convert string to float",
+# and to_aeon returned an invalid collection for different channel counts
+@pytest.mark.parametrize(
+    ("X", "name"),
+    [
+        (np.array([[["a", "b"]]]), "X"),
+        ([np.zeros((1, 3)), [["1", "x", "2"]]], r"X\[1\]"),
+    ],
+)
+def test_string_data_names_the_argument(X, name):
+    with pytest.raises(TypeError, match=rf"^{name} must hold real numbers"):
+        from_aeon(X)
+    with pytest.raises(TypeError, match=rf"^{name} must hold real numbers"):
+        to_aeon(X)
+
+
+def test_different_channel_counts_are_refused():
+    with pytest.raises(ValueError, match=r"same number of features.*X\[1\] has 3"):
+        to_aeon([np.zeros((5, 2)), np.zeros((6, 3))])
+    with pytest.raises(ValueError, match=r"same number of channels.*X\[2\] has 1"):
+        from_aeon([np.zeros((2, 5)), np.zeros((2, 6)), np.zeros((1, 6))])

@@ -204,3 +204,86 @@ def test_too_sparse_to_scale_gives_a_clear_error(monkeypatch):
 def test_builder_argument_errors(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+# issue 15, item 2: a one-unit delay line failed inside NumPy ("zero-size
+# array to reduction operation maximum")
+@pytest.mark.parametrize(
+    ("n_units", "topology", "smallest"),
+    [(1, "delay_line", 2), (1, "cycle_jumps", 3), (2, "cycle_jumps", 3)],
+)
+def test_structured_topology_too_small_names_n_units(n_units, topology, smallest):
+    with pytest.raises(
+        ValueError, match=rf"topology='{topology}' needs n_units >= {smallest}"
+    ):
+        recurrent_matrix(n_units, topology=topology, random_state=0)
+    W = recurrent_matrix(smallest, topology=topology, random_state=0)
+    assert W.shape == (smallest, smallest)
+
+
+def test_cycle_jumps_error_gives_the_bound_that_works():
+    with pytest.raises(ValueError, match=r"jump_size smaller than n_units \(5\)"):
+        recurrent_matrix(5, topology="cycle_jumps", jump_size=5)
+    W = recurrent_matrix(5, topology="cycle_jumps", jump_size=4, random_state=0)
+    assert W.shape == (5, 5)
+
+
+# issue 15, item 3: complex input silently lost its imaginary part (0.0
+# instead of 1.0)
+@pytest.mark.parametrize("sparse", [False, True])
+def test_spectral_radius_of_a_complex_matrix(sparse):
+    M = np.array([[0, 2j], [0.5j, 0]])
+    assert spectral_radius(scipy.sparse.csr_array(M) if sparse else M) == (
+        pytest.approx(1.0)
+    )
+    rng = np.random.default_rng(0)
+    big = scipy.sparse.random_array(
+        (600, 600), density=0.01, random_state=0, dtype=np.complex128
+    )
+    big = big + 1j * scipy.sparse.random_array((600, 600), density=0.01, rng=rng)
+    exact = np.max(np.abs(np.linalg.eigvals(big.toarray())))
+    assert spectral_radius(big) == pytest.approx(exact, rel=1e-8)
+
+
+# issue 15, "Also": strings gave NumPy's "could not convert string to float"
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: spectral_radius([["1", "b"], ["c", "d"]]), "matrix must hold"),
+        (lambda: spectral_radius(np.array([["a", "b"], ["c", "d"]])), "matrix"),
+        (lambda: spectral_radius(np.array([[object()]])), "matrix must hold"),
+        (lambda: input_matrix(2, 3, input_scaling=["a", 1]), "input_scaling"),
+        (lambda: input_matrix(2, 3, input_scaling=[1j, 1]), "input_scaling"),
+    ],
+)
+def test_non_numeric_values_name_the_argument(call, match):
+    with pytest.raises(TypeError, match=rf"{match}.*Convert them to float"):
+        call()
+
+
+# found by tests/test_properties.py: scipy.linalg.eigvals (LAPACK's own
+# rescaling) returned radii clamped near 1.5e138 and 6.7e-139 for matrices
+# beyond them
+@pytest.mark.parametrize("scale", [1e-320, 1e-301, 1e-150, 1e140, 1e200, 1e300])
+@pytest.mark.parametrize("sparse", [False, True])
+def test_spectral_radius_at_extreme_magnitudes(scale, sparse):
+    M = np.array([[0.0, 2.0], [0.5, 0.0]]) * scale
+    M = scipy.sparse.csr_array(M) if sparse else M
+    assert spectral_radius(M) == pytest.approx(scale, rel=1e-12)
+    W = recurrent_matrix(30, spectral_radius=0.7, random_state=0)
+    assert spectral_radius(W * 1e200) == pytest.approx(0.7e200, rel=1e-12)
+
+
+def test_spectral_radius_beyond_float64_warns():
+    with pytest.warns(RuntimeWarning, match="exceeds the largest float64"):
+        assert spectral_radius(np.full((2, 2), 1e308)) == np.inf
+
+
+# found by tests/test_properties.py: a spectral radius near the float64 limit
+# gave infinite weights without an error
+@pytest.mark.parametrize("topology", ["random", "ring", "cycle_jumps"])
+def test_spectral_radius_that_overflows_the_weights_is_refused(topology):
+    with pytest.raises(ValueError, match=r"spectral_radius=1.79e\+308 makes the"):
+        recurrent_matrix(
+            10, spectral_radius=1.79e308, topology=topology, random_state=0
+        )

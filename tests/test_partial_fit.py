@@ -1,13 +1,15 @@
 """Streaming fits: partial_fit, continuing a long series, merging Gram chunks."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Ridge
 
-from reservoir import ESNRegressor
+from reservoir import ESNRegressor, RLSRegressor
 from reservoir.datasets import mackey_glass, to_forecasting
 from reservoir.model_selection import merge_partial_fits
 
@@ -51,7 +53,9 @@ def test_one_long_series_in_chunks_equals_fit_on_the_whole(mg):
     whole = ESNRegressor(60, **kw).fit(X, y)
     streamed = ESNRegressor(60, **kw)
     # the first chunk lies entirely inside the washout
-    for start, stop in [(0, 100), (100, 437), (437, 1000), (1000, len(X))]:
+    with pytest.warns(UserWarning, match="inside washout=150"):
+        streamed.partial_fit(X[:100], y[:100], continue_state=True)
+    for start, stop in [(100, 437), (437, 1000), (1000, len(X))]:
         streamed.partial_fit(X[start:stop], y[start:stop], continue_state=True)
     _assert_same_readout(streamed, whole)
     assert streamed._gram.n_samples == len(X) - 150
@@ -66,13 +70,23 @@ def test_fit_then_partial_fit_continues_the_series(mg):
     _assert_same_readout(est, whole)
 
 
-def test_partial_fit_inside_the_washout_predicts_zero_until_rows_arrive(mg):
+@pytest.mark.parametrize("readout", [None, RLSRegressor()])
+def test_partial_fit_inside_the_washout_warns_and_is_not_fitted(mg, readout):
+    # issue 15, item 9: a chunk entirely inside the washout used to give a
+    # "fitted" model that predicted zeros, without a warning
     X, y = mg
-    est = ESNRegressor(20, washout=100, alpha=1e-2, random_state=0)
-    est.partial_fit(X[:50], y[:50], continue_state=True)
-    np.testing.assert_array_equal(est.predict(X[:5]), 0.0)
-    est.partial_fit(X[50:300], y[50:300], continue_state=True)
-    assert est._gram.n_samples == 200
+    est = ESNRegressor(20, washout=100, alpha=1e-2, readout=readout, random_state=0)
+    with pytest.warns(UserWarning, match=r"inside washout=100.*lower washout"):
+        est.partial_fit(X[:50], y[:50], continue_state=True)
+    assert not hasattr(est, "coef_")
+    with pytest.raises(NotFittedError, match=r"no training row.*washout=100"):
+        est.predict(X[:5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        est.partial_fit(X[50:300], y[50:300], continue_state=True)
+    if readout is None:
+        assert est._gram.n_samples == 200
+    assert np.all(np.isfinite(est.predict(X[:5])))
 
 
 def test_partial_fit_with_an_alpha_path_uses_gcv_on_everything_seen(mg):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import time
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,6 +14,7 @@ from sklearn.base import (
     MultiOutputMixin,
     RegressorMixin,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 from threadpoolctl import threadpool_limits
@@ -23,6 +25,7 @@ from .._validation import (
     ACTIVATIONS,
     check_int,
     check_leak_rate,
+    check_magnitude,
     check_option,
     check_real,
     check_rng,
@@ -228,7 +231,9 @@ default='orthogonal'
         afresh.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed for the weights, the shuffling and the validation split. The same
-        seed gives bit-identical results; no global random state is used.
+        seed gives bit-identical results on one machine with the same BLAS
+        thread count (elsewhere they agree to rounding); no global random
+        state is used.
     verbose : bool, default=False
         Print the loss of every epoch.
     bidirectional : bool, default=False
@@ -745,6 +750,15 @@ class _BaseRNN(BaseEstimator):
             loss_curve.append(total / weight if weight else 0.0)
             message = f"epoch {epochs_before + epoch}: loss {loss_curve[-1]:.6g}"
             stop = not np.isfinite(loss_curve[-1])
+            if stop:
+                warnings.warn(
+                    f"{type(self).__name__} stopped at epoch "
+                    f"{epochs_before + epoch}: the training loss is "
+                    f"{loss_curve[-1]} (it overflowed or diverged). Scale X and "
+                    f"y to unit size, or lower learning_rate or clip.",
+                    ConvergenceWarning,
+                    stacklevel=4,
+                )
             if val is not None:
                 val_loss = self._mean_loss(net, val, bs)
                 val_curve.append(val_loss)
@@ -923,6 +937,12 @@ such array per sequence, or array-like of shape (n_sequences,)
             self._per_sequence, self._y_ndim = False, targets[0].ndim
             targets = [t.reshape(t.shape[0], -1) for t in targets]
             masks = [np.ones(t.shape[0]) for t in targets]
+        check_magnitude(
+            targets,
+            "y",
+            "The squared-error loss would overflow: scale y first, for example "
+            "with sklearn.compose.TransformedTargetRegressor and a StandardScaler.",
+        )
         n_outputs = targets[0].shape[1]
         self._train(sequences, targets, masks, layout, n_outputs, None)
         return self
