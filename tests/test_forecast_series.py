@@ -264,13 +264,16 @@ def test_divergence_classes_can_be_caught_generically():
 
 
 def test_partial_fit_in_chunks_equals_one_fit(mg):
-    params = dict(SMALL, alpha=1e-6, standardize=False, n_lags=2)
+    """To 1e-10 of the weights' scale with a well-conditioned readout (with
+    alpha=1e-6 the Gram matrix's conditioning shows at about 1e-8)."""
+    params = dict(SMALL, alpha=1e-2, standardize=False, n_lags=2)
     whole = ESNForecaster(**params).fit(mg)
     parts = ESNForecaster(**params)
     for chunk in np.array_split(mg, 4):
         parts.partial_fit(chunk)
-    np.testing.assert_allclose(parts.coef_, whole.coef_, rtol=1e-6, atol=1e-9)
-    np.testing.assert_allclose(parts.forecast(50), whole.forecast(50), rtol=1e-6)
+    scale = np.max(np.abs(whole.coef_))
+    assert np.max(np.abs(parts.coef_ - whole.coef_)) <= 1e-10 * scale
+    np.testing.assert_allclose(parts.forecast(50), whole.forecast(50), atol=1e-10)
 
 
 def test_partial_fit_refuses_what_it_cannot_stream(mg):
