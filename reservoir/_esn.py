@@ -546,6 +546,11 @@ n_readout_features)
 
     def _set_readout(self, gram, alphas, is_path, blocks=None, folds=None):
         """Choose alpha (GCV or blocked CV), solve, set the fitted attributes."""
+        # on the BLAS threads n_jobs allows, like the harvest
+        with numba_threads(self.n_jobs):
+            self._solve_readout(gram, alphas, is_path, blocks, folds)
+
+    def _solve_readout(self, gram, alphas, is_path, blocks, folds):
         for name in ("alpha_scores_", "alpha_fold_scores_"):
             if hasattr(self, name):
                 delattr(self, name)

@@ -20,6 +20,8 @@ import numpy as np
 import scipy.linalg
 import scipy.linalg.blas
 
+from ._threading import small_linalg
+
 __all__: list[str] = []
 
 #: Most centred values ``GramAccumulator.update`` materialises at once (8 MiB).
@@ -87,16 +89,17 @@ class GramAccumulator:
         dz = mean_z - self.mean_z
         dy = mean_y - self.mean_y
         step = max(1, ROW_BLOCK_VALUES // max(Z.shape[1], 1))
-        for start in range(0, n, step):
-            Zc = Z[start : start + step] - mean_z
-            Yc = Y[start : start + step] - mean_y
-            self._add_gram(Zc)
-            self.czy += Zc.T @ Yc
-            self.cyy += Yc.T @ Yc
-        if weight:
-            self._add_outer(weight, dz)
-            self.czy += weight * np.outer(dz, dy)
-            self.cyy += weight * np.outer(dy, dy)
+        with small_linalg(Z.shape[1]):
+            for start in range(0, n, step):
+                Zc = Z[start : start + step] - mean_z
+                Yc = Y[start : start + step] - mean_y
+                self._add_gram(Zc)
+                self.czy += Zc.T @ Yc
+                self.cyy += Yc.T @ Yc
+            if weight:
+                self._add_outer(weight, dz)
+                self.czy += weight * np.outer(dz, dy)
+                self.cyy += weight * np.outer(dy, dy)
         self.mean_z += dz * (n / total)
         self.mean_y += dy * (n / total)
         self.n_samples = total
@@ -141,6 +144,10 @@ class GramAccumulator:
         """Ridge coefficients ``(n_features, n_targets)`` and intercept."""
         if self.n_samples == 0:
             raise ValueError("no training rows were accumulated.")
+        with small_linalg(self.czz.shape[0]):
+            return self._solve(alpha)
+
+    def _solve(self, alpha: float) -> tuple[np.ndarray, np.ndarray]:
         A = self.czz.copy()
         A.flat[:: A.shape[0] + 1] += alpha
         try:
@@ -217,11 +224,12 @@ class RidgePath:
         if gram.n_samples == 0:
             raise ValueError("no training rows were accumulated.")
         self.gram = gram
-        s, V = scipy.linalg.eigh(gram.czz.T, check_finite=False, driver="evd")
+        with small_linalg(gram.czz.shape[0]):
+            s, V = scipy.linalg.eigh(gram.czz.T, check_finite=False, driver="evd")
+            self.Q = V.T @ gram.czy
         # Czz is positive semi-definite: negative eigenvalues are round-off
         self.s = np.clip(s, 0.0, None)
         self.V = V
-        self.Q = V.T @ gram.czy
         # eigenvalues below this count as zero (alpha = 0 gives a pseudo-inverse)
         self._tiny = max(self.s[-1], 1.0) * s.shape[0] * np.finfo(np.float64).eps
 
