@@ -10,14 +10,24 @@ Three runners share one interface (``n_units``, ``dtype``, ``advance``,
   reversed sequence, states side by side.
 
 ``iter_states`` runs one or many sequences, in time chunks when asked, so
-that no caller needs the whole (T x N) state matrix in memory. Sequences are
-bucketed by length: similar lengths advance together through the batched
-kernel, padded at the end (padding after the last step cannot change earlier
-steps, so every state is exact).
+that no caller needs the whole (T x N) state matrix in memory; ``run`` returns
+every state. Sequences are bucketed by length: similar lengths advance
+together through the batched kernel, padded at the end (padding after the
+last step cannot change earlier steps, so every state is exact).
+
+Every state is written once, where it ends up: ``run`` allocates one buffer
+per bucket and returns per-sequence views of it, ``iter_states`` reuses one
+chunk buffer per bucket, and the kernels write into them. The input
+projection ``U @ W_in + b`` is computed per block of steps just before the
+kernel runs them (``PROJECT_BLOCK_VALUES``), not as a separate pass over the
+series, always on one BLAS thread: a small GEMM whose bits would otherwise
+depend on the BLAS thread count. Results are bit for bit those of projecting
+the whole series first and running the kernel once.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 
 import numba
@@ -25,11 +35,18 @@ import numpy as np
 import scipy.sparse
 
 from . import _kernels
+from ._threading import blas_threads
 
 __all__: list[str] = []
 
 #: Largest number of state values one chunk holds (64 MiB of float64).
 CHUNK_VALUES = 8 * 1024 * 1024
+#: Projected input values held at once when a single sequence runs (512 KiB
+#: of float64, so the block is still in cache when the kernel reads it).
+PROJECT_BLOCK_VALUES = 64 * 1024
+#: Fewest steps per projection block of a batch (the batched kernels cost a
+#: few microseconds per call to set up).
+MIN_BATCH_BLOCK_STEPS = 64
 #: Sequences whose lengths differ by at most this factor share a padded batch.
 BUCKET_LENGTH_RATIO = 1.25
 
@@ -57,8 +74,14 @@ class _Runner:
     n_units: int
     dtype: type
 
-    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
-        """Run ``inputs`` (k, steps, D) from ``state`` (k, N), updated in place."""
+    def advance(
+        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Run ``inputs`` (k, steps, D) from ``state`` (k, N), updated in place.
+
+        The states go into ``out`` (k, steps, N) when given (it may be a
+        view), else into a new array; returns them.
+        """
         raise NotImplementedError
 
     def initial_states(self, n_sequences: int, initial_state=None) -> np.ndarray:
@@ -72,6 +95,29 @@ class _Runner:
 
     #: whether ``advance`` may be called on successive time chunks
     chunkable = True
+
+    def _buckets(self, lengths: Sequence[int]) -> list[list[int]]:
+        """Indices of the sequences that run together, longest first."""
+        return length_buckets(lengths)
+
+    @staticmethod
+    def _padded(sequences, members, start, stop) -> np.ndarray:
+        """Steps ``start:stop`` of the member sequences, (k, steps, D), zero-padded."""
+        if len(members) == 1:
+            return sequences[members[0]][None, start:stop]
+        n_features = sequences[members[0]].shape[1]
+        block = np.zeros((len(members), stop - start, n_features))
+        for k, i in enumerate(members):
+            part = sequences[i][start:stop]
+            block[k, : part.shape[0]] = part
+        return block
+
+    def _chunk_steps(self, n_members: int, longest: int, chunk_steps) -> int:
+        """Steps per time chunk of a bucket (``CHUNK_VALUES`` by default)."""
+        if not self.chunkable:
+            return longest
+        per_chunk = chunk_steps or max(1, CHUNK_VALUES // (self.n_units * n_members))
+        return min(per_chunk, longest)
 
     def iter_states(
         self,
@@ -89,38 +135,47 @@ class _Runner:
             Initial state of each sequence.
         chunk_steps : int, optional
             Steps per chunk; by default as many as fit in ``CHUNK_VALUES``.
-            The yielded array is only valid until the next one.
+            The yielded array is only valid until the next one (one buffer
+            per bucket of sequences holds every chunk).
         """
         lengths = [seq.shape[0] for seq in sequences]
-        n_features = sequences[0].shape[1]
-        for members in length_buckets(lengths):
+        for members in self._buckets(lengths):
             longest = lengths[members[0]]
-            per_chunk = longest
-            if self.chunkable:
-                per_chunk = chunk_steps or max(
-                    1, CHUNK_VALUES // (self.n_units * len(members))
-                )
-            state = np.ascontiguousarray(x0[members], dtype=self.dtype)
+            per_chunk = self._chunk_steps(len(members), longest, chunk_steps)
+            state = np.array(x0[members], dtype=self.dtype, order="C")
+            buffer = np.empty(len(members) * per_chunk * self.n_units, self.dtype)
             for start in range(0, longest, per_chunk):
                 stop = min(start + per_chunk, longest)
-                block = np.zeros((len(members), stop - start, n_features))
-                for k, i in enumerate(members):
-                    part = sequences[i][start:stop]
-                    block[k, : part.shape[0]] = part
-                out = self.advance(block, state)
+                block = self._padded(sequences, members, start, stop)
+                shape = (len(members), stop - start, self.n_units)
+                out = buffer[: math.prod(shape)].reshape(shape)  # contiguous
+                self.advance(block, state, out)
                 for k, i in enumerate(members):
                     rows = min(stop, lengths[i]) - start
                     if rows > 0:
                         yield i, start, out[k, :rows]
 
     def run(self, sequences: Sequence[np.ndarray], x0: np.ndarray) -> list[np.ndarray]:
-        """States of every sequence, each ``(T_i, N)``."""
-        states = [
-            np.empty((seq.shape[0], self.n_units), dtype=self.dtype)
-            for seq in sequences
-        ]
-        for i, start, chunk in self.iter_states(sequences, x0):
-            states[i][start : start + chunk.shape[0]] = chunk
+        """States of every sequence, each ``(T_i, N)``.
+
+        Each bucket of sequences runs into one buffer; the states of a
+        sequence are a (C-contiguous) view of it. The time chunks are those
+        of ``iter_states`` (a GEMM's bits depend on the rows it is given, so
+        the input projection keeps its blocks).
+        """
+        lengths = [seq.shape[0] for seq in sequences]
+        states: list = [None] * len(sequences)
+        for members in self._buckets(lengths):
+            longest = lengths[members[0]]
+            per_chunk = self._chunk_steps(len(members), longest, None)
+            buffer = np.empty((len(members), longest, self.n_units), self.dtype)
+            state = np.array(x0[members], dtype=self.dtype, order="C")
+            for start in range(0, longest, per_chunk):
+                stop = min(start + per_chunk, longest)
+                block = self._padded(sequences, members, start, stop)
+                self.advance(block, state, buffer[:, start:stop])
+            for k, i in enumerate(members):
+                states[i] = buffer[k, : lengths[i]]
         return states
 
 
@@ -164,9 +219,22 @@ class Reservoir(_Runner):
     def n_units(self) -> int:
         return self.bias.shape[0]
 
-    def project(self, U: np.ndarray) -> np.ndarray:
-        """Input projection ``U @ W_in + b`` for every step (one GEMM)."""
-        pre = U.astype(self.dtype, copy=False) @ self.W_in
+    def project(self, U: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Input projection ``U @ W_in + b`` for every step (one GEMM).
+
+        Parameters
+        ----------
+        U : ndarray of shape (..., D)
+            Inputs.
+        out : ndarray of shape (..., N), optional
+            Where to write the projection (a new array by default).
+
+        Returns
+        -------
+        ndarray of shape (..., N)
+            ``out``, holding the projection.
+        """
+        pre = np.matmul(U.astype(self.dtype, copy=False), self.W_in, out=out)
         pre += self.bias
         return pre
 
@@ -175,10 +243,42 @@ class Reservoir(_Runner):
             numba.get_num_threads() > 1 and self.n_units >= _kernels.PARALLEL_MIN_UNITS
         )
 
-    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
-        # in place on the projection: the kernels read each step's inputs first
-        out = self.run_projected(self.project(inputs), state)
-        state[:] = out[:, -1]
+    def advance(
+        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        n_seq, n_steps = inputs.shape[:2]
+        if out is None:
+            out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
+        if n_steps == 0:
+            return out
+        if inputs.shape[2] != 1:
+            # a GEMM row's bits depend on the block of rows it sits in: keep
+            # the caller's chunk as one block
+            block = n_steps
+        elif n_seq == 1:
+            # one input: each projected value is one rounded product plus
+            # the bias, whatever the block, so blocks can fit the cache
+            block = max(1, PROJECT_BLOCK_VALUES // self.n_units)
+        else:
+            block = max(
+                MIN_BATCH_BLOCK_STEPS, PROJECT_BLOCK_VALUES // (self.n_units * n_seq)
+            )
+        scratch = None
+        with blas_threads(1):
+            for start in range(0, n_steps, block):
+                stop = min(start + block, n_steps)
+                dest = out[:, start:stop]
+                if dest.flags.c_contiguous:
+                    # in place on the projection: the kernels read each
+                    # step's inputs before they write its states
+                    pre = dest
+                else:
+                    if scratch is None:
+                        scratch = np.empty(dest.size, dtype=self.dtype)
+                    pre = scratch[: dest.size].reshape(dest.shape)
+                self.project(inputs[:, start:stop], out=pre)
+                self.run_projected(pre, state, out=dest)
+                state[:] = dest[:, -1]
         return out
 
     def run_projected(
@@ -247,17 +347,22 @@ class DeepReservoir(_Runner):
     def n_units(self) -> int:
         return int(self._bounds[-1])
 
-    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
-        outputs = []
+    def advance(
+        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        n_seq, n_steps = inputs.shape[:2]
+        if out is None:
+            out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
         layer_input = inputs
         for layer, lo, hi in zip(
             self.layers, self._bounds[:-1], self._bounds[1:], strict=True
         ):
             layer_state = np.ascontiguousarray(state[:, lo:hi])
+            # each layer's states are the next layer's (contiguous) input
             layer_input = layer.advance(layer_input, layer_state)
             state[:, lo:hi] = layer_state
-            outputs.append(layer_input)
-        return np.concatenate(outputs, axis=2)
+            out[:, :, lo:hi] = layer_input
+        return out
 
 
 class BidirectionalReservoir(_Runner):
@@ -279,18 +384,23 @@ class BidirectionalReservoir(_Runner):
     def n_units(self) -> int:
         return self.forward.n_units + self.backward.n_units
 
-    def iter_states(self, sequences, x0, chunk_steps=None):
-        # padding sits at the end, where the backward pass starts, so run
+    def _buckets(self, lengths):
+        # padding would sit at the end, where the backward pass starts: run
         # every sequence on its own length
-        for i, seq in enumerate(sequences):
-            state = np.ascontiguousarray(x0[i : i + 1])
-            yield i, 0, self.advance(seq[None], state)[0]
+        return [[i] for i in range(len(lengths))]
 
-    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
+    def advance(
+        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        n_seq, n_steps = inputs.shape[:2]
+        if out is None:
+            out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
         split = self.forward.n_units
         fwd_state = np.ascontiguousarray(state[:, :split])
         bwd_state = np.ascontiguousarray(state[:, split:])
         fwd = self.forward.advance(inputs, fwd_state)
         bwd = self.backward.advance(np.ascontiguousarray(inputs[:, ::-1]), bwd_state)
         state[:, :split], state[:, split:] = fwd_state, bwd_state
-        return np.concatenate([fwd, bwd[:, ::-1]], axis=2)
+        out[:, :, :split] = fwd
+        out[:, :, split:] = bwd[:, ::-1]
+        return out
