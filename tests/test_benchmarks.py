@@ -27,6 +27,7 @@ SMOKE_ARGS = {
     "bench_rnn.py": ["--epochs", "1", "--cells", "elman"],
     "bench_architectures.py": ["--quick"],
     "bench_nvar_online.py": ["--quick"],
+    "bench_public.py": ["--quick"],
 }
 
 
