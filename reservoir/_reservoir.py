@@ -119,6 +119,33 @@ class _Runner:
         per_chunk = chunk_steps or max(1, CHUNK_VALUES // (self.n_units * n_members))
         return min(per_chunk, longest)
 
+    def iter_chunks(
+        self,
+        sequences: Sequence[np.ndarray],
+        x0: np.ndarray,
+        chunk_steps: int | None = None,
+    ) -> Iterator[tuple[list[int], int, np.ndarray, np.ndarray]]:
+        """Yield ``(members, first step, inputs, states)`` chunk by chunk.
+
+        ``members`` are the indices of the sequences run together, ``inputs``
+        their zero-padded inputs ``(k, steps, D)`` and ``states`` their states
+        ``(k, steps, N)`` (valid only until the next chunk). See
+        ``iter_states`` for the parameters.
+        """
+        lengths = [seq.shape[0] for seq in sequences]
+        for members in self._buckets(lengths):
+            longest = lengths[members[0]]
+            per_chunk = self._chunk_steps(len(members), longest, chunk_steps)
+            state = np.array(x0[members], dtype=self.dtype, order="C")
+            buffer = np.empty(len(members) * per_chunk * self.n_units, self.dtype)
+            for start in range(0, longest, per_chunk):
+                stop = min(start + per_chunk, longest)
+                block = self._padded(sequences, members, start, stop)
+                shape = (len(members), stop - start, self.n_units)
+                out = buffer[: math.prod(shape)].reshape(shape)  # contiguous
+                self.advance(block, state, out)
+                yield members, start, block, out
+
     def iter_states(
         self,
         sequences: Sequence[np.ndarray],
@@ -138,22 +165,12 @@ class _Runner:
             The yielded array is only valid until the next one (one buffer
             per bucket of sequences holds every chunk).
         """
-        lengths = [seq.shape[0] for seq in sequences]
-        for members in self._buckets(lengths):
-            longest = lengths[members[0]]
-            per_chunk = self._chunk_steps(len(members), longest, chunk_steps)
-            state = np.array(x0[members], dtype=self.dtype, order="C")
-            buffer = np.empty(len(members) * per_chunk * self.n_units, self.dtype)
-            for start in range(0, longest, per_chunk):
-                stop = min(start + per_chunk, longest)
-                block = self._padded(sequences, members, start, stop)
-                shape = (len(members), stop - start, self.n_units)
-                out = buffer[: math.prod(shape)].reshape(shape)  # contiguous
-                self.advance(block, state, out)
-                for k, i in enumerate(members):
-                    rows = min(stop, lengths[i]) - start
-                    if rows > 0:
-                        yield i, start, out[k, :rows]
+        for members, start, _, out in self.iter_chunks(sequences, x0, chunk_steps):
+            stop = start + out.shape[1]
+            for k, i in enumerate(members):
+                rows = min(stop, sequences[i].shape[0]) - start
+                if rows > 0:
+                    yield i, start, out[k, :rows]
 
     def run(self, sequences: Sequence[np.ndarray], x0: np.ndarray) -> list[np.ndarray]:
         """States of every sequence, each ``(T_i, N)``.

@@ -319,8 +319,8 @@ class RowBuffer:
     def __init__(self, accumulator: GramAccumulator, min_rows: int = 2048):
         self.accumulator = accumulator
         self.min_rows = min_rows
-        self._Z: list[np.ndarray] = []
-        self._Y: list[np.ndarray] = []
+        # queued rows as (Z, Y, start, stop) ranges
+        self._ranges: list[tuple[np.ndarray, np.ndarray, int, int]] = []
         self._rows = 0
 
     def add(self, Z: np.ndarray, Y: np.ndarray) -> None:
@@ -330,15 +330,40 @@ class RowBuffer:
         if Z.shape[0] >= self.min_rows and not self._rows:
             self.accumulator.update(Z, Y)
             return
-        self._Z.append(np.array(Z, dtype=np.float64))
-        self._Y.append(np.array(Y, dtype=np.float64))
-        self._rows += Z.shape[0]
+        Z = np.array(Z, dtype=np.float64)
+        self._queue(Z, np.array(Y, dtype=np.float64), 0, Z.shape[0])
+
+    def add_pieces(self, Z: np.ndarray, Y: np.ndarray, sizes) -> None:
+        """``add`` the consecutive row pieces of ``Z``/``Y`` of ``sizes`` rows.
+
+        The same updates as one ``add`` per piece, without a copy per piece:
+        ``Z`` and ``Y`` must be float64 arrays the caller does not reuse.
+        """
+        pos = 0
+        for n in sizes:
+            if n == 0:
+                continue
+            if n >= self.min_rows and not self._rows:
+                self.accumulator.update(Z[pos : pos + n], Y[pos : pos + n])
+            else:
+                self._queue(Z, Y, pos, pos + n)
+            pos += n
+
+    def _queue(self, Z: np.ndarray, Y: np.ndarray, start: int, stop: int) -> None:
+        if self._ranges and self._ranges[-1][0] is Z and self._ranges[-1][3] == start:
+            self._ranges[-1] = (Z, Y, self._ranges[-1][2], stop)
+        else:
+            self._ranges.append((Z, Y, start, stop))
+        self._rows += stop - start
         if self._rows >= self.min_rows:
             self.flush()
 
     def flush(self) -> GramAccumulator:
         """Add the queued rows; return the accumulator."""
         if self._rows:
-            self.accumulator.update(np.vstack(self._Z), np.vstack(self._Y))
-            self._Z, self._Y, self._rows = [], [], 0
+            self.accumulator.update(
+                np.vstack([Z[a:b] for Z, _, a, b in self._ranges]),
+                np.vstack([Y[a:b] for _, Y, a, b in self._ranges]),
+            )
+            self._ranges, self._rows = [], 0
         return self.accumulator
