@@ -138,9 +138,10 @@ class _Runner:
             per_chunk = self._chunk_steps(len(members), longest, chunk_steps)
             state = np.array(x0[members], dtype=self.dtype, order="C")
             buffer = np.empty(len(members) * per_chunk * self.n_units, self.dtype)
+            padded = self._padded(sequences, members, 0, longest)  # inputs: small
             for start in range(0, longest, per_chunk):
                 stop = min(start + per_chunk, longest)
-                block = self._padded(sequences, members, start, stop)
+                block = padded[:, start:stop]
                 shape = (len(members), stop - start, self.n_units)
                 out = buffer[: math.prod(shape)].reshape(shape)  # contiguous
                 self.advance(block, state, out)
@@ -251,7 +252,13 @@ class Reservoir(_Runner):
         ndarray of shape (..., N)
             ``out``, holding the projection.
         """
-        pre = np.matmul(U.astype(self.dtype, copy=False), self.W_in, out=out)
+        U = U.astype(self.dtype, copy=False)
+        if U.shape[-1] == 1:
+            # one rounded product per value, as the GEMM computes it, without
+            # a GEMM call per sequence of a 3-D block
+            pre = np.multiply(U, self.W_in[0], out=out)
+        else:
+            pre = np.matmul(U, self.W_in, out=out)
         pre += self.bias
         return pre
 
