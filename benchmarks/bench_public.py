@@ -156,17 +156,19 @@ def reservoirpy_time(tr, X, repeat: int):
         from reservoirpy.nodes import Reservoir
     except ImportError:
         return None
-    reservoirpy.verbosity(0)
+    try:  # a banner / warnings on some versions
+        reservoirpy.verbosity(0)
+    except Exception:
+        pass
     W = tr.W_
     W_col = (W.T if not hasattr(W, "tocsr") else W.T.tocsr()).copy()
     W_in = np.ascontiguousarray(tr.W_in_.T)
     bias = tr.bias_.copy()
-    n_units = W.shape[0]
     kwargs = {} if X.ndim == 2 else {"workers": N_JOBS}
     data = X if X.ndim == 2 else list(X)
 
     def run():
-        node = Reservoir(n_units, W=W_col, Win=W_in, bias=bias, lr=1.0)
+        node = Reservoir(W=W_col, Win=W_in, bias=bias, lr=1.0)
         node.run(data, **kwargs)
 
     run()
