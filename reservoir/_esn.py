@@ -588,14 +588,23 @@ n_readout_features)
             total = int(counts.sum())
             if total == 0:
                 continue
-            rows = np.repeat(np.arange(len(members)), counts)
-            offsets = np.cumsum(counts) - counts
-            steps = np.arange(total) - np.repeat(offsets - first, counts)
             Z = np.empty((total, n_inputs + n_units))
-            if n_inputs:
-                Z[:, :n_inputs] = inputs[rows, steps]
-            Z[:, n_inputs:] = states[rows, steps]
-            Y = padded_targets[rows, steps + start]
+            if (counts == counts[0]).all() and (first == first[0]).all():
+                # the same rows of every sequence (equal lengths): strided copies
+                a, b = int(first[0]), int(first[0] + counts[0])
+                blocks = Z.reshape(len(members), b - a, -1)
+                if n_inputs:
+                    blocks[:, :, :n_inputs] = inputs[:, a:b]
+                blocks[:, :, n_inputs:] = states[:, a:b]
+                Y = padded_targets[:, start + a : start + b].reshape(total, -1)
+            else:
+                rows = np.repeat(np.arange(len(members)), counts)
+                offsets = np.cumsum(counts) - counts
+                steps = np.arange(total) - np.repeat(offsets - first, counts)
+                if n_inputs:
+                    Z[:, :n_inputs] = inputs[rows, steps]
+                Z[:, n_inputs:] = states[rows, steps]
+                Y = padded_targets[rows, steps + start]
             buffer.add_pieces(Z, Y, counts.tolist())
 
     def _set_readout(self, gram, alphas, is_path, blocks=None, folds=None):

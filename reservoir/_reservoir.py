@@ -96,6 +96,10 @@ class _Runner:
     #: whether ``advance`` may be called on successive time chunks
     chunkable = True
 
+    def _projection_is_rowwise(self, n_features: int) -> bool:
+        """Whether the input projection's bits are the same for any row block."""
+        return False
+
     def _buckets(self, lengths: Sequence[int]) -> list[list[int]]:
         """Indices of the sequences that run together, longest first."""
         return length_buckets(lengths)
@@ -177,15 +181,20 @@ class _Runner:
         """States of every sequence, each ``(T_i, N)``.
 
         Each bucket of sequences runs into one buffer; the states of a
-        sequence are a (C-contiguous) view of it. The time chunks are those
-        of ``iter_states`` (a GEMM's bits depend on the rows it is given, so
-        the input projection keeps its blocks).
+        sequence are a (C-contiguous) view of it. With several input
+        features the time chunks are those of ``iter_states`` (a GEMM's bits
+        depend on the rows it is given, so the input projection keeps its
+        blocks); with one, a bucket runs whole (its projection goes by
+        cache-sized blocks anyway).
         """
         lengths = [seq.shape[0] for seq in sequences]
         states: list = [None] * len(sequences)
+        whole = self._projection_is_rowwise(sequences[0].shape[1])
         for members in self._buckets(lengths):
             longest = lengths[members[0]]
-            per_chunk = self._chunk_steps(len(members), longest, None)
+            per_chunk = (
+                longest if whole else self._chunk_steps(len(members), longest, None)
+            )
             buffer = np.empty((len(members), longest, self.n_units), self.dtype)
             state = np.array(x0[members], dtype=self.dtype, order="C")
             for start in range(0, longest, per_chunk):
@@ -261,6 +270,10 @@ class Reservoir(_Runner):
             pre = np.matmul(U, self.W_in, out=out)
         pre += self.bias
         return pre
+
+    def _projection_is_rowwise(self, n_features: int) -> bool:
+        # one input: each value is one rounded product plus the bias
+        return n_features == 1
 
     def _parallel_step(self) -> bool:
         return (
