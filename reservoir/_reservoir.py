@@ -44,6 +44,9 @@ CHUNK_VALUES = 8 * 1024 * 1024
 #: Projected input values held at once when a single sequence runs (512 KiB
 #: of float64, so the block is still in cache when the kernel reads it).
 PROJECT_BLOCK_VALUES = 64 * 1024
+#: Fewest steps per projection block of one sequence (each block is one
+#: kernel call, and the ``*_parallel`` kernels start their threads per call).
+MIN_SINGLE_BLOCK_STEPS = 256
 #: Fewest steps per projection block of a batch (the batched kernels cost a
 #: few microseconds per call to set up).
 MIN_BATCH_BLOCK_STEPS = 64
@@ -295,7 +298,7 @@ class Reservoir(_Runner):
         elif n_seq == 1:
             # one input: each projected value is one rounded product plus
             # the bias, whatever the block, so blocks can fit the cache
-            block = max(1, PROJECT_BLOCK_VALUES // self.n_units)
+            block = max(MIN_SINGLE_BLOCK_STEPS, PROJECT_BLOCK_VALUES // self.n_units)
         else:
             block = max(
                 MIN_BATCH_BLOCK_STEPS, PROJECT_BLOCK_VALUES // (self.n_units * n_seq)
