@@ -18,11 +18,16 @@ last step cannot change earlier steps, so every state is exact).
 Every state is written once, where it ends up: ``run`` allocates one buffer
 per bucket and returns per-sequence views of it, ``iter_states`` reuses one
 chunk buffer per bucket, and the kernels write into them. The input
-projection ``U @ W_in + b`` is computed per block of steps just before the
-kernel runs them (``PROJECT_BLOCK_VALUES``), not as a separate pass over the
-series, always on one BLAS thread: a small GEMM whose bits would otherwise
-depend on the BLAS thread count. Results are bit for bit those of projecting
-the whole series first and running the kernel once.
+projection ``U @ W_in + b`` is written into that same buffer and the kernel
+runs in place on it (never a projection array copied again). A single
+sequence with one input feature on one thread is projected per cache-sized
+block of steps just before the kernel runs them (``PROJECT_BLOCK_VALUES``);
+with several features a GEMM row's bits depend on the rows it is given, so
+the chunk is projected whole, and batches and threaded kernels also take
+the chunk whole (every kernel call starts the thread pool, which costs more
+than the blocks save). Projections run on one BLAS thread: small GEMMs whose
+bits would otherwise depend on the BLAS thread count. Results are bit for bit
+those of projecting the whole series first and running the kernel once.
 """
 
 from __future__ import annotations
@@ -41,15 +46,13 @@ __all__: list[str] = []
 
 #: Largest number of state values one chunk holds (64 MiB of float64).
 CHUNK_VALUES = 8 * 1024 * 1024
-#: Projected input values held at once when a single sequence runs (512 KiB
-#: of float64, so the block is still in cache when the kernel reads it).
+#: Projected input values held at once when a single sequence runs on one
+#: thread (512 KiB of float64, so the block is still in cache when the kernel
+#: reads it).
 PROJECT_BLOCK_VALUES = 64 * 1024
 #: Fewest steps per projection block of one sequence (each block is one
 #: kernel call, and the ``*_parallel`` kernels start their threads per call).
 MIN_SINGLE_BLOCK_STEPS = 256
-#: Fewest steps per projection block of a batch (the batched kernels cost a
-#: few microseconds per call to set up).
-MIN_BATCH_BLOCK_STEPS = 64
 #: Sequences whose lengths differ by at most this factor share a padded batch.
 BUCKET_LENGTH_RATIO = 1.25
 
@@ -187,8 +190,8 @@ class _Runner:
         sequence are a (C-contiguous) view of it. With several input
         features the time chunks are those of ``iter_states`` (a GEMM's bits
         depend on the rows it is given, so the input projection keeps its
-        blocks); with one, a bucket runs whole (its projection goes by
-        cache-sized blocks anyway).
+        blocks); with one, a bucket runs whole (the projection's bits do not
+        depend on the block).
         """
         lengths = [seq.shape[0] for seq in sequences]
         states: list = [None] * len(sequences)
@@ -291,18 +294,19 @@ class Reservoir(_Runner):
             out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
         if n_steps == 0:
             return out
-        if inputs.shape[2] != 1:
-            # a GEMM row's bits depend on the block of rows it sits in: keep
-            # the caller's chunk as one block
+        if inputs.shape[2] != 1 or n_seq > 1 or self._parallel_step():
+            # several features: a GEMM row's bits depend on the block of rows
+            # it sits in, so the caller's chunk stays one block; several
+            # sequences or a threaded kernel: each call starts the thread
+            # pool, which costs more than the projection pass saves
+            # (measured with benchmarks/bench_public.py, badly so on a busy
+            # machine)
             block = n_steps
-        elif n_seq == 1:
-            # one input: each projected value is one rounded product plus
-            # the bias, whatever the block, so blocks can fit the cache
-            block = max(MIN_SINGLE_BLOCK_STEPS, PROJECT_BLOCK_VALUES // self.n_units)
         else:
-            block = max(
-                MIN_BATCH_BLOCK_STEPS, PROJECT_BLOCK_VALUES // (self.n_units * n_seq)
-            )
+            # one input, one thread: each projected value is one rounded
+            # product plus the bias, whatever the block, so blocks fit the
+            # cache
+            block = max(MIN_SINGLE_BLOCK_STEPS, PROJECT_BLOCK_VALUES // self.n_units)
         scratch = None
         with blas_threads(1):
             for start in range(0, n_steps, block):

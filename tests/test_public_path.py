@@ -75,7 +75,6 @@ def test_single_and_batched_runs_keep_the_bits(
         monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", chunk_values)
     monkeypatch.setattr(reservoir_module, "PROJECT_BLOCK_VALUES", 30 * 11)
     monkeypatch.setattr(reservoir_module, "MIN_SINGLE_BLOCK_STEPS", 1)
-    monkeypatch.setattr(reservoir_module, "MIN_BATCH_BLOCK_STEPS", 5)
     layer = _layer(1, 30, 0, density=density, dtype=dtype)
     inputs = _inputs(1, RAGGED)
     x0 = layer.initial_states(len(inputs))
