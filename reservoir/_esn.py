@@ -537,6 +537,11 @@ n_readout_features)
         batch = max(Counter(u.shape[0] for u in sequences).values())
         budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
         chunk_steps = max(1, budget // (reservoir.n_units * batch))
+        if len(buffers) == 1:
+            self._harvest_chunks(
+                reservoir, sequences, targets, x0, skips, chunk_steps, buffers[0], final
+            )
+            return [buffers[0].flush()], final
         for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
             stop = start + states.shape[0]
             if stop == sequences[i].shape[0]:
@@ -563,8 +568,71 @@ n_readout_features)
         with overflow_reported():
             return [buffer.flush() for buffer in buffers], final
 
+    def _harvest_chunks(
+        self, reservoir, sequences, targets, x0, skips, chunk_steps, buffer, final
+    ):
+        """``_harvest`` into one accumulator, a whole chunk of sequences at once.
+
+        The readout rows of all the sequences of a chunk are gathered in one
+        array and handed to ``buffer`` piece by piece (one piece per
+        sequence), so the Gram updates see the same rows in the same groups
+        as with one ``add`` per sequence: the same bits, without the Python
+        work per sequence and chunk.
+        """
+        lengths = np.array([u.shape[0] for u in sequences])
+        skips = np.asarray(skips)
+        n_inputs = sequences[0].shape[1] if self.include_input else 0
+        n_units = reservoir.n_units
+        padded_members = padded_targets = None
+        for members, start, inputs, states in reservoir.iter_chunks(
+            sequences, x0, chunk_steps
+        ):
+            stop = start + states.shape[1]
+            if members is not padded_members:  # a new bucket: its targets
+                padded_members = members
+                if len(members) == 1:
+                    padded_targets = targets[members[0]][None]
+                else:
+                    padded_targets = np.zeros(
+                        (len(members), lengths[members[0]], targets[0].shape[1])
+                    )
+                    for k, i in enumerate(members):
+                        padded_targets[k, : lengths[i]] = targets[i]
+            idx = np.asarray(members)
+            ends = lengths[idx] - 1 - start
+            done = (ends >= 0) & (ends < stop - start)
+            final[idx[done]] = states[done, ends[done]]
+            first = np.maximum(skips[idx], start) - start
+            counts = np.maximum(np.minimum(lengths[idx], stop) - start - first, 0)
+            total = int(counts.sum())
+            if total == 0:
+                continue
+            Z = np.empty((total, n_inputs + n_units))
+            if (counts == counts[0]).all() and (first == first[0]).all():
+                # the same rows of every sequence (equal lengths): strided copies
+                a, b = int(first[0]), int(first[0] + counts[0])
+                blocks = Z.reshape(len(members), b - a, -1)
+                if n_inputs:
+                    blocks[:, :, :n_inputs] = inputs[:, a:b]
+                blocks[:, :, n_inputs:] = states[:, a:b]
+                Y = padded_targets[:, start + a : start + b].reshape(total, -1)
+            else:
+                rows = np.repeat(np.arange(len(members)), counts)
+                offsets = np.cumsum(counts) - counts
+                steps = np.arange(total) - np.repeat(offsets - first, counts)
+                if n_inputs:
+                    Z[:, :n_inputs] = inputs[rows, steps]
+                Z[:, n_inputs:] = states[rows, steps]
+                Y = padded_targets[rows, steps + start]
+            buffer.add_pieces(Z, Y, counts.tolist())
+
     def _set_readout(self, gram, alphas, is_path, blocks=None, folds=None):
         """Choose alpha (GCV or blocked CV), solve, set the fitted attributes."""
+        # on the BLAS threads n_jobs allows, like the harvest
+        with numba_threads(self.n_jobs):
+            self._solve_readout(gram, alphas, is_path, blocks, folds)
+
+    def _solve_readout(self, gram, alphas, is_path, blocks, folds):
         for name in ("alpha_scores_", "alpha_fold_scores_"):
             if hasattr(self, name):
                 delattr(self, name)

@@ -5,7 +5,8 @@ it). Row-vector convention: one step computes
 
     s_t = pre_t + x_{t-1} @ W,   x_t = (1 - a) * x_{t-1} + a * f(s_t)
 
-where ``pre = U @ W_in + b`` is projected for all steps before the time loop.
+where ``pre = U @ W_in + b`` is projected before the kernel runs those steps
+(the runners project a block of steps at a time, see ``_reservoir``).
 The dense kernels take ``W`` itself (C order, rows are source units); the
 sparse kernels take the CSR arrays of ``W.T`` (rows are target units), so each
 unit gathers its inputs. Activations are integer codes (see ``ACTIVATION_CODES``).

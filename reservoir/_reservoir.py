@@ -10,14 +10,29 @@ Three runners share one interface (``n_units``, ``dtype``, ``advance``,
   reversed sequence, states side by side.
 
 ``iter_states`` runs one or many sequences, in time chunks when asked, so
-that no caller needs the whole (T x N) state matrix in memory. Sequences are
-bucketed by length: similar lengths advance together through the batched
-kernel, padded at the end (padding after the last step cannot change earlier
-steps, so every state is exact).
+that no caller needs the whole (T x N) state matrix in memory; ``run`` returns
+every state. Sequences are bucketed by length: similar lengths advance
+together through the batched kernel, padded at the end (padding after the
+last step cannot change earlier steps, so every state is exact).
+
+Every state is written once, where it ends up: ``run`` allocates one buffer
+per bucket and returns per-sequence views of it, ``iter_states`` reuses one
+chunk buffer per bucket, and the kernels write into them. The input
+projection ``U @ W_in + b`` is written into that same buffer and the kernel
+runs in place on it (never a projection array copied again). A single
+sequence with one input feature on one thread is projected per cache-sized
+block of steps just before the kernel runs them (``PROJECT_BLOCK_VALUES``);
+with several features a GEMM row's bits depend on the rows it is given, so
+the chunk is projected whole, and batches and threaded kernels also take
+the chunk whole (every kernel call starts the thread pool, which costs more
+than the blocks save). Projections run on one BLAS thread: small GEMMs whose
+bits would otherwise depend on the BLAS thread count. Results are bit for bit
+those of projecting the whole series first and running the kernel once.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 
 import numba
@@ -25,11 +40,19 @@ import numpy as np
 import scipy.sparse
 
 from . import _kernels
+from ._threading import blas_threads
 
 __all__: list[str] = []
 
 #: Largest number of state values one chunk holds (64 MiB of float64).
 CHUNK_VALUES = 8 * 1024 * 1024
+#: Projected input values held at once when a single sequence runs on one
+#: thread (512 KiB of float64, so the block is still in cache when the kernel
+#: reads it).
+PROJECT_BLOCK_VALUES = 64 * 1024
+#: Fewest steps per projection block of one sequence (each block is one
+#: kernel call, and the ``*_parallel`` kernels start their threads per call).
+MIN_SINGLE_BLOCK_STEPS = 256
 #: Sequences whose lengths differ by at most this factor share a padded batch.
 BUCKET_LENGTH_RATIO = 1.25
 
@@ -57,8 +80,14 @@ class _Runner:
     n_units: int
     dtype: type
 
-    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
-        """Run ``inputs`` (k, steps, D) from ``state`` (k, N), updated in place."""
+    def advance(
+        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Run ``inputs`` (k, steps, D) from ``state`` (k, N), updated in place.
+
+        The states go into ``out`` (k, steps, N) when given (it may be a
+        view), else into a new array; returns them.
+        """
         raise NotImplementedError
 
     def initial_states(self, n_sequences: int, initial_state=None) -> np.ndarray:
@@ -72,6 +101,61 @@ class _Runner:
 
     #: whether ``advance`` may be called on successive time chunks
     chunkable = True
+
+    def _projection_is_rowwise(self, n_features: int) -> bool:
+        """Whether the input projection's bits are the same for any row block."""
+        return False
+
+    def _buckets(self, lengths: Sequence[int]) -> list[list[int]]:
+        """Indices of the sequences that run together, longest first."""
+        return length_buckets(lengths)
+
+    @staticmethod
+    def _padded(sequences, members, start, stop) -> np.ndarray:
+        """Steps ``start:stop`` of the member sequences, (k, steps, D), zero-padded."""
+        if len(members) == 1:
+            return sequences[members[0]][None, start:stop]
+        n_features = sequences[members[0]].shape[1]
+        block = np.zeros((len(members), stop - start, n_features))
+        for k, i in enumerate(members):
+            part = sequences[i][start:stop]
+            block[k, : part.shape[0]] = part
+        return block
+
+    def _chunk_steps(self, n_members: int, longest: int, chunk_steps) -> int:
+        """Steps per time chunk of a bucket (``CHUNK_VALUES`` by default)."""
+        if not self.chunkable:
+            return longest
+        per_chunk = chunk_steps or max(1, CHUNK_VALUES // (self.n_units * n_members))
+        return min(per_chunk, longest)
+
+    def iter_chunks(
+        self,
+        sequences: Sequence[np.ndarray],
+        x0: np.ndarray,
+        chunk_steps: int | None = None,
+    ) -> Iterator[tuple[list[int], int, np.ndarray, np.ndarray]]:
+        """Yield ``(members, first step, inputs, states)`` chunk by chunk.
+
+        ``members`` are the indices of the sequences run together, ``inputs``
+        their zero-padded inputs ``(k, steps, D)`` and ``states`` their states
+        ``(k, steps, N)`` (valid only until the next chunk). See
+        ``iter_states`` for the parameters.
+        """
+        lengths = [seq.shape[0] for seq in sequences]
+        for members in self._buckets(lengths):
+            longest = lengths[members[0]]
+            per_chunk = self._chunk_steps(len(members), longest, chunk_steps)
+            state = np.array(x0[members], dtype=self.dtype, order="C")
+            buffer = np.empty(len(members) * per_chunk * self.n_units, self.dtype)
+            padded = self._padded(sequences, members, 0, longest)  # inputs: small
+            for start in range(0, longest, per_chunk):
+                stop = min(start + per_chunk, longest)
+                block = padded[:, start:stop]
+                shape = (len(members), stop - start, self.n_units)
+                out = buffer[: math.prod(shape)].reshape(shape)  # contiguous
+                self.advance(block, state, out)
+                yield members, start, block, out
 
     def iter_states(
         self,
@@ -89,38 +173,42 @@ class _Runner:
             Initial state of each sequence.
         chunk_steps : int, optional
             Steps per chunk; by default as many as fit in ``CHUNK_VALUES``.
-            The yielded array is only valid until the next one.
+            The yielded array is only valid until the next one (one buffer
+            per bucket of sequences holds every chunk).
         """
-        lengths = [seq.shape[0] for seq in sequences]
-        n_features = sequences[0].shape[1]
-        for members in length_buckets(lengths):
-            longest = lengths[members[0]]
-            per_chunk = longest
-            if self.chunkable:
-                per_chunk = chunk_steps or max(
-                    1, CHUNK_VALUES // (self.n_units * len(members))
-                )
-            state = np.ascontiguousarray(x0[members], dtype=self.dtype)
-            for start in range(0, longest, per_chunk):
-                stop = min(start + per_chunk, longest)
-                block = np.zeros((len(members), stop - start, n_features))
-                for k, i in enumerate(members):
-                    part = sequences[i][start:stop]
-                    block[k, : part.shape[0]] = part
-                out = self.advance(block, state)
-                for k, i in enumerate(members):
-                    rows = min(stop, lengths[i]) - start
-                    if rows > 0:
-                        yield i, start, out[k, :rows]
+        for members, start, _, out in self.iter_chunks(sequences, x0, chunk_steps):
+            stop = start + out.shape[1]
+            for k, i in enumerate(members):
+                rows = min(stop, sequences[i].shape[0]) - start
+                if rows > 0:
+                    yield i, start, out[k, :rows]
 
     def run(self, sequences: Sequence[np.ndarray], x0: np.ndarray) -> list[np.ndarray]:
-        """States of every sequence, each ``(T_i, N)``."""
-        states = [
-            np.empty((seq.shape[0], self.n_units), dtype=self.dtype)
-            for seq in sequences
-        ]
-        for i, start, chunk in self.iter_states(sequences, x0):
-            states[i][start : start + chunk.shape[0]] = chunk
+        """States of every sequence, each ``(T_i, N)``.
+
+        Each bucket of sequences runs into one buffer; the states of a
+        sequence are a (C-contiguous) view of it. With several input
+        features the time chunks are those of ``iter_states`` (a GEMM's bits
+        depend on the rows it is given, so the input projection keeps its
+        blocks); with one, a bucket runs whole (the projection's bits do not
+        depend on the block).
+        """
+        lengths = [seq.shape[0] for seq in sequences]
+        states: list = [None] * len(sequences)
+        whole = self._projection_is_rowwise(sequences[0].shape[1])
+        for members in self._buckets(lengths):
+            longest = lengths[members[0]]
+            per_chunk = (
+                longest if whole else self._chunk_steps(len(members), longest, None)
+            )
+            buffer = np.empty((len(members), longest, self.n_units), self.dtype)
+            state = np.array(x0[members], dtype=self.dtype, order="C")
+            for start in range(0, longest, per_chunk):
+                stop = min(start + per_chunk, longest)
+                block = self._padded(sequences, members, start, stop)
+                self.advance(block, state, buffer[:, start:stop])
+            for k, i in enumerate(members):
+                states[i] = buffer[k, : lengths[i]]
         return states
 
 
@@ -164,21 +252,77 @@ class Reservoir(_Runner):
     def n_units(self) -> int:
         return self.bias.shape[0]
 
-    def project(self, U: np.ndarray) -> np.ndarray:
-        """Input projection ``U @ W_in + b`` for every step (one GEMM)."""
-        pre = U.astype(self.dtype, copy=False) @ self.W_in
+    def project(self, U: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Input projection ``U @ W_in + b`` for every step (one GEMM).
+
+        Parameters
+        ----------
+        U : ndarray of shape (..., D)
+            Inputs.
+        out : ndarray of shape (..., N), optional
+            Where to write the projection (a new array by default).
+
+        Returns
+        -------
+        ndarray of shape (..., N)
+            ``out``, holding the projection.
+        """
+        U = U.astype(self.dtype, copy=False)
+        if U.shape[-1] == 1:
+            # one rounded product per value, as the GEMM computes it, without
+            # a GEMM call per sequence of a 3-D block
+            pre = np.multiply(U, self.W_in[0], out=out)
+        else:
+            pre = np.matmul(U, self.W_in, out=out)
         pre += self.bias
         return pre
+
+    def _projection_is_rowwise(self, n_features: int) -> bool:
+        # one input: each value is one rounded product plus the bias
+        return n_features == 1
 
     def _parallel_step(self) -> bool:
         return (
             numba.get_num_threads() > 1 and self.n_units >= _kernels.PARALLEL_MIN_UNITS
         )
 
-    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
-        # in place on the projection: the kernels read each step's inputs first
-        out = self.run_projected(self.project(inputs), state)
-        state[:] = out[:, -1]
+    def advance(
+        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        n_seq, n_steps = inputs.shape[:2]
+        if out is None:
+            out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
+        if n_steps == 0:
+            return out
+        if inputs.shape[2] != 1 or n_seq > 1 or self._parallel_step():
+            # several features: a GEMM row's bits depend on the block of rows
+            # it sits in, so the caller's chunk stays one block; several
+            # sequences or a threaded kernel: each call starts the thread
+            # pool, which costs more than the projection pass saves
+            # (measured with benchmarks/bench_public.py, badly so on a busy
+            # machine)
+            block = n_steps
+        else:
+            # one input, one thread: each projected value is one rounded
+            # product plus the bias, whatever the block, so blocks fit the
+            # cache
+            block = max(MIN_SINGLE_BLOCK_STEPS, PROJECT_BLOCK_VALUES // self.n_units)
+        scratch = None
+        with blas_threads(1):
+            for start in range(0, n_steps, block):
+                stop = min(start + block, n_steps)
+                dest = out[:, start:stop]
+                if dest.flags.c_contiguous:
+                    # in place on the projection: the kernels read each
+                    # step's inputs before they write its states
+                    pre = dest
+                else:
+                    if scratch is None:
+                        scratch = np.empty(dest.size, dtype=self.dtype)
+                    pre = scratch[: dest.size].reshape(dest.shape)
+                self.project(inputs[:, start:stop], out=pre)
+                self.run_projected(pre, state, out=dest)
+                state[:] = dest[:, -1]
         return out
 
     def run_projected(
@@ -247,17 +391,22 @@ class DeepReservoir(_Runner):
     def n_units(self) -> int:
         return int(self._bounds[-1])
 
-    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
-        outputs = []
+    def advance(
+        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        n_seq, n_steps = inputs.shape[:2]
+        if out is None:
+            out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
         layer_input = inputs
         for layer, lo, hi in zip(
             self.layers, self._bounds[:-1], self._bounds[1:], strict=True
         ):
             layer_state = np.ascontiguousarray(state[:, lo:hi])
+            # each layer's states are the next layer's (contiguous) input
             layer_input = layer.advance(layer_input, layer_state)
             state[:, lo:hi] = layer_state
-            outputs.append(layer_input)
-        return np.concatenate(outputs, axis=2)
+            out[:, :, lo:hi] = layer_input
+        return out
 
 
 class BidirectionalReservoir(_Runner):
@@ -279,18 +428,23 @@ class BidirectionalReservoir(_Runner):
     def n_units(self) -> int:
         return self.forward.n_units + self.backward.n_units
 
-    def iter_states(self, sequences, x0, chunk_steps=None):
-        # padding sits at the end, where the backward pass starts, so run
+    def _buckets(self, lengths):
+        # padding would sit at the end, where the backward pass starts: run
         # every sequence on its own length
-        for i, seq in enumerate(sequences):
-            state = np.ascontiguousarray(x0[i : i + 1])
-            yield i, 0, self.advance(seq[None], state)[0]
+        return [[i] for i in range(len(lengths))]
 
-    def advance(self, inputs: np.ndarray, state: np.ndarray) -> np.ndarray:
+    def advance(
+        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        n_seq, n_steps = inputs.shape[:2]
+        if out is None:
+            out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
         split = self.forward.n_units
         fwd_state = np.ascontiguousarray(state[:, :split])
         bwd_state = np.ascontiguousarray(state[:, split:])
         fwd = self.forward.advance(inputs, fwd_state)
         bwd = self.backward.advance(np.ascontiguousarray(inputs[:, ::-1]), bwd_state)
         state[:, :split], state[:, split:] = fwd_state, bwd_state
-        return np.concatenate([fwd, bwd[:, ::-1]], axis=2)
+        out[:, :, :split] = fwd
+        out[:, :, split:] = bwd[:, ::-1]
+        return out

@@ -20,6 +20,8 @@ import numpy as np
 import scipy.linalg
 import scipy.linalg.blas
 
+from ._threading import small_linalg
+
 __all__: list[str] = []
 
 #: Most centred values ``GramAccumulator.update`` materialises at once (8 MiB).
@@ -87,16 +89,17 @@ class GramAccumulator:
         dz = mean_z - self.mean_z
         dy = mean_y - self.mean_y
         step = max(1, ROW_BLOCK_VALUES // max(Z.shape[1], 1))
-        for start in range(0, n, step):
-            Zc = Z[start : start + step] - mean_z
-            Yc = Y[start : start + step] - mean_y
-            self._add_gram(Zc)
-            self.czy += Zc.T @ Yc
-            self.cyy += Yc.T @ Yc
-        if weight:
-            self._add_outer(weight, dz)
-            self.czy += weight * np.outer(dz, dy)
-            self.cyy += weight * np.outer(dy, dy)
+        with small_linalg(Z.shape[1]):
+            for start in range(0, n, step):
+                Zc = Z[start : start + step] - mean_z
+                Yc = Y[start : start + step] - mean_y
+                self._add_gram(Zc)
+                self.czy += Zc.T @ Yc
+                self.cyy += Yc.T @ Yc
+            if weight:
+                self._add_outer(weight, dz)
+                self.czy += weight * np.outer(dz, dy)
+                self.cyy += weight * np.outer(dy, dy)
         self.mean_z += dz * (n / total)
         self.mean_y += dy * (n / total)
         self.n_samples = total
@@ -141,6 +144,10 @@ class GramAccumulator:
         """Ridge coefficients ``(n_features, n_targets)`` and intercept."""
         if self.n_samples == 0:
             raise ValueError("no training rows were accumulated.")
+        with small_linalg(self.czz.shape[0]):
+            return self._solve(alpha)
+
+    def _solve(self, alpha: float) -> tuple[np.ndarray, np.ndarray]:
         A = self.czz.copy()
         A.flat[:: A.shape[0] + 1] += alpha
         try:
@@ -217,11 +224,12 @@ class RidgePath:
         if gram.n_samples == 0:
             raise ValueError("no training rows were accumulated.")
         self.gram = gram
-        s, V = scipy.linalg.eigh(gram.czz.T, check_finite=False, driver="evd")
+        with small_linalg(gram.czz.shape[0]):
+            s, V = scipy.linalg.eigh(gram.czz.T, check_finite=False, driver="evd")
+            self.Q = V.T @ gram.czy
         # Czz is positive semi-definite: negative eigenvalues are round-off
         self.s = np.clip(s, 0.0, None)
         self.V = V
-        self.Q = V.T @ gram.czy
         # eigenvalues below this count as zero (alpha = 0 gives a pseudo-inverse)
         self._tiny = max(self.s[-1], 1.0) * s.shape[0] * np.finfo(np.float64).eps
 
@@ -311,8 +319,8 @@ class RowBuffer:
     def __init__(self, accumulator: GramAccumulator, min_rows: int = 2048):
         self.accumulator = accumulator
         self.min_rows = min_rows
-        self._Z: list[np.ndarray] = []
-        self._Y: list[np.ndarray] = []
+        # queued rows as (Z, Y, start, stop) ranges
+        self._ranges: list[tuple[np.ndarray, np.ndarray, int, int]] = []
         self._rows = 0
 
     def add(self, Z: np.ndarray, Y: np.ndarray) -> None:
@@ -322,15 +330,40 @@ class RowBuffer:
         if Z.shape[0] >= self.min_rows and not self._rows:
             self.accumulator.update(Z, Y)
             return
-        self._Z.append(np.array(Z, dtype=np.float64))
-        self._Y.append(np.array(Y, dtype=np.float64))
-        self._rows += Z.shape[0]
+        Z = np.array(Z, dtype=np.float64)
+        self._queue(Z, np.array(Y, dtype=np.float64), 0, Z.shape[0])
+
+    def add_pieces(self, Z: np.ndarray, Y: np.ndarray, sizes) -> None:
+        """``add`` the consecutive row pieces of ``Z``/``Y`` of ``sizes`` rows.
+
+        The same updates as one ``add`` per piece, without a copy per piece:
+        ``Z`` and ``Y`` must be float64 arrays the caller does not reuse.
+        """
+        pos = 0
+        for n in sizes:
+            if n == 0:
+                continue
+            if n >= self.min_rows and not self._rows:
+                self.accumulator.update(Z[pos : pos + n], Y[pos : pos + n])
+            else:
+                self._queue(Z, Y, pos, pos + n)
+            pos += n
+
+    def _queue(self, Z: np.ndarray, Y: np.ndarray, start: int, stop: int) -> None:
+        if self._ranges and self._ranges[-1][0] is Z and self._ranges[-1][3] == start:
+            self._ranges[-1] = (Z, Y, self._ranges[-1][2], stop)
+        else:
+            self._ranges.append((Z, Y, start, stop))
+        self._rows += stop - start
         if self._rows >= self.min_rows:
             self.flush()
 
     def flush(self) -> GramAccumulator:
         """Add the queued rows; return the accumulator."""
         if self._rows:
-            self.accumulator.update(np.vstack(self._Z), np.vstack(self._Y))
-            self._Z, self._Y, self._rows = [], [], 0
+            self.accumulator.update(
+                np.vstack([Z[a:b] for Z, _, a, b in self._ranges]),
+                np.vstack([Y[a:b] for _, Y, a, b in self._ranges]),
+            )
+            self._ranges, self._rows = [], 0
         return self.accumulator

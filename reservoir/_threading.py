@@ -1,8 +1,18 @@
-"""Map scikit-learn's ``n_jobs`` onto Numba's thread pool.
+"""Map scikit-learn's ``n_jobs`` onto Numba's and BLAS's thread pools.
 
 ``n_jobs=None`` means one thread, as in scikit-learn, so that an estimator run
 inside a joblib worker (``GridSearchCV(n_jobs=...)``) never oversubscribes the
 cores. ``-1`` means every thread Numba may use.
+
+BLAS threads are chosen here, never inherited from the environment (through
+``threadpoolctl``): an estimator's work runs with as many BLAS threads as
+Numba threads (``numba_threads``), and small dense linear algebra (the
+eigenvalues of a reservoir, the ridge path's eigendecomposition, Gram updates
+below ``SMALL_GRAM_FEATURES`` features) on one (``blas_threads(1)``). Besides
+speed on a loaded machine, this fixes the results: OpenBLAS splits work
+differently on one and on two threads, which changes the last bits, so a
+joblib worker (one BLAS thread) and the parent process now compute the same
+numbers.
 """
 
 from __future__ import annotations
@@ -11,8 +21,40 @@ import contextlib
 import numbers
 
 import numba
+import threadpoolctl
 
 __all__: list[str] = []
+
+#: Gram updates with at most this many feature columns run on one BLAS thread
+#: (below it the second thread costs more than it saves; measured with
+#: ``benchmarks/bench_public.py``).
+SMALL_GRAM_FEATURES = 256
+
+_controller: threadpoolctl.ThreadpoolController | None = None
+
+
+def _blas_controller() -> threadpoolctl.ThreadpoolController:
+    """The process's BLAS libraries, found once (the scan costs milliseconds)."""
+    global _controller
+    if _controller is None:
+        _controller = threadpoolctl.ThreadpoolController().select(user_api="blas")
+    return _controller
+
+
+def blas_threads(n_threads: int):
+    """Context manager: run the body with ``n_threads`` BLAS threads.
+
+    Parameters
+    ----------
+    n_threads : int
+        Threads for every BLAS library loaded (OpenBLAS, MKL, BLIS, ...).
+
+    Returns
+    -------
+    context manager
+        Restores the previous limits on exit.
+    """
+    return _blas_controller().limit(limits=int(n_threads))
 
 
 def resolve_n_jobs(n_jobs) -> int:
@@ -34,13 +76,49 @@ def resolve_n_jobs(n_jobs) -> int:
     return min(int(n_jobs), available)
 
 
+def small_linalg(n_features: int):
+    """Context manager: one BLAS thread for ``n_features <= SMALL_GRAM_FEATURES``.
+
+    Larger problems keep the threads chosen around them (by
+    ``numba_threads`` inside an estimator).
+
+    Parameters
+    ----------
+    n_features : int
+        Size of the problem (columns of the Gram matrix, units of a
+        reservoir).
+
+    Returns
+    -------
+    context manager
+    """
+    if n_features <= SMALL_GRAM_FEATURES:
+        return blas_threads(1)
+    return contextlib.nullcontext()
+
+
 @contextlib.contextmanager
 def numba_threads(n_jobs):
-    """Run the body with ``resolve_n_jobs(n_jobs)`` Numba threads, then restore."""
+    """Run the body with ``resolve_n_jobs(n_jobs)`` Numba and BLAS threads.
+
+    Both pools get the same number of threads (they never run at the same
+    time), and both are restored on exit.
+
+    Parameters
+    ----------
+    n_jobs : int or None
+        scikit-learn's ``n_jobs`` (see ``resolve_n_jobs``).
+
+    Yields
+    ------
+    int
+        The number of threads.
+    """
     n_threads = resolve_n_jobs(n_jobs)
     previous = numba.get_num_threads()
     numba.set_num_threads(n_threads)
     try:
-        yield n_threads
+        with blas_threads(n_threads):
+            yield n_threads
     finally:
         numba.set_num_threads(previous)

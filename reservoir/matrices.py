@@ -7,6 +7,7 @@ Row-vector convention throughout: a state ``x`` is a row and one step computes
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 
@@ -15,6 +16,7 @@ import scipy.linalg
 import scipy.sparse
 import scipy.sparse.linalg
 
+from ._threading import blas_threads
 from ._validation import (
     DISTRIBUTIONS,
     TOPOLOGIES,
@@ -168,7 +170,14 @@ def _eigen_radius(matrix, is_sparse: bool) -> float:
     n = matrix.shape[0]
     if n <= EXACT_EIGENVALUES_MAX_UNITS or not is_sparse:
         dense = matrix.toarray() if is_sparse else matrix
-        return float(np.max(np.abs(scipy.linalg.eigvals(dense))))
+        # small dense LAPACK work: one BLAS thread (faster, and the same bits
+        # whatever the machine's default)
+        with (
+            blas_threads(1)
+            if n <= EXACT_EIGENVALUES_MAX_UNITS
+            else contextlib.nullcontext()
+        ):
+            return float(np.max(np.abs(scipy.linalg.eigvals(dense))))
     csr = scipy.sparse.csr_array(
         matrix, dtype=np.complex128 if matrix.dtype.kind == "c" else np.float64
     )

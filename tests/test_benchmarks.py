@@ -28,6 +28,7 @@ SMOKE_ARGS = {
     "bench_architectures.py": ["--quick"],
     "bench_nvar_online.py": ["--quick"],
     "bench_real_series.py": ["--quick"],
+    "bench_public.py": ["--quick"],
 }
 
 

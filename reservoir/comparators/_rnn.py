@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 import warnings
@@ -17,10 +18,10 @@ from sklearn.base import (
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
-from threadpoolctl import threadpool_limits
 
 from .._esn import ESNRegressor
 from .._reservoir import BidirectionalReservoir, DeepReservoir
+from .._threading import blas_threads
 from .._validation import (
     ACTIVATIONS,
     check_int,
@@ -60,7 +61,9 @@ SINGLE_THREAD_MAX_UNITS = 256
 
 def _blas_threads(n_units: int):
     """Context that limits BLAS to one thread for small networks."""
-    return threadpool_limits(limits=1 if n_units <= SINGLE_THREAD_MAX_UNITS else None)
+    if n_units <= SINGLE_THREAD_MAX_UNITS:
+        return blas_threads(1)
+    return contextlib.nullcontext()
 
 
 def _check_bool(value, name: str) -> bool:

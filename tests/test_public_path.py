@@ -1,0 +1,231 @@
+"""The public path writes each state once and keeps the kernels' bits (issue 14).
+
+Every runner (single, batched, chunked, deep, bidirectional, float32) must give
+exactly the states of the original two-pass path: project the whole sequence
+with one GEMM, then run the single-sequence kernel on it. The batched kernels
+are bit for bit the single ones (``test_kernels.py``), so the reference is
+one sequence at a time. With one input feature every projected value is one
+rounded product plus the bias, so any block split is exact; with several
+features a GEMM's bits depend on the rows it is given, so those references use
+the runners' own chunks (whole sequences here).
+"""
+
+import numpy as np
+import pytest
+import threadpoolctl
+
+from reservoir import (
+    ESNRegressor,
+    ReservoirTransformer,
+    _kernels,
+    bias_vector,
+    input_matrix,
+    recurrent_matrix,
+)
+from reservoir import _reservoir as reservoir_module
+from reservoir._esn import HARVEST_CHUNK_VALUES
+from reservoir._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
+from reservoir._ridge import GramAccumulator, RowBuffer
+from reservoir._threading import blas_threads, numba_threads, small_linalg
+from reservoir.datasets import mackey_glass, to_forecasting
+from reservoir.model_selection import ESNSearchCV
+
+
+def _layer(n_features, n_units, seed, *, density=0.2, dtype=np.float64):
+    W = recurrent_matrix(
+        n_units, spectral_radius=0.9, density=density, random_state=seed
+    )
+    W_in = input_matrix(n_features, n_units, random_state=seed + 1)
+    bias = bias_vector(n_units, bias_scaling=0.2, random_state=seed + 2)
+    leak = np.linspace(0.3, 1.0, n_units)
+    return Reservoir(W, W_in, bias, leak, "tanh", dtype=dtype)
+
+
+def _two_pass(layer, U, x0=None):
+    """The original path: one GEMM for the whole sequence, then the kernel."""
+    pre = U.astype(layer.dtype) @ layer.W_in
+    pre += layer.bias
+    out = np.empty_like(pre)
+    x0 = np.zeros(layer.n_units, layer.dtype) if x0 is None else x0.astype(layer.dtype)
+    if layer.sparse:
+        _kernels.run_csr(
+            pre, layer._indptr, layer._indices, layer._data, layer.leak,
+            layer._code, x0, out,
+        )  # fmt: skip
+    else:
+        _kernels.run_dense(pre, layer._W, layer.leak, layer._code, x0, out)
+    return out
+
+
+def _inputs(n_features, lengths, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1, 1, (n, n_features)) for n in lengths]
+
+
+RAGGED = (120, 100, 97, 60, 50, 7, 120, 1, 119)
+
+
+@pytest.mark.parametrize("density", [0.2, 0.9])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("chunk_values", [None, 30 * 7])
+def test_single_and_batched_runs_keep_the_bits(
+    monkeypatch, density, dtype, chunk_values
+):
+    if chunk_values is not None:
+        monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", chunk_values)
+    monkeypatch.setattr(reservoir_module, "PROJECT_BLOCK_VALUES", 30 * 11)
+    monkeypatch.setattr(reservoir_module, "MIN_SINGLE_BLOCK_STEPS", 1)
+    layer = _layer(1, 30, 0, density=density, dtype=dtype)
+    inputs = _inputs(1, RAGGED)
+    x0 = layer.initial_states(len(inputs))
+    expected = [_two_pass(layer, U) for U in inputs]
+    for got, want in zip(layer.run(inputs, x0), expected, strict=True):
+        assert got.dtype == dtype
+        np.testing.assert_array_equal(got, want)
+    for U, want in zip(inputs, expected, strict=True):  # alone
+        np.testing.assert_array_equal(layer.run([U], x0[:1])[0], want)
+    seen = {i: [] for i in range(len(inputs))}
+    for i, start, states in layer.iter_states(inputs, x0, chunk_steps=13):
+        seen[i].append((start, states.copy()))
+    for i, want in enumerate(expected):
+        got = np.concatenate([s for _, s in sorted(seen[i], key=lambda p: p[0])])
+        np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("n_features", [1, 3])
+def test_equal_lengths_and_initial_states_keep_the_bits(n_features):
+    layer = _layer(n_features, 40, 3)
+    inputs = _inputs(n_features, [80] * 20)
+    x0 = np.random.default_rng(1).uniform(-0.5, 0.5, (20, 40))
+    for U, start, got in zip(inputs, x0, layer.run(inputs, x0), strict=True):
+        np.testing.assert_array_equal(got, _two_pass(layer, U, start))
+
+
+def test_deep_and_bidirectional_runners_keep_the_bits():
+    inputs = _inputs(2, (50, 50, 44, 9))
+    first, second = _layer(2, 25, 0), _layer(25, 15, 10)
+    deep = DeepReservoir([first, second])
+    for U, got in zip(inputs, deep.run(inputs, deep.initial_states(4)), strict=True):
+        s1 = _two_pass(first, U)
+        np.testing.assert_array_equal(got, np.hstack([s1, _two_pass(second, s1)]))
+    fwd, bwd = _layer(2, 12, 0), _layer(2, 8, 20)
+    bi = BidirectionalReservoir(fwd, bwd)
+    for U, got in zip(inputs, bi.run(inputs, bi.initial_states(4)), strict=True):
+        back = _two_pass(bwd, np.ascontiguousarray(U[::-1]))[::-1]
+        np.testing.assert_array_equal(got, np.hstack([_two_pass(fwd, U), back]))
+
+
+def test_transform_of_a_3d_array_is_the_runner_buffer():
+    X = np.random.default_rng(0).uniform(-1, 1, (6, 40, 2))
+    tr = ReservoirTransformer(30, random_state=0).fit(X)
+    states = tr.transform(X)
+    assert states.shape == (6, 40, 30) and states.flags.c_contiguous
+    for k in range(6):
+        np.testing.assert_array_equal(states[k], tr.transform(X[k]))
+
+
+def _harvest_per_sequence(esn, reservoir, sequences, targets, chunk_steps):
+    """The original harvest loop: one RowBuffer.add per sequence and chunk."""
+    acc = GramAccumulator(reservoir.n_units + sequences[0].shape[1], 1)
+    buffer = RowBuffer(acc)
+    x0 = reservoir.initial_states(len(sequences))
+    for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
+        stop = start + states.shape[0]
+        first = max(start, esn.washout)
+        if first < stop:
+            buffer.add(
+                esn._features(sequences[i][first:stop], states[first - start :]),
+                targets[i][first:stop],
+            )
+    return buffer.flush()
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_chunked_harvest_adds_the_same_rows_in_the_same_groups(dtype):
+    rng = np.random.default_rng(0)
+    lengths = [30] * 300 + [25, 24, 400, 7]
+    X = [rng.uniform(-1, 1, (n, 1)) for n in lengths]
+    y = [np.sin(u) for u in X]
+    esn = ESNRegressor(20, washout=5, dtype=dtype, random_state=0)
+    seqs, targets, _ = esn._check_training_data(X, y, reset=True)
+    reservoir = esn._build_reservoir(1)
+    chunk_steps = max(1, HARVEST_CHUNK_VALUES // (20 * 300))
+    (got,), _ = esn._harvest(
+        reservoir, seqs, targets, reservoir.initial_states(len(seqs)), [5] * len(seqs)
+    )
+    want = _harvest_per_sequence(esn, reservoir, seqs, targets, chunk_steps)
+    for name in ("n_samples", "mean_z", "mean_y", "czz", "czy", "cyy"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name))
+
+
+def test_row_buffer_pieces_equal_one_add_per_piece():
+    rng = np.random.default_rng(0)
+    sizes = [3, 0, 2500, 7, 2040, 1, 5000, 12] * 3
+    Z = rng.standard_normal((sum(sizes), 6))
+    Y = rng.standard_normal((sum(sizes), 2))
+    one, many = RowBuffer(GramAccumulator(6, 2)), RowBuffer(GramAccumulator(6, 2))
+    one.add_pieces(Z, Y, sizes)
+    pos = 0
+    for n in sizes:
+        many.add(Z[pos : pos + n], Y[pos : pos + n])
+        pos += n
+    a, b = one.flush(), many.flush()
+    for name in ("n_samples", "mean_z", "mean_y", "czz", "czy", "cyy"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def _blas_threads_now():
+    return {
+        i["num_threads"]
+        for i in threadpoolctl.threadpool_info()
+        if i["user_api"] == "blas"
+    }
+
+
+def test_blas_threads_are_chosen_and_restored():
+    before = _blas_threads_now()
+    with blas_threads(1):
+        assert _blas_threads_now() == {1}
+    with numba_threads(None):
+        assert _blas_threads_now() == {1}
+    with small_linalg(10):
+        assert _blas_threads_now() == {1}
+    assert _blas_threads_now() == before
+
+
+def test_search_results_do_not_depend_on_n_jobs():
+    X, y = to_forecasting(mackey_glass(700), horizon=1)
+    y = y.ravel()
+    grid = {"n_units": [30, 60], "spectral_radius": [0.5, 1.1], "alpha": [1e-6, 1e-2]}
+    est = ESNRegressor(washout=20, random_state=0)
+    results = [
+        ESNSearchCV(est, grid, cv=3, n_jobs=n_jobs).fit(X, y).cv_results_
+        for n_jobs in (1, 2)
+    ]
+    for key, value in results[0].items():
+        if "time" in key:
+            continue
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            np.testing.assert_array_equal(value, results[1][key], err_msg=key)
+
+
+def test_many_short_targets_are_still_validated():
+    X = np.random.default_rng(0).uniform(-1, 1, (50, 10, 1))
+    y = np.sin(X[..., 0])
+    esn = ESNRegressor(10, random_state=0)
+    bad = y.copy()
+    bad[7, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        esn.fit(X, bad)
+    bad_list = list(y)
+    bad_list[4] = np.full(10, np.inf)
+    with pytest.raises(ValueError, match="infinity"):
+        esn.fit(X, bad_list)
+    short = list(y)
+    short[2] = short[2][:9]
+    with pytest.raises(ValueError, match="one row per time step"):
+        esn.fit(X, short)
+    # clean targets: the same fit as through check_array
+    fast = ESNRegressor(10, random_state=0).fit(X, y).coef_
+    slow = ESNRegressor(10, random_state=0).fit(X, [t.tolist() for t in y]).coef_
+    np.testing.assert_array_equal(fast, slow)
