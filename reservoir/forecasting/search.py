@@ -153,20 +153,12 @@ def transform_candidates(y: np.ndarray, season: int | None, n_rows: int) -> list
             m = branch.get("seasonal_difference", 0)
             series = levels[m:] - levels[:-m] if m else levels
             candidate = {"log": True} if log else {}
-            if not USE_KPSS:
-                out += [
-                    dict(candidate, **branch),
-                    dict(candidate, difference=1, **branch),
-                ]
-                continue
             if _needs_difference(series):
                 candidate["difference"] = 1
             out.append(dict(candidate, **branch))
     return out
 
 
-#: Whether the KPSS test decides the first difference (else both are tried).
-USE_KPSS = True
 #: KPSS critical value at the 5 % level (level stationarity).
 KPSS_CRITICAL = 0.463
 
