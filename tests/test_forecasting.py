@@ -384,3 +384,20 @@ def test_backtest_refuses_bad_series():
         backtest(np.ones(100), horizon=3)
     with pytest.raises(ValueError, match="train_fraction"):
         backtest(np.arange(100.0), train_fraction=1.0)
+
+
+def test_kpss_statistic_equals_statsmodels_short_lag():
+    """The KPSS level statistic with Schwert's short lag int(4 (n/100)^0.25)
+    (R tseries' default): values from statsmodels.tsa.stattools.kpss(y,
+    regression='c', nlags=int(4 * (n / 100) ** 0.25)), statsmodels 0.14."""
+    from reservoir.forecasting.search import kpss_statistic
+
+    rng = np.random.default_rng(0)
+    series = [
+        rng.normal(size=200),
+        np.cumsum(rng.normal(size=300)),
+        np.sin(np.arange(150) / 3) + rng.normal(size=150),
+    ]
+    expected = [0.12664736631391624, 2.5642203505181826, 0.13280219814639913]
+    for y, value in zip(series, expected, strict=True):
+        assert kpss_statistic(y) == pytest.approx(value, rel=1e-12)
