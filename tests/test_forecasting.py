@@ -389,7 +389,7 @@ def test_backtest_refuses_bad_series():
 def test_kpss_statistic_equals_statsmodels_short_lag():
     """The KPSS level statistic with Schwert's short lag int(4 (n/100)^0.25)
     (R tseries' default): values from statsmodels.tsa.stattools.kpss(y,
-    regression='c', nlags=int(4 * (n / 100) ** 0.25)), statsmodels 0.14."""
+    regression='c', nlags=int(4 * (n / 100) ** 0.25)), statsmodels 0.15."""
     from reservoir.forecasting.search import kpss_statistic
 
     rng = np.random.default_rng(0)
