@@ -24,6 +24,18 @@ import numpy as np
 __all__: list[str] = []
 
 
+def column_moments(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation (ddof=0) of each column of ``values``.
+
+    Each column is divided by its largest magnitude first: the squares of
+    values beyond ~1e154 overflow, their ratios do not.
+    """
+    peak = np.max(np.abs(values), axis=0)
+    peak[peak == 0] = 1.0
+    unit = values / peak
+    return unit.mean(axis=0) * peak, unit.std(axis=0) * peak
+
+
 class SeriesTransform:
     """Log, first and seasonal difference and standardisation, and back.
 
@@ -78,13 +90,7 @@ class SeriesTransform:
         self.mean_ = np.zeros(n_columns)
         self.scale_ = np.ones(n_columns)
         if self.standardize and s.shape[0]:
-            # scale by the largest magnitude first: the squares of values
-            # beyond ~1e154 overflow, their ratios do not
-            peak = np.max(np.abs(s), axis=0)
-            peak[peak == 0] = 1.0
-            unit = s / peak
-            self.mean_ = unit.mean(axis=0) * peak
-            std = unit.std(axis=0) * peak
+            self.mean_, std = column_moments(s)
             self.scale_ = np.where(std > 0, std, 1.0)
         return self
 

@@ -291,22 +291,16 @@ def _load(args):
 
 def run_forecast(args) -> int:
     """Backtest, print the table and verdict, forecast past the data."""
-    from .forecasting import backtest, minimum_length
+    from .forecasting import backtest, check_length, default_horizon
 
     began = time.perf_counter()
     series = _load(args)
     n_total, n_columns = series.values.shape
     n_train = int(n_total * args.train_fraction)
-    horizon = args.horizon
-    if horizon is None:
-        horizon = series.calendar.horizon or min(100, max(1, (n_total - n_train) // 2))
-    if n_total < minimum_length(args.train_fraction, horizon):
-        needed = minimum_length(args.train_fraction, horizon)
-        raise InputError(
-            f"the series is too short: {n_total} steps, where --horizon {horizon} "
-            f"and --train-fraction {args.train_fraction:g} need at least {needed}; "
-            "use a longer series or a shorter --horizon"
-        )
+    horizon = args.horizon or default_horizon(
+        series.calendar, n_total, args.train_fraction
+    )
+    check_length(n_total, args.train_fraction, horizon)  # before any output
     model, params = (None, None)
     if args.no_search or any(getattr(args, k) is not None for k in FIXED):
         model, params = _fixed_model(args, n_train, horizon)

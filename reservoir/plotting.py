@@ -30,7 +30,7 @@ def _pyplot():
     return plt
 
 
-def _axis_times(calendar, stamps) -> np.ndarray:
+def _axis_times(stamps) -> np.ndarray:
     """Stamps matplotlib can draw: numbers, or datetime64 of whole days or
     finer."""
     stamps = np.asarray(stamps)
@@ -78,8 +78,8 @@ def plot_backtest(report, path: str | Path, max_drawn: int = MAX_DRAWN) -> str:
     plt = _pyplot()
     model = "ESN"
     cal = report.calendar
-    times = _axis_times(cal, cal.stamps)
-    future_times = _axis_times(cal, cal.future(report.horizon))
+    times = _axis_times(cal.stamps)
+    future_times = _axis_times(cal.future(report.horizon))
     origins = report.origins
     if origins.size > max_drawn:
         pick = np.unique(np.linspace(0, origins.size - 1, max_drawn).round())

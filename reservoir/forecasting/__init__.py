@@ -15,7 +15,13 @@ The workflow behind ``reservoir forecast``, usable from Python:
   origins and says plainly whether the forecaster beats them.
 """
 
-from .backtesting import Backtest, backtest, minimum_length
+from .backtesting import (
+    Backtest,
+    backtest,
+    check_length,
+    default_horizon,
+    minimum_length,
+)
 from .baselines import baseline_forecasts, fit_autoregression
 from .calendar import Calendar, parse_time_stamps
 from .data import Series, builtin_series, read_csv
@@ -31,6 +37,8 @@ __all__ = [
     "backtest",
     "baseline_forecasts",
     "builtin_series",
+    "check_length",
+    "default_horizon",
     "fit_autoregression",
     "minimum_length",
     "parse_time_stamps",

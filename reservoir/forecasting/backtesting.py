@@ -12,15 +12,22 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.linalg import LinAlgWarning
 from sklearn.base import clone
-from threadpoolctl import threadpool_limits
 
+from .._threading import blas_threads
+from .._transforms import column_moments
 from ..exceptions import DivergenceWarning
 from ..metrics import nrmse_by_horizon
 from .baselines import baseline_forecasts
 from .calendar import Calendar
 from .search import SearchResult, search_forecaster
 
-__all__ = ["Backtest", "backtest", "minimum_length"]
+__all__ = [
+    "Backtest",
+    "backtest",
+    "check_length",
+    "default_horizon",
+    "minimum_length",
+]
 
 #: Fewest training steps a forecaster is fitted on.
 MIN_TRAIN = 30
@@ -111,7 +118,7 @@ class Backtest:
     @property
     def scale(self) -> np.ndarray:
         """Standard deviation of each column's training part (NRMSE unit)."""
-        return _std(self.values[: self.n_train])
+        return column_moments(self.values[: self.n_train])[1]
 
     def nrmse(self) -> dict:
         """NRMSE by horizon, (horizon,) per method, averaged over columns.
@@ -220,6 +227,76 @@ def minimum_length(train_fraction: float, horizon: int) -> int:
     return n
 
 
+def default_horizon(calendar: Calendar, n_timesteps: int, train_fraction: float) -> int:
+    """The horizon :func:`backtest` takes when none is given.
+
+    The calendar's customary horizon (monthly 18, quarterly 8, annual 6,
+    ...), else ``DEFAULT_HORIZON`` (100), at most half the test part.
+
+    Parameters
+    ----------
+    calendar : Calendar
+        The series' time stamps.
+    n_timesteps : int
+        Length of the series.
+    train_fraction : float
+        Share of the series in the training part.
+
+    Returns
+    -------
+    horizon : int
+        Steps to forecast.
+
+    Examples
+    --------
+    >>> from reservoir.forecasting import Calendar, default_horizon
+    >>> default_horizon(Calendar.steps(2000), 2000, 0.7)
+    100
+    >>> default_horizon(Calendar.steps(144), 144, 0.7)
+    22
+    """
+    if calendar.horizon:
+        return calendar.horizon
+    n_test = n_timesteps - int(n_timesteps * train_fraction)
+    return min(DEFAULT_HORIZON, max(1, n_test // 2))
+
+
+def check_length(n_timesteps: int, train_fraction: float, horizon: int) -> None:
+    """Refuse a series too short for a backtest, naming the minimum length.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Length of the series.
+    train_fraction : float
+        Share of the series in the training part.
+    horizon : int
+        Steps forecast from each origin.
+
+    Raises
+    ------
+    ValueError
+        When ``n_timesteps < minimum_length(train_fraction, horizon)``.
+
+    Examples
+    --------
+    >>> from reservoir.forecasting import check_length
+    >>> check_length(43, 0.7, 6)
+    >>> check_length(42, 0.7, 6)
+    Traceback (most recent call last):
+    ...
+    ValueError: the series is too short: 42 steps, where a horizon of 6 ...
+    """
+    needed = minimum_length(train_fraction, horizon)
+    if n_timesteps < needed:
+        raise ValueError(
+            f"the series is too short: {n_timesteps} steps, where a horizon of "
+            f"{horizon} with train fraction {train_fraction:g} needs at least "
+            f"{needed} ({MIN_TRAIN} to train on and {horizon} to test); use a "
+            "longer series or a shorter horizon."
+        )
+
+
 def backtest(
     y,
     *,
@@ -326,18 +403,9 @@ def backtest(
         raise ValueError(f"train_fraction must lie in (0, 1); got {train_fraction}.")
     n_train = int(n_total * train_fraction)
     if horizon is None:
-        horizon = calendar.horizon or min(
-            DEFAULT_HORIZON, max(1, (n_total - n_train) // 2)
-        )
-    needed = minimum_length(train_fraction, horizon)
-    if n_total < needed:
-        raise ValueError(
-            f"the series is too short: {n_total} steps, where a horizon of "
-            f"{horizon} with train fraction {train_fraction:g} needs at least "
-            f"{needed} ({MIN_TRAIN} to train on and {horizon} to test); use a "
-            "longer series or a shorter horizon."
-        )
-    if np.any(_std(Y[:n_train]) == 0):
+        horizon = default_horizon(calendar, n_total, train_fraction)
+    check_length(n_total, train_fraction, horizon)
+    if np.any(column_moments(Y[:n_train])[1] == 0):
         raise ValueError("the training part of the series is constant.")
     if season is None:
         season = calendar.season
@@ -374,7 +442,7 @@ def backtest(
     forecasts[MODEL] = own.reshape(origins.size, horizon, n_columns) * unit
     if message:
         failed[MODEL] = message
-    with threadpool_limits(limits=1, user_api="blas"):  # small least squares
+    with blas_threads(1):  # small least squares
         baselines = baseline_forecasts(Z, n_train, origins, horizon, season)
     for name, forecast in baselines.items():
         forecasts[name] = forecast * unit
@@ -401,7 +469,7 @@ def _fit(model, series: np.ndarray):
     """A clone of ``model`` fitted on ``series``; tiny penalties chosen on
     purpose make no ill-conditioning warnings. Small dense algebra runs on
     one BLAS thread (faster than several, and the same on any machine)."""
-    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+    with warnings.catch_warnings(), blas_threads(1):
         warnings.simplefilter("ignore", LinAlgWarning)
         return clone(model).fit(series)
 
@@ -421,12 +489,6 @@ def _guarded(forecast: Callable[[], np.ndarray]) -> tuple[np.ndarray, str | None
     if not np.all(np.isfinite(out)):
         return out, "the forecast has non-finite values."
     return out, None
-
-
-def _std(values: np.ndarray) -> np.ndarray:
-    """Column standard deviations, safe for huge magnitudes."""
-    unit = _unit(values)
-    return np.std(values / unit, axis=0) * unit
 
 
 def _unit(values: np.ndarray) -> float:

@@ -17,11 +17,16 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.linalg import LinAlgWarning
 from sklearn.model_selection import TimeSeriesSplit
-from threadpoolctl import threadpool_limits
 
+from .._threading import blas_threads
 from .._validation import check_int, check_real
 from ..exceptions import DivergenceError, DivergenceWarning
-from ..forecast import ESNForecaster
+from ..forecast import (
+    CV_CLOSED_LOOP_ORIGINS,
+    CV_CLOSED_LOOP_STEPS,
+    CV_MIN_ORIGINS,
+    ESNForecaster,
+)
 from .ensemble import ForecastEnsemble
 
 __all__ = ["SearchResult", "search_forecaster"]
@@ -315,7 +320,7 @@ def search_forecaster(
                 f"score {entry['score']:.4g} (best {best:.4g})"
             )
 
-    with threadpool_limits(limits=1, user_api="blas"):
+    with blas_threads(1):
         for params in candidates[:n_candidates]:
             if time.perf_counter() - start > time_budget and results:
                 complete = False
@@ -375,8 +380,6 @@ def _plan(n_steps: int, fixed: dict, horizon: int, cv: int, budget: float) -> in
     penalty path, stability runs) times the recurrent weights per update:
     a deterministic plan, the same on any machine for the same data.
     """
-    from ..forecast import CV_CLOSED_LOOP_ORIGINS, CV_CLOSED_LOOP_STEPS, CV_MIN_ORIGINS
-
     n_units = fixed["n_units"]
     density = fixed["density"] if fixed["density"] is not None else 0.1
     per_step = n_units * max(1.0, density * n_units) + 4 * n_units
