@@ -1305,6 +1305,84 @@ def run_csr(pre, indptr, indices, data, leak, activation, x0, out):
         _csr_step(pre[t], ptr, idx, data, x_prev, out[t], leak, activation, 0, n_units)
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _project_row(u_t, w_in, bias, row, lo, hi):
+    """One input's projection of one step into ``row[lo:hi]``.
+
+    ``row[j] = u_t * w_in[j] + bias[j]``: one rounded product, then one
+    rounded sum, the bits of ``Reservoir.project`` for one input feature.
+
+    Parameters
+    ----------
+    u_t : scalar
+        Input of this step.
+    w_in : ndarray of shape (n,)
+        Input weights.
+    bias : ndarray of shape (n,)
+        Bias.
+    row : ndarray of shape (n,)
+        Written for units ``lo:hi``.
+    lo, hi : int
+        Unit range.
+    """
+    for j in range(lo, hi):
+        row[j] = u_t * w_in[j] + bias[j]
+
+
+@njit(cache=True, error_model="numpy")
+def run_dense_inputs(u, w_in, bias, W, leak, activation, x0, out):
+    """``run_dense`` on one input feature, projected inside the time loop.
+
+    Each step's projection ``u[t] * w_in + bias`` is written into ``out[t]``
+    just before the step runs on it in place: no projected array, and the
+    same bits as ``run_dense`` on ``Reservoir.project``'s output.
+
+    Parameters
+    ----------
+    u : ndarray of shape (T,)
+        Input of every step (the reservoir's dtype).
+    w_in : ndarray of shape (N,)
+        Input weights.
+    bias : ndarray of shape (N,)
+        Bias.
+    W, leak, activation, x0
+        As in ``run_dense``.
+    out : ndarray of shape (T, N)
+        Written with the states.
+    """
+    n_steps, n_units = out.shape
+    for t in range(n_steps):
+        x_prev = x0 if t == 0 else out[t - 1]
+        _project_row(u[t], w_in, bias, out[t], 0, n_units)
+        _dense_step(out[t], W, x_prev, out[t], leak, activation, 0, n_units)
+
+
+@njit(cache=True, error_model="numpy")
+def run_csr_inputs(u, w_in, bias, indptr, indices, data, leak, activation, x0, out):
+    """``run_csr`` on one input feature, projected inside the time loop.
+
+    Parameters
+    ----------
+    u : ndarray of shape (T,)
+        Input of every step (the reservoir's dtype).
+    w_in : ndarray of shape (N,)
+        Input weights.
+    bias : ndarray of shape (N,)
+        Bias.
+    indptr, indices, data, leak, activation, x0
+        As in ``run_csr``.
+    out : ndarray of shape (T, N)
+        Written with the states (see ``run_dense_inputs``).
+    """
+    n_steps, n_units = out.shape
+    ptr = indptr.astype(np.uint64)
+    idx = indices.astype(np.uint32)
+    for t in range(n_steps):
+        x_prev = x0 if t == 0 else out[t - 1]
+        _project_row(u[t], w_in, bias, out[t], 0, n_units)
+        _csr_step(out[t], ptr, idx, data, x_prev, out[t], leak, activation, 0, n_units)
+
+
 # ---------------------------------------------------------------------------
 # one sequence, units split over threads
 # ---------------------------------------------------------------------------
@@ -1468,6 +1546,60 @@ def run_dense_parallel(pre, W, leak, activation, x0, out):
             _dense_step(
                 pre[t], W, x_prev, out[t], leak, activation, bounds[c], bounds[c + 1]
             )
+            _atomic_add(counters, _DONE, 1)
+            g = _claim_chunk(counters, n_chunks, total)
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def run_csr_parallel_inputs(
+    u, w_in, bias, indptr, indices, data, leak, activation, x0, out
+):
+    """``run_csr_parallel`` on one input feature, projected in the time loop.
+
+    Each thread projects the units of the chunk it claimed just before it
+    runs them (see ``run_csr_inputs``); same bits as ``run_csr``.
+    """
+    n_steps, n_units = out.shape
+    ptr = indptr.astype(np.uint64)
+    idx = indices.astype(np.uint32)
+    n_chunks = max(1, min(_N_CHUNKS, n_units // 8))
+    bounds = _balanced_bounds(indptr, n_chunks)
+    counters = np.zeros(_DONE + 1, dtype=np.int64)
+    total = n_steps * n_chunks
+    for _ in prange(n_chunks):
+        g = _claim_chunk(counters, n_chunks, total)
+        while g >= 0:
+            t, c = divmod(g, n_chunks)
+            x_prev = x0 if t == 0 else out[t - 1]
+            lo, hi = bounds[c], bounds[c + 1]
+            _project_row(u[t], w_in, bias, out[t], lo, hi)
+            _csr_step(out[t], ptr, idx, data, x_prev, out[t], leak, activation, lo, hi)
+            _atomic_add(counters, _DONE, 1)
+            g = _claim_chunk(counters, n_chunks, total)
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def run_dense_parallel_inputs(u, w_in, bias, W, leak, activation, x0, out):
+    """``run_dense_parallel`` on one input feature, projected in the time loop.
+
+    Same bits as ``run_dense`` (see ``run_csr_parallel_inputs``).
+    """
+    n_steps, n_units = out.shape
+    n_chunks = max(1, min(_N_CHUNKS, n_units // 8))
+    bounds = np.empty(n_chunks + 1, dtype=np.int64)
+    for c in range(n_chunks):
+        bounds[c] = (n_units * c // n_chunks) // 8 * 8
+    bounds[n_chunks] = n_units
+    counters = np.zeros(_DONE + 1, dtype=np.int64)
+    total = n_steps * n_chunks
+    for _ in prange(n_chunks):
+        g = _claim_chunk(counters, n_chunks, total)
+        while g >= 0:
+            t, c = divmod(g, n_chunks)
+            x_prev = x0 if t == 0 else out[t - 1]
+            lo, hi = bounds[c], bounds[c + 1]
+            _project_row(u[t], w_in, bias, out[t], lo, hi)
+            _dense_step(out[t], W, x_prev, out[t], leak, activation, lo, hi)
             _atomic_add(counters, _DONE, 1)
             g = _claim_chunk(counters, n_chunks, total)
 
@@ -1676,3 +1808,117 @@ def run_csr_batch(pre, indptr, indices, data, leak, activation, x0, out):
         start = blk * BLOCK_SIZE
         lanes = min(BLOCK_SIZE, n_seq - start)
         _block_csr(pre, ptr, idx, data, leak, activation, x0, out, start, lanes)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _project_block(xn, ub, u, t, start, w_in, bias):
+    """One input's projection of step ``t`` into a block, unit-major.
+
+    ``xn[j, b] = u[start + b, t] * w_in[j] + bias[j]`` (the bits of
+    ``_project_row``); ``ub`` (lanes,) is scratch for the block's inputs.
+    """
+    n_units, lanes = xn.shape
+    for b in range(lanes):
+        ub[b] = u[start + b, t]
+    for j in range(n_units):
+        wj = w_in[j]
+        bj = bias[j]
+        row = xn[j]
+        for b in range(lanes):
+            row[b] = ub[b] * wj + bj
+
+
+@njit(cache=True, error_model="numpy")
+def _block_csr_inputs(
+    u, w_in, bias, indptr, indices, data, leak, activation, x0, out, start, lanes
+):
+    """``_block_csr`` on one input feature ``u`` (S, T), projected per step."""
+    n_steps = out.shape[1]
+    n_units = out.shape[2]
+    xc, xn, rates = _block_buffers(x0, leak, start, lanes)
+    ub = np.empty(lanes, dtype=out.dtype)
+    for t in range(n_steps):
+        _project_block(xn, ub, u, t, start, w_in, bias)
+        for j in range(n_units):
+            _lanes_row(xn[j], xc, data, indices, indptr[j], indptr[j + 1])
+        _block_finish(xn, xc, rates, activation, out, t, start)
+        xc, xn = xn, xc
+
+
+@njit(cache=True, error_model="numpy")
+def _block_dense_inputs(
+    u, w_in, bias, WT, sources, leak, activation, x0, out, start, lanes
+):
+    """``_block_dense`` on one input feature ``u`` (S, T), projected per step."""
+    n_steps = out.shape[1]
+    n_units = out.shape[2]
+    xc, xn, rates = _block_buffers(x0, leak, start, lanes)
+    ub = np.empty(lanes, dtype=out.dtype)
+    for t in range(n_steps):
+        _project_block(xn, ub, u, t, start, w_in, bias)
+        for j in range(n_units):
+            _lanes_row(xn[j], xc, WT[j], sources, 0, n_units)
+        _block_finish(xn, xc, rates, activation, out, t, start)
+        xc, xn = xn, xc
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def run_dense_batch_inputs(u, w_in, bias, W, leak, activation, x0, out):
+    """``run_dense_batch`` on one input feature, projected in the time loop.
+
+    Parameters
+    ----------
+    u : ndarray of shape (S, T)
+        Input of every sequence and step (the reservoir's dtype).
+    w_in : ndarray of shape (N,)
+        Input weights.
+    bias : ndarray of shape (N,)
+        Bias.
+    W, leak, activation, x0
+        As in ``run_dense_batch``.
+    out : ndarray of shape (S, T, N)
+        Written with the states; same bits as ``run_dense`` on
+        ``Reservoir.project``'s output, sequence by sequence.
+    """
+    n_seq = out.shape[0]
+    n_units = out.shape[2]
+    WT = np.ascontiguousarray(W.T)
+    sources = np.arange(n_units).astype(np.uint32)
+    n_blocks = (n_seq + BLOCK_SIZE - 1) // BLOCK_SIZE
+    for blk in prange(n_blocks):
+        start = blk * BLOCK_SIZE
+        lanes = min(BLOCK_SIZE, n_seq - start)
+        _block_dense_inputs(
+            u, w_in, bias, WT, sources, leak, activation, x0, out, start, lanes
+        )
+
+
+@njit(cache=True, parallel=True, error_model="numpy")
+def run_csr_batch_inputs(
+    u, w_in, bias, indptr, indices, data, leak, activation, x0, out
+):
+    """``run_csr_batch`` on one input feature, projected in the time loop.
+
+    Parameters
+    ----------
+    u : ndarray of shape (S, T)
+        Input of every sequence and step (the reservoir's dtype).
+    w_in : ndarray of shape (N,)
+        Input weights.
+    bias : ndarray of shape (N,)
+        Bias.
+    indptr, indices, data, leak, activation, x0
+        As in ``run_csr_batch``.
+    out : ndarray of shape (S, T, N)
+        Written with the states (see ``run_dense_batch_inputs``).
+    """
+    n_seq = out.shape[0]
+    ptr = indptr.astype(np.uint64)
+    idx = indices.astype(np.uint32)
+    n_blocks = (n_seq + BLOCK_SIZE - 1) // BLOCK_SIZE
+    for blk in prange(n_blocks):
+        start = blk * BLOCK_SIZE
+        lanes = min(BLOCK_SIZE, n_seq - start)
+        _block_csr_inputs(
+            u, w_in, bias, ptr, idx, data, leak, activation, x0, out, start, lanes
+        )

@@ -17,17 +17,18 @@ last step cannot change earlier steps, so every state is exact).
 
 Every state is written once, where it ends up: ``run`` allocates one buffer
 per bucket and returns per-sequence views of it, ``iter_states`` reuses one
-chunk buffer per bucket, and the kernels write into them. The input
-projection ``U @ W_in + b`` is written into that same buffer and the kernel
-runs in place on it (never a projection array copied again). A single
-sequence with one input feature on one thread is projected per cache-sized
-block of steps just before the kernel runs them (``PROJECT_BLOCK_VALUES``);
-with several features a GEMM row's bits depend on the rows it is given, so
-the chunk is projected whole, and batches and threaded kernels also take
-the chunk whole (every kernel call starts the thread pool, which costs more
-than the blocks save). Projections run on one BLAS thread: small GEMMs whose
-bits would otherwise depend on the BLAS thread count. Results are bit for bit
-those of projecting the whole series first and running the kernel once.
+chunk buffer per bucket, and the kernels write into them. With one input
+feature the input projection ``u * W_in + b`` happens inside the kernels'
+time loop (the ``*_inputs`` kernels: each step's projection is written into
+its output row, or its block of sequences, just before the step runs on it),
+so there is no projected array at all; every projected value is one rounded
+product plus the bias, whatever the block. With several features a GEMM
+row's bits depend on the rows it is given, so each chunk is projected whole
+with one GEMM, written into the destination buffer, and the kernel runs in
+place on it (never a projection array copied again). Projections run on one
+BLAS thread: small GEMMs whose bits would otherwise depend on the BLAS thread
+count. Results are bit for bit those of projecting the whole series first and
+running the kernel once.
 """
 
 from __future__ import annotations
@@ -46,13 +47,6 @@ __all__: list[str] = []
 
 #: Largest number of state values one chunk holds (64 MiB of float64).
 CHUNK_VALUES = 8 * 1024 * 1024
-#: Projected input values held at once when a single sequence runs on one
-#: thread (512 KiB of float64, so the block is still in cache when the kernel
-#: reads it).
-PROJECT_BLOCK_VALUES = 64 * 1024
-#: Fewest steps per projection block of one sequence (each block is one
-#: kernel call, and the ``*_parallel`` kernels start their threads per call).
-MIN_SINGLE_BLOCK_STEPS = 256
 #: Sequences whose lengths differ by at most this factor share a padded batch.
 BUCKET_LENGTH_RATIO = 1.25
 
@@ -294,36 +288,55 @@ class Reservoir(_Runner):
             out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
         if n_steps == 0:
             return out
-        if inputs.shape[2] != 1 or n_seq > 1 or self._parallel_step():
-            # several features: a GEMM row's bits depend on the block of rows
-            # it sits in, so the caller's chunk stays one block; several
-            # sequences or a threaded kernel: each call starts the thread
-            # pool, which costs more than the projection pass saves
-            # (measured with benchmarks/bench_public.py, badly so on a busy
-            # machine)
-            block = n_steps
-        else:
-            # one input, one thread: each projected value is one rounded
-            # product plus the bias, whatever the block, so blocks fit the
-            # cache
-            block = max(MIN_SINGLE_BLOCK_STEPS, PROJECT_BLOCK_VALUES // self.n_units)
-        scratch = None
+        if inputs.shape[2] == 1:
+            # one input: projected inside the kernels' time loop
+            self._run_inputs(inputs, state, out)
+            state[:] = out[:, -1]
+            return out
+        # several features: a GEMM row's bits depend on the block of rows it
+        # sits in, so the caller's chunk is projected whole, in place into
+        # the destination when it is contiguous
+        pre = out if out.flags.c_contiguous else np.empty(out.shape, self.dtype)
         with blas_threads(1):
-            for start in range(0, n_steps, block):
-                stop = min(start + block, n_steps)
-                dest = out[:, start:stop]
-                if dest.flags.c_contiguous:
-                    # in place on the projection: the kernels read each
-                    # step's inputs before they write its states
-                    pre = dest
-                else:
-                    if scratch is None:
-                        scratch = np.empty(dest.size, dtype=self.dtype)
-                    pre = scratch[: dest.size].reshape(dest.shape)
-                self.project(inputs[:, start:stop], out=pre)
-                self.run_projected(pre, state, out=dest)
-                state[:] = dest[:, -1]
+            self.project(inputs, out=pre)
+        self.run_projected(pre, state, out=out)
+        state[:] = out[:, -1]
         return out
+
+    def _run_inputs(self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray):
+        """Run one-feature ``inputs`` (k, steps, 1) with the ``*_inputs`` kernels."""
+        u = np.ascontiguousarray(inputs[:, :, 0], dtype=self.dtype)
+        w_in = self.W_in[0]
+        if u.shape[0] == 1:
+            if self.sparse:
+                kernel = (
+                    _kernels.run_csr_parallel_inputs
+                    if self._parallel_step()
+                    else _kernels.run_csr_inputs
+                )
+                kernel(
+                    u[0], w_in, self.bias, self._indptr, self._indices, self._data,
+                    self.leak, self._code, state[0], out[0],
+                )  # fmt: skip
+            else:
+                kernel = (
+                    _kernels.run_dense_parallel_inputs
+                    if self._parallel_step()
+                    else _kernels.run_dense_inputs
+                )
+                kernel(
+                    u[0], w_in, self.bias, self._W, self.leak, self._code, state[0],
+                    out[0],
+                )  # fmt: skip
+        elif self.sparse:
+            _kernels.run_csr_batch_inputs(
+                u, w_in, self.bias, self._indptr, self._indices, self._data,
+                self.leak, self._code, state, out,
+            )  # fmt: skip
+        else:
+            _kernels.run_dense_batch_inputs(
+                u, w_in, self.bias, self._W, self.leak, self._code, state, out
+            )
 
     def run_projected(
         self, pre: np.ndarray, state: np.ndarray, out: np.ndarray | None = None

@@ -449,7 +449,22 @@ _PURE_PYTHON_SCRIPT = textwrap.dedent(
         _kernels.run_csr_batch(pre, *csr, leak, code, x0, out)
         outd = np.empty_like(pre)
         _kernels.run_dense_batch(pre, W.toarray(), leak, code, x0, outd)
+        u = np.ascontiguousarray(U[:, :, 0])
+        outi = np.empty_like(pre)
+        _kernels.run_csr_batch_inputs(u, W_in[0], bias, *csr, leak, code, x0, outi)
+        np.testing.assert_array_equal(outi, out)
+        _kernels.run_dense_batch_inputs(
+            u, W_in[0], bias, W.toarray(), leak, code, x0, outi
+        )
+        np.testing.assert_array_equal(outi, outd)
         for s in range(n_seq):
+            one = np.empty_like(pre[s])
+            _kernels.run_csr_inputs(u[s], W_in[0], bias, *csr, leak, code, x0[s], one)
+            np.testing.assert_array_equal(out[s], one)
+            _kernels.run_dense_parallel_inputs(
+                u[s], W_in[0], bias, W.toarray(), leak, code, x0[s], one
+            )
+            np.testing.assert_array_equal(outd[s], one)
             one = np.empty_like(pre[s])
             _kernels.run_csr(pre[s], *csr, leak, code, x0[s], one)
             np.testing.assert_allclose(one, ref[s], rtol=1e-12, atol=1e-12)
@@ -517,3 +532,57 @@ def test_parallel_oversubscribed_matches_serial_bits():
             proc.kill()
             proc.wait()
     np.testing.assert_array_equal(parallel, _run("csr", p, "tanh"))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("activation", ["tanh", "identity"])
+def test_input_kernels_match_the_projected_ones_bit_for_bit(dtype, activation):
+    # the ``*_inputs`` kernels project one input feature inside the time loop:
+    # the same bits as the kernels on ``u * w_in + bias`` projected first
+    # (Reservoir.project), for one sequence, threads split over units, and
+    # batches of several register blocks, on 1 and 2 numba threads
+    rng = np.random.default_rng(21)
+    n, steps, n_seq = 37, 9, _kernels.BLOCK_SIZE + 3
+    W = scipy.sparse.random_array((n, n), density=0.3, rng=rng, format="csr")
+    W.data = rng.normal(0.0, 0.3, W.nnz)
+    indptr, indices, data = _csr_t(W)
+    data = data.astype(dtype)
+    Wd = W.toarray().astype(dtype)
+    w_in = rng.uniform(-1, 1, n).astype(dtype)
+    bias = rng.uniform(-0.3, 0.3, n).astype(dtype)
+    leak = rng.uniform(0.1, 1.0, n).astype(dtype)
+    code = _kernels.ACTIVATION_CODES[activation]
+    u = rng.normal(size=(n_seq, steps)).astype(dtype)
+    x0 = rng.uniform(-0.9, 0.9, (n_seq, n)).astype(dtype)
+    pre = np.multiply(u[:, :, None], w_in)
+    pre += bias
+    csr = (indptr, indices, data)
+    expected_csr = np.empty_like(pre)
+    expected_dense = np.empty_like(pre)
+    _kernels.run_csr_batch(pre, *csr, leak, code, x0, expected_csr)
+    _kernels.run_dense_batch(pre, Wd, leak, code, x0, expected_dense)
+    before = numba.get_num_threads()
+    try:
+        for threads in (1, 2) if TWO_THREADS else (1,):
+            numba.set_num_threads(threads)
+            out = np.empty_like(pre)
+            _kernels.run_csr_batch_inputs(u, w_in, bias, *csr, leak, code, x0, out)
+            np.testing.assert_array_equal(out, expected_csr)
+            _kernels.run_dense_batch_inputs(u, w_in, bias, Wd, leak, code, x0, out)
+            np.testing.assert_array_equal(out, expected_dense)
+            for s in (0, n_seq - 1):
+                one = np.empty_like(pre[s])
+                for kernel in (
+                    _kernels.run_csr_inputs,
+                    _kernels.run_csr_parallel_inputs,
+                ):
+                    kernel(u[s], w_in, bias, *csr, leak, code, x0[s], one)
+                    np.testing.assert_array_equal(one, expected_csr[s])
+                for kernel in (
+                    _kernels.run_dense_inputs,
+                    _kernels.run_dense_parallel_inputs,
+                ):
+                    kernel(u[s], w_in, bias, Wd, leak, code, x0[s], one)
+                    np.testing.assert_array_equal(one, expected_dense[s])
+    finally:
+        numba.set_num_threads(before)

@@ -73,8 +73,6 @@ def test_single_and_batched_runs_keep_the_bits(
 ):
     if chunk_values is not None:
         monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", chunk_values)
-    monkeypatch.setattr(reservoir_module, "PROJECT_BLOCK_VALUES", 30 * 11)
-    monkeypatch.setattr(reservoir_module, "MIN_SINGLE_BLOCK_STEPS", 1)
     layer = _layer(1, 30, 0, density=density, dtype=dtype)
     inputs = _inputs(1, RAGGED)
     x0 = layer.initial_states(len(inputs))
