@@ -360,7 +360,14 @@ class RowBuffer:
 
     def flush(self) -> GramAccumulator:
         """Add the queued rows; return the accumulator."""
-        if self._rows:
+        if len(self._ranges) == 1:
+            # one range of one array (consecutive pieces are merged): its
+            # rows as they are, no copy (update reads them column-wise and
+            # centres them into a new block, so the bits are the same)
+            Z, Y, a, b = self._ranges[0]
+            self.accumulator.update(Z[a:b], Y[a:b])
+            self._ranges, self._rows = [], 0
+        elif self._rows:
             self.accumulator.update(
                 np.vstack([Z[a:b] for Z, _, a, b in self._ranges]),
                 np.vstack([Y[a:b] for _, Y, a, b in self._ranges]),

@@ -461,7 +461,7 @@ def _overflow_error(what: str, sequences, targets=None) -> ValueError:
 def warn_if_not_finite(outputs, estimator, method: str) -> None:
     """Warn when a method turned finite (validated) input into NaN or inf."""
     arrays = outputs if isinstance(outputs, list) else [outputs]
-    if all(np.all(np.isfinite(a)) for a in arrays):
+    if all(_all_finite(a) for a in arrays):
         return
     warnings.warn(
         f"{type(estimator).__name__}.{method} produced NaN or infinite values "
@@ -471,6 +471,21 @@ def warn_if_not_finite(outputs, estimator, method: str) -> None:
         RuntimeWarning,
         stacklevel=3,
     )
+
+
+def _all_finite(a: np.ndarray) -> bool:
+    """Whether every value of ``a`` is finite, in one pass without a temporary.
+
+    A sum is finite only if every term is (an inf or NaN term makes it inf or
+    NaN for good), so a finite sum settles it; a sum that overflowed on
+    finite values falls back to the exact, element-wise test.
+    """
+    if a.dtype.kind != "f":
+        return bool(np.all(np.isfinite(a)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(a)):
+            return True
+    return bool(np.all(np.isfinite(a)))
 
 
 def reshape_output(outputs: list, layout: str):
