@@ -175,6 +175,16 @@ class _BaseReservoirEstimator(BaseEstimator):
             return np.hstack([U, states.astype(np.float64, copy=False)])
         return states.astype(np.float64, copy=False)
 
+    def _chunk_features(self, inputs: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """``_features`` of a chunk ``(k, steps, D)``, ``(k, steps, N)`` at once."""
+        if not self.include_input:
+            return states.astype(np.float64, copy=False)
+        n_inputs = inputs.shape[2]
+        Z = np.empty((*states.shape[:2], n_inputs + states.shape[2]))
+        Z[:, :, :n_inputs] = inputs
+        Z[:, :, n_inputs:] = states
+        return Z
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.three_d_array = True
@@ -950,17 +960,24 @@ n_units), default=None
         x0 = self._initial_states(len(sequences), initial_state)
         outputs: list = [None] * len(sequences)
         final = np.empty((len(sequences), self.reservoir_.n_units))
+        lengths = [u.shape[0] for u in sequences]
         with numba_threads(self.n_jobs):
-            for i, start, states in self.reservoir_.iter_states(sequences, x0):
-                stop = start + states.shape[0]
-                part = self._readout_predict(
-                    self._features(sequences[i][start:stop], states)
-                )
-                if outputs[i] is None:
-                    outputs[i] = np.empty((sequences[i].shape[0], *part.shape[1:]))
-                outputs[i][start:stop] = part
-                if stop == sequences[i].shape[0]:
-                    final[i] = states[-1]
+            for members, start, inputs, states in self.reservoir_.iter_chunks(
+                sequences, x0
+            ):
+                # the features of the whole chunk at once; the readout product
+                # per sequence (a GEMV row's bits depend on the rows given)
+                Z = self._chunk_features(inputs, states)
+                for k, i in enumerate(members):
+                    rows = min(start + states.shape[1], lengths[i]) - start
+                    if rows <= 0:
+                        continue
+                    part = self._readout_predict(Z[k, :rows])
+                    if outputs[i] is None:
+                        outputs[i] = np.empty((lengths[i], *part.shape[1:]))
+                    outputs[i][start : start + rows] = part
+                    if start + rows == lengths[i]:
+                        final[i] = states[k, rows - 1]
         warn_if_not_finite(outputs, self, "predict")
         y_pred = reshape_output(outputs, layout)
         if return_state:

@@ -227,3 +227,34 @@ def test_many_short_targets_are_still_validated():
     fast = ESNRegressor(10, random_state=0).fit(X, y).coef_
     slow = ESNRegressor(10, random_state=0).fit(X, [t.tolist() for t in y]).coef_
     np.testing.assert_array_equal(fast, slow)
+
+
+def _predict_per_sequence(esn, X):
+    """The original predict loop: features and readout per sequence and chunk."""
+    sequences, _, _ = esn._check_sequences(X, reset=False)
+    x0 = esn.reservoir_.initial_states(len(sequences))
+    outputs = [[] for _ in sequences]
+    for i, start, states in esn.reservoir_.iter_states(sequences, x0):
+        stop = start + states.shape[0]
+        Z = esn._features(sequences[i][start:stop], states)
+        outputs[i].append(esn._readout_predict(Z))
+    return [np.concatenate(parts) for parts in outputs]
+
+
+@pytest.mark.parametrize("chunk_values", [None, 25 * 9])
+@pytest.mark.parametrize(("n_features", "include_input"), [(1, True), (2, False)])
+def test_predict_by_chunks_keeps_the_bits(
+    monkeypatch, chunk_values, n_features, include_input
+):
+    if chunk_values is not None:
+        monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", chunk_values)
+    X = _inputs(n_features, RAGGED, seed=4)
+    y = [np.column_stack([np.sin(u[:, 0]), np.cos(u[:, -1])]) for u in X]
+    esn = ESNRegressor(25, include_input=include_input, random_state=0).fit(X, y)
+    got = esn.predict(X)
+    for g, want in zip(got, _predict_per_sequence(esn, X), strict=True):
+        np.testing.assert_array_equal(g, want)
+    X1 = X[0][:, :1] if n_features == 1 else X[0]
+    esn1 = ESNRegressor(25, include_input=include_input, random_state=0)
+    esn1.fit(X1, np.sin(X1[:, 0]))
+    np.testing.assert_array_equal(esn1.predict(X1), _predict_per_sequence(esn1, X1)[0])
