@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _reservoir as _reservoir_module
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath, RowBuffer
-from ._threading import numba_threads
+from ._threading import numba_threads, small_linalg
 from ._validation import (
     ACTIVATIONS,
     check_dtype,
@@ -548,10 +548,13 @@ n_readout_features)
         budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
         chunk_steps = max(1, budget // (reservoir.n_units * batch))
         if len(buffers) == 1:
-            self._harvest_chunks(
-                reservoir, sequences, targets, x0, skips, chunk_steps, buffers[0], final
-            )
-            return [buffers[0].flush()], final
+            # the BLAS threads of the Gram updates chosen once, not per update
+            with small_linalg(n_readout):
+                self._harvest_chunks(
+                    reservoir, sequences, targets, x0, skips, chunk_steps,
+                    buffers[0], final,
+                )  # fmt: skip
+                return [buffers[0].flush()], final
         for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
             stop = start + states.shape[0]
             if stop == sequences[i].shape[0]:

@@ -52,9 +52,15 @@ def blas_threads(n_threads: int):
     Returns
     -------
     context manager
-        Restores the previous limits on exit.
+        Restores the previous limits on exit; a no-op when every library
+        already runs ``n_threads`` (nested calls, such as the Gram updates of
+        a harvest that already runs on one thread, cost two queries).
     """
-    return _blas_controller().limit(limits=int(n_threads))
+    n_threads = int(n_threads)
+    controller = _blas_controller()
+    if all(lib.num_threads == n_threads for lib in controller.lib_controllers):
+        return contextlib.nullcontext()
+    return controller.limit(limits=n_threads)
 
 
 def resolve_n_jobs(n_jobs) -> int:
