@@ -169,20 +169,21 @@ class _BaseReservoirEstimator(BaseEstimator):
             )
         return self.reservoir_.initial_states(n_sequences, x0)
 
-    def _features(self, U: np.ndarray, states: np.ndarray) -> np.ndarray:
-        """Readout features ``[u_t, x_t]`` (or ``x_t``) as float64."""
-        if self.include_input:
-            return np.hstack([U, states.astype(np.float64, copy=False)])
-        return states.astype(np.float64, copy=False)
+    def _features(
+        self, U: np.ndarray, states: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Readout features ``[u_t, x_t]`` (or ``x_t``) as float64.
 
-    def _chunk_features(self, inputs: np.ndarray, states: np.ndarray) -> np.ndarray:
-        """``_features`` of a chunk ``(k, steps, D)``, ``(k, steps, N)`` at once."""
+        ``out`` (at least as many rows, float64) is scratch to write
+        ``[u_t, x_t]`` into instead of a new array; the rows are returned.
+        """
         if not self.include_input:
             return states.astype(np.float64, copy=False)
-        n_inputs = inputs.shape[2]
-        Z = np.empty((*states.shape[:2], n_inputs + states.shape[2]))
-        Z[:, :, :n_inputs] = inputs
-        Z[:, :, n_inputs:] = states
+        if out is None:
+            return np.hstack([U, states.astype(np.float64, copy=False)])
+        Z = out[: U.shape[0]]
+        Z[:, : U.shape[1]] = U
+        Z[:, U.shape[1] :] = states
         return Z
 
     def __sklearn_tags__(self):
@@ -964,18 +965,23 @@ n_units), default=None
         outputs: list = [None] * len(sequences)
         final = np.empty((len(sequences), self.reservoir_.n_units))
         lengths = [u.shape[0] for u in sequences]
+        n_readout = self.reservoir_.n_units + sequences[0].shape[1]
+        scratch = None
         with numba_threads(self.n_jobs):
             for members, start, inputs, states in self.reservoir_.iter_chunks(
                 sequences, x0
             ):
-                # the features of the whole chunk at once; the readout product
-                # per sequence (a GEMV row's bits depend on the rows given)
-                Z = self._chunk_features(inputs, states)
+                # the readout product per sequence and chunk (a GEMV row's
+                # bits depend on the rows it is given), its features written
+                # into one scratch block that stays in cache
+                if scratch is None or scratch.shape[0] < states.shape[1]:
+                    scratch = np.empty((states.shape[1], n_readout))
                 for k, i in enumerate(members):
                     rows = min(start + states.shape[1], lengths[i]) - start
                     if rows <= 0:
                         continue
-                    part = self._readout_predict(Z[k, :rows])
+                    Z = self._features(inputs[k, :rows], states[k, :rows], scratch)
+                    part = self._readout_predict(Z)
                     if outputs[i] is None:
                         outputs[i] = np.empty((lengths[i], *part.shape[1:]))
                     outputs[i][start : start + rows] = part
