@@ -34,6 +34,7 @@ running the kernel once.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator, Sequence
 
 import numba
@@ -41,7 +42,7 @@ import numpy as np
 import scipy.sparse
 
 from . import _kernels
-from ._threading import blas_threads
+from ._threading import blas_threads, busy_cores
 
 __all__: list[str] = []
 
@@ -276,9 +277,21 @@ class Reservoir(_Runner):
         return n_features == 1
 
     def _parallel_step(self) -> bool:
-        return (
-            numba.get_num_threads() > 1 and self.n_units >= _kernels.PARALLEL_MIN_UNITS
-        )
+        """Whether one sequence runs with its units split over threads.
+
+        From ``PARALLEL_MIN_UNITS`` units on, with two or more Numba threads,
+        and only while the cores those threads need are free: the threads
+        advance in lock step, one step at a time, so a thread that loses
+        its core stalls the others (5-15x slower than the serial kernel on
+        the shared 2-core machine with other jobs running). Same bits either
+        way.
+        """
+        n_threads = numba.get_num_threads()
+        if n_threads < 2 or self.n_units < _kernels.PARALLEL_MIN_UNITS:
+            return False
+        busy = busy_cores()
+        cores = os.cpu_count() or 1
+        return busy is None or cores - busy >= min(n_threads, cores)
 
     def advance(
         self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None

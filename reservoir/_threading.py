@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import contextlib
 import numbers
+import os
+import time
 
 import numba
 import threadpoolctl
@@ -30,7 +32,11 @@ __all__: list[str] = []
 #: ``benchmarks/bench_public.py``).
 SMALL_GRAM_FEATURES = 256
 
+#: How long one sample of ``busy_cores`` is reused.
+BUSY_SAMPLE_SECONDS = 0.01
+
 _controller: threadpoolctl.ThreadpoolController | None = None
+_busy_sample: tuple[float, int | None] = (-float("inf"), None)
 
 
 def _blas_controller() -> threadpoolctl.ThreadpoolController:
@@ -61,6 +67,51 @@ def blas_threads(n_threads: int):
     if all(lib.num_threads == n_threads for lib in controller.lib_controllers):
         return contextlib.nullcontext()
     return controller.limit(limits=n_threads)
+
+
+def _running_tasks(stat_paths) -> int:
+    """How many of the ``/proc/.../stat`` files name a running task."""
+    running = 0
+    for path in stat_paths:
+        try:
+            with open(path, "rb") as f:
+                # the state follows the ")" that closes the task's name
+                if f.read().rpartition(b")")[2][:2] == b" R":
+                    running += 1
+        except OSError:  # the task ended meanwhile
+            continue
+    return running
+
+
+def busy_cores() -> int | None:
+    """Cores that other processes keep busy right now (None when unknown).
+
+    The runnable tasks of the whole machine (``/proc/loadavg``) less this
+    process's own running threads (its Numba workers may still be spinning
+    after a parallel region). An instantaneous sample: cheap (a few small
+    reads), for choosing between a serial and a lock-step parallel kernel
+    just before it runs (reused for ``BUSY_SAMPLE_SECONDS``). None where
+    ``/proc`` is missing (not Linux).
+    """
+    global _busy_sample
+    now = time.monotonic()
+    if now - _busy_sample[0] < BUSY_SAMPLE_SECONDS:
+        return _busy_sample[1]
+    busy = _sample_busy_cores()
+    _busy_sample = (now, busy)
+    return busy
+
+
+def _sample_busy_cores() -> int | None:
+    """One sample of ``busy_cores``."""
+    try:
+        with open("/proc/loadavg", "rb") as f:
+            runnable = int(f.read().split()[3].split(b"/")[0])
+        tasks = os.listdir("/proc/self/task")
+    except (OSError, ValueError, IndexError):
+        return None
+    own = _running_tasks(f"/proc/self/task/{task}/stat" for task in tasks)
+    return max(0, runnable - own)
 
 
 def resolve_n_jobs(n_jobs) -> int:

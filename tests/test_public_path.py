@@ -10,6 +10,8 @@ features a GEMM's bits depend on the rows it is given, so those references use
 the runners' own chunks (whole sequences here).
 """
 
+import os
+
 import numpy as np
 import pytest
 import threadpoolctl
@@ -258,3 +260,21 @@ def test_predict_by_chunks_keeps_the_bits(
     esn1 = ESNRegressor(25, include_input=include_input, random_state=0)
     esn1.fit(X1, np.sin(X1[:, 0]))
     np.testing.assert_array_equal(esn1.predict(X1), _predict_per_sequence(esn1, X1)[0])
+
+
+def test_threaded_single_sequence_kernel_only_on_free_cores(monkeypatch):
+    from reservoir import _threading
+
+    busy = _threading.busy_cores()
+    assert busy is None or busy >= 0
+    layer = _layer(1, 310, 0, density=0.05)
+    U = _inputs(1, [40])[0]
+    want = _two_pass(layer, U)
+    cores = os.cpu_count() or 1
+    with numba_threads(2) as n_threads:
+        for others, parallel in ((0, n_threads > 1 and cores > 1), (cores, False)):
+            monkeypatch.setattr(reservoir_module, "busy_cores", lambda o=others: o)
+            assert layer._parallel_step() is parallel
+            # the same bits from the serial and the threaded kernel
+            got = layer.run([U], layer.initial_states(1))[0]
+            np.testing.assert_array_equal(got, want)
