@@ -6,7 +6,11 @@ it). Row-vector convention: one step computes
     s_t = pre_t + x_{t-1} @ W,   x_t = (1 - a) * x_{t-1} + a * f(s_t)
 
 where ``pre = U @ W_in + b`` is projected before the kernel runs those steps
-(the runners project a block of steps at a time, see ``_reservoir``).
+(with several input features the runners project a chunk of steps at a time,
+see ``_reservoir``). With one input feature the ``*_inputs`` variants take
+``u``, ``w_in`` and ``b`` instead and write each step's projection
+``u_t * w_in + b`` (one rounded product, one rounded sum: the same bits)
+into its output row just before the step runs on it in place.
 The dense kernels take ``W`` itself (C order, rows are source units); the
 sparse kernels take the CSR arrays of ``W.T`` (rows are target units), so each
 unit gathers its inputs. Activations are integer codes (see ``ACTIVATION_CODES``).
