@@ -2,7 +2,7 @@
 
 On a terminal a long job is one line redrawn with a carriage return (a
 progress bar); elsewhere (a log file, a notebook's captured stream, pytest's
-capture) it is a few plain lines, one per tenth of the work. Nothing is
+capture) it is a few plain lines, at most one per tenth of the work. Nothing is
 written with ``verbose=0``, and nothing here touches the numbers.
 """
 
@@ -78,8 +78,6 @@ class Progress:
         self._terminal = _is_terminal(self._stream)
         self._start = self._last_draw = time.perf_counter()
         self._next_tenth = 1
-        if not self._terminal:
-            self._line(f"{self.task}: {self.total} {self.unit}")
 
     def _line(self, text: str) -> None:
         self._stream.write(f"[{self.prefix}] {text}\n")
@@ -99,15 +97,13 @@ class Progress:
                 self._last_draw = now
                 self._draw()
             return
-        while (
-            self._next_tenth <= 10 and self.done * 10 >= self._next_tenth * self.total
-        ):
-            percent = 10 * self._next_tenth
+        tenth = self.done * 10 // self.total
+        if tenth >= self._next_tenth:  # one line per update, at most 10 in all
+            self._next_tenth = tenth + 1
             self._line(
-                f"{self.task}: {percent:3d}% ({self.done}/{self.total} {self.unit}, "
-                f"{self._elapsed():.1f} s)"
+                f"{self.task}: {10 * tenth:3d}% ({self.done}/{self.total} "
+                f"{self.unit}, {self._elapsed():.1f} s)"
             )
-            self._next_tenth += 1
 
     def _draw(self) -> None:
         filled = BAR_WIDTH * self.done // self.total
