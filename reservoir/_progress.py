@@ -78,6 +78,7 @@ class Progress:
         self._terminal = _is_terminal(self._stream)
         self._start = self._last_draw = time.perf_counter()
         self._next_tenth = 1
+        self._drawn = -1  # units done at the last terminal redraw
 
     def _line(self, text: str) -> None:
         self._stream.write(f"[{self.prefix}] {text}\n")
@@ -106,6 +107,7 @@ class Progress:
             )
 
     def _draw(self) -> None:
+        self._drawn = self.done
         filled = BAR_WIDTH * self.done // self.total
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
         self._stream.write(
@@ -119,7 +121,8 @@ class Progress:
         if not self.enabled:
             return
         if self._terminal:
-            self._draw()
+            if self._drawn != self.done:
+                self._draw()
             self._stream.write("\n")
             self._stream.flush()
         elif self.done < self.total:  # a job that stopped early says so

@@ -6,6 +6,8 @@ Imported by :mod:`reservoir.interop` on first use of
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
@@ -69,7 +71,7 @@ class SktimeESNForecaster(BaseForecaster):
     True
     """
 
-    _tags = {
+    _tags: ClassVar[dict] = {
         "authors": "reservoir developers",
         "maintainers": "reservoir developers",
         "object_type": "forecaster",
@@ -86,7 +88,7 @@ class SktimeESNForecaster(BaseForecaster):
     }
 
     # the series seen is kept in _history (update needs no copy in _y)
-    _config = {"remember_data": False}
+    _config: ClassVar[dict] = {"remember_data": False}
 
     def __init__(self, forecaster: ESNForecaster | None = None):
         self.forecaster = forecaster

@@ -13,10 +13,15 @@ it is imported on first use, so this module imports without sktime.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from sklearn.utils import check_array
 
 from ._validation import as_float_array
+
+if TYPE_CHECKING:  # imported on first use by __getattr__ (needs sktime)
+    from ._sktime import SktimeESNForecaster
 
 __all__ = ["SktimeESNForecaster", "from_aeon", "to_aeon"]
 

@@ -70,7 +70,9 @@ def test_sktime_forecaster_passes_sktime_check_estimator():
 
     from reservoir.interop import SktimeESNForecaster
 
-    results = check_estimator(SktimeESNForecaster, raise_exceptions=False, verbose=False)
+    results = check_estimator(
+        SktimeESNForecaster, raise_exceptions=False, verbose=False
+    )
     failed = {name: str(result)[:300] for name, result in results.items()
               if result != "PASSED"}  # fmt: skip
     assert len(results) > 100  # the forecaster suite ran, not an empty selection
