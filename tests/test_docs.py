@@ -244,7 +244,14 @@ def test_every_docs_code_block_runs(page, tmp_path, monkeypatch):
     blocks = _code_blocks(text)
     monkeypatch.chdir(tmp_path)
     _write_sales_csv(tmp_path)
-    skipped = _run_blocks(blocks, page, _quiet_namespace())
+    namespace = _quiet_namespace()
+    try:
+        skipped = _run_blocks(blocks, page, namespace)
+    finally:  # a page that starts a Dask client and cluster: close them
+        for kind in ("Client", "LocalCluster"):
+            for value in list(namespace.values()):
+                if type(value).__name__ == kind and hasattr(value, "close"):
+                    value.close()
     if skipped:
         pytest.skip(f"optional packages missing for {skipped}")
 
