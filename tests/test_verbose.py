@@ -214,3 +214,14 @@ def test_partial_fit_without_statistics_says_how_to_re_enable_them():
         est.set_params(keep_statistics=True).fit(*data).partial_fit(*data, **kwargs)
     with pytest.raises(TypeError, match="keep_statistics must be True or False"):
         ESNRegressor(30, keep_statistics="no").fit(X, y)
+
+
+def test_nvar_forecaster_reports_its_harvest(capsys):
+    from reservoir import NVARForecaster
+
+    y = _series()
+    quiet = NVARForecaster(n_delays=2, alpha=1e-4).fit(y)
+    assert capsys.readouterr().err == ""
+    loud = NVARForecaster(n_delays=2, alpha=1e-4, verbose=1).fit(y)
+    assert "[NVARForecaster] harvest: 100% (498/498 steps" in capsys.readouterr().err
+    np.testing.assert_array_equal(quiet.coef_, loud.coef_)
