@@ -141,11 +141,12 @@ SMALL_SIZES = {
         ("ESNClassifier(500,", "ESNClassifier(30,", 1),
         ("ReservoirTransformer(500,", "ReservoirTransformer(30,", 1),
         ("n_iter=100,", "n_iter=2,", 1),
+        ("n_jobs=-1, random_state=0", "n_jobs=1, random_state=0", 1),
         ("n_jobs=2,", "n_jobs=1,", 1),
         ('"leak_rate": [0.1, 0.3, 1.0],\n         "input_scaling": [0.2, 0.5, 1.0],',
          '"leak_rate": [0.3],\n         "input_scaling": [0.5],', 1),
         ("LocalCluster(n_workers=2, threads_per_worker=1)",
-         "LocalCluster(n_workers=1, threads_per_worker=1)", 1),
+         "LocalCluster(n_workers=1, threads_per_worker=1, processes=False)", 1),
     ],
 }  # fmt: skip
 
