@@ -100,3 +100,44 @@ def force(pre, W, W_fb, leak, activation, x0, z0, Y, W_out, P, lam, every, mode)
             W_out = W_out + np.outer(pi / d, Y[t] - z)
             P = (P - np.outer(pi, pi) / d) / lam
     return np.array(outputs), x, W_out, P
+
+
+def paper_ngrc_fit(series, start, n_train, degree, bias, alpha):
+    """The NG-RC recipe of Gauthier et al. (2021), as in the authors' code.
+
+    Two delays (``lin_t = [y_t, y_(t-1)]``), a constant (with ``bias``) and
+    the monomials of one ``degree`` in nested-loop order ``i <= j (<= l)``;
+    the feature matrix is ``(n_features, n_train)``, the targets the
+    increments ``series[start:start + n_train] - series[start - 1:...]``, and
+    ``W_out = T Z' pinv(Z Z' + alpha I)`` of shape ``(n_outputs, n_features)``.
+    """
+    end = start + n_train
+    lin = np.vstack([series[start - 1 : end - 1].T, series[start - 2 : end - 2].T])
+    rows = [np.ones(n_train)] if bias else []
+    rows.extend(lin)
+    for combo in combinations_with_replacement(range(lin.shape[0]), degree):
+        product = lin[combo[0]]
+        for i in combo[1:]:
+            product = product * lin[i]
+        rows.append(product)
+    Z = np.array(rows)
+    T = series[start:end].T - series[start - 1 : end - 1].T
+    return T @ Z.T @ np.linalg.pinv(Z @ Z.T + alpha * np.eye(Z.shape[0])), Z
+
+
+def paper_ngrc_rollout(W_out, last, before, n_points, degree, bias):
+    """The authors' closed loop: ``n_points`` rows, the known ``last`` first."""
+    out = [np.asarray(last, dtype=float)]
+    before = np.asarray(before, dtype=float)
+    for _ in range(n_points - 1):
+        lin = np.concatenate([out[-1], before])
+        feat = [1.0] if bias else []
+        feat.extend(lin)
+        for combo in combinations_with_replacement(range(lin.size), degree):
+            product = lin[combo[0]]
+            for i in combo[1:]:
+                product = product * lin[i]
+            feat.append(product)
+        before = out[-1]
+        out.append(out[-1] + W_out @ np.array(feat))
+    return np.array(out)
