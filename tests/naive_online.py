@@ -141,3 +141,29 @@ def paper_ngrc_rollout(W_out, last, before, n_points, degree, bias):
         before = out[-1]
         out.append(out[-1] + W_out @ np.array(feat))
     return np.array(out)
+
+
+def exact_ridge(Z, T, alpha):
+    """Ridge solution of the float64 data ``Z``, ``T`` in rational arithmetic."""
+    from fractions import Fraction
+
+    m = Z.shape[1]
+    Zf = [[Fraction(v) for v in row] for row in Z]
+    Tf = [[Fraction(v) for v in row] for row in T]
+    rows = []
+    for i in range(m):
+        row = [sum(z[i] * z[j] for z in Zf) for j in range(m)]
+        row[i] += Fraction(alpha)
+        row += [
+            sum(z[i] * t[j] for z, t in zip(Zf, Tf, strict=True))
+            for j in range(T.shape[1])
+        ]
+        rows.append(row)
+    for c in range(m):  # Gauss-Jordan; the matrix is positive definite
+        pivot = rows[c][c]
+        rows[c] = [v / pivot for v in rows[c]]
+        for r in range(m):
+            if r != c and rows[r][c] != 0:
+                f = rows[r][c]
+                rows[r] = [a - f * b for a, b in zip(rows[r], rows[c], strict=True)]
+    return np.array([[float(v) for v in row[m:]] for row in rows])
