@@ -731,7 +731,7 @@ def plot_eigenvalues(weights, *, layer: int = 0, ax=None):
     ax.set_aspect("equal")
     ax.set_xlabel("real part")
     ax.set_ylabel("imaginary part")
-    ax.legend(loc="upper right", fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
     return ax
 
 
