@@ -104,7 +104,9 @@ def solve(
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--length", type=int, nargs="+", default=[50])
     parser.add_argument("--max-epochs", type=int, default=100)
     parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")

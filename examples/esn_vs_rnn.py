@@ -147,7 +147,9 @@ def run(size: str = "small", file=None):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--full", action="store_true", help="benchmark sizes")
     parser.add_argument(
         "--small", action="store_true", help="CI-size run (the default size)"

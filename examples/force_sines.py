@@ -38,7 +38,9 @@ def four_sines(n_steps: int) -> np.ndarray:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="CI-size run")
     parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")
     args = parser.parse_args(argv)
@@ -64,7 +66,7 @@ def main(argv=None) -> None:
     from reservoir.plotting import plot_eigenvalues
 
     fig, (axis, ax_eig) = plt.subplots(
-        1, 2, figsize=(11, 3.2), gridspec_kw={"width_ratios": [3, 1]}
+        1, 2, figsize=(12, 3.2), gridspec_kw={"width_ratios": [2.5, 1]}
     )
     shown = 3 * PERIOD
     steps = np.arange(-shown, test.shape[0])
@@ -83,7 +85,6 @@ def main(argv=None) -> None:
     axis.legend(loc="upper right", fontsize=8)
     # spectral radius 1.5: chaotic on its own, tamed by the learned feedback
     plot_eigenvalues(model, ax=ax_eig)
-    ax_eig.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize=7)
     fig.tight_layout()
     if args.plot:
         fig.savefig(args.plot)

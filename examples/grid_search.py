@@ -34,7 +34,9 @@ from reservoir.model_selection import ESNSearchCV, recommended_search_space
 
 
 def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.strip().splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="CI-size run")
     parser.add_argument("--n-jobs", type=int, default=None, help="joblib workers")
     parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")

@@ -278,7 +278,12 @@ def plot_forecast_intervals(
             f"report has no forecast past the data ({why}); run backtest with "
             "the default future=True and a forecaster that does not fail."
         )
-    if MODEL in report.failed or report.origins.size < 2:
+    if MODEL in report.failed:
+        raise ValueError(
+            f"report's {MODEL} failed ({report.failed[MODEL]}); its backtest "
+            "errors give no interval."
+        )
+    if report.origins.size < 2:
         raise ValueError(
             "report needs backtest forecasts from at least two origins to "
             f"estimate intervals; it has {report.origins.size} (lengthen the "
