@@ -119,6 +119,8 @@ def test_forecast_intervals_need_a_future_and_two_origins(report):
     )
     with pytest.raises(ValueError, match="at least two origins"):
         plot_forecast_intervals(one)
+    with pytest.raises(ValueError, match="report's ESN failed"):
+        plot_forecast_intervals(replace(report, failed={"ESN": "diverged"}))
 
 
 def test_backtest_picture_is_saved_without_opening_a_pyplot_figure(report, tmp_path):
