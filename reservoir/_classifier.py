@@ -148,6 +148,7 @@ n_readout_features)
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
@@ -170,6 +171,7 @@ n_readout_features)
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density

@@ -41,7 +41,12 @@ from ._validation import (
     reshape_output,
     warn_if_not_finite,
 )
-from .matrices import bias_vector, input_matrix, recurrent_matrix
+from .matrices import (
+    bias_vector,
+    input_matrix,
+    recurrent_matrix,
+    split_topology_params,
+)
 
 __all__ = ["ESNRegressor", "ReservoirTransformer"]
 
@@ -72,6 +77,9 @@ class _BaseReservoirEstimator(BaseEstimator):
 
         n_units = check_int(value("n_units"), "n_units", low=1)
         activation = check_option(value("activation"), "activation", ACTIVATIONS)
+        topology_kwargs, input_distribution = split_topology_params(
+            value("topology_params") if hasattr(self, "topology_params") else None
+        )
         W = recurrent_matrix(
             n_units,
             spectral_radius=value("spectral_radius"),
@@ -79,6 +87,7 @@ class _BaseReservoirEstimator(BaseEstimator):
             distribution=value("distribution"),
             topology=value("topology"),
             random_state=rng,
+            **topology_kwargs,
         )
         W_in = input_matrix(
             n_inputs,
@@ -87,6 +96,7 @@ class _BaseReservoirEstimator(BaseEstimator):
                 value("input_scaling") if input_scaling is None else input_scaling
             ),
             density=value("input_density"),
+            distribution=input_distribution or "uniform",
             random_state=rng,
         )
         bias = bias_vector(
@@ -190,9 +200,21 @@ _PARAMS_DOC = """\
     density : float in (0, 1], default=None
         Fraction of non-zero recurrent weights for ``topology='random'``;
         None means 0.1. Must stay None for the other topologies.
-    topology : {'random', 'ring', 'delay_line', 'cycle_jumps', 'orthogonal'}, \
-default='random'
-        Structure of the recurrent matrix.
+    topology : {'random', 'ring', 'delay_line', 'delay_line_feedback', \
+'cycle_jumps', 'orthogonal'}, default='random'
+        Structure of the recurrent matrix (see
+        :func:`reservoir.recurrent_matrix`).
+    topology_params : dict or None, default=None
+        Parameters of the structured topologies and of the input weights,
+        among ``jump_size``, ``cycle_weight``, ``jump_weight`` (for
+        ``'cycle_jumps'``), ``forward_weight``, ``feedback_weight`` (for
+        ``'delay_line_feedback'``), passed to
+        :func:`reservoir.recurrent_matrix`, and ``input_signs``: ``'pi'``
+        for Rodan & Tino's minimum-complexity input weights (magnitude
+        ``input_scaling``, signs from the digits of pi) or ``'random'`` (random
+        signs, equal magnitudes); None keeps uniform input weights. A search
+        tunes it as one parameter with a list of dicts, e.g.
+        ``{"topology_params": [{"jump_size": j, "jump_weight": w} for ...]}``.
     distribution : {'normal', 'uniform', 'bernoulli'}, default='normal'
         Distribution of the recurrent weights before scaling.
     input_scaling : float or array-like of shape (n_features,), default=1.0
@@ -216,6 +238,7 @@ _LAYERS_DOC = """\
         Number of stacked reservoirs (a deep ESN): layer ``l`` is driven by the
         states of layer ``l - 1`` and the readout sees every layer. Any of
         ``n_units``, ``spectral_radius``, ``density``, ``topology``,
+        ``topology_params``,
         ``distribution``, ``input_scaling``, ``input_density``,
         ``bias_scaling``, ``leak_rate`` and ``activation`` may then be a list
         with one value per layer (pass a NumPy array for per-unit leak rates
@@ -427,6 +450,7 @@ n_readout_features)
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
@@ -448,6 +472,7 @@ n_readout_features)
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density
@@ -1025,6 +1050,7 @@ class ReservoirTransformer(
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
@@ -1042,6 +1068,7 @@ class ReservoirTransformer(
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density
