@@ -27,6 +27,7 @@ from ._validation import (
     overflow_reported,
     warn_if_not_finite,
 )
+from .diagnostics import warn_if_not_washed_out
 
 __all__ = ["ESNClassifier"]
 
@@ -363,6 +364,8 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         self._encoder = LabelEncoder().fit(all_labels)
         self.classes_ = self._encoder.classes_
         reservoir = self._build_reservoir(sequences[0].shape[1])
+        with numba_threads(self.n_jobs):
+            warn_if_not_washed_out(reservoir, sequences[0], washout)
         self.reservoir_ = reservoir
         per_step = self._per_step_readout()
         # integer class codes, encoded once (not per chunk)

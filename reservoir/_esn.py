@@ -41,6 +41,7 @@ from ._validation import (
     reshape_output,
     warn_if_not_finite,
 )
+from .diagnostics import warn_if_not_washed_out
 from .matrices import (
     bias_vector,
     input_matrix,
@@ -711,6 +712,8 @@ one such array per sequence
         sequences, targets, y_ndim = self._check_training_data(X, y, reset=True)
         self._y_ndim = y_ndim
         reservoir = self._build_reservoir(sequences[0].shape[1])
+        with numba_threads(self.n_jobs):
+            warn_if_not_washed_out(reservoir, sequences[0], washout)
         x0 = reservoir.initial_states(len(sequences))
         skips = [washout] * len(sequences)
         for name in ("alpha_scores_", "alpha_fold_scores_", "_gram"):

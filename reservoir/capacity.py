@@ -292,8 +292,7 @@ def _basis_values(u: np.ndarray, basis: list[tuple]) -> np.ndarray:
     degrees = {d for b in basis for _, d in b}
     padded = np.concatenate([np.zeros(longest), u])
     polys = {
-        d: np.sqrt(2 * d + 1) * scipy.special.eval_legendre(d, padded)
-        for d in degrees
+        d: np.sqrt(2 * d + 1) * scipy.special.eval_legendre(d, padded) for d in degrees
     }
     out = np.empty((T, len(basis)))
     for j, function in enumerate(basis):
@@ -389,7 +388,12 @@ def information_processing_capacity(
     >>> bool(ipc.total <= 20.5)
     True
     """
-    max_degree = check_int(max_degree, "max_degree", low=1, high=3)
+    max_degree = check_int(max_degree, "max_degree", low=1)
+    if max_degree > 3:
+        raise ValueError(
+            f"max_degree must be 1, 2 or 3 (the number of basis functions "
+            f"grows as max_delay ** degree); got {max_degree}."
+        )
     n_train, n_test, washout = _check_protocol(n_train, n_test, washout)
     alpha = check_real(alpha, "alpha", low=0.0)
     p_value = check_real(

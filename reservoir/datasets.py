@@ -1298,7 +1298,7 @@ def regime_switch(
 # memory task
 # --------------------------------------------------------------------------
 
-__all__ += ["delayed_input"]  # noqa: PLE0605 (kept beside the function)
+__all__ += ["delayed_input"]  # kept beside the function (eases merging)
 
 
 def delayed_input(
