@@ -15,8 +15,8 @@ i.i.d. input signal ``u_t`` drawn uniformly from [-1, 1]:
 The protocol is the same for both: one input sequence of ``washout +
 n_train + n_test`` steps runs through the reservoir from the zero state, the
 first ``washout`` states are dropped, a ridge readout on ``[1, x_t]`` is
-fitted to every target on the next ``n_train`` steps (one Gram matrix for
-all targets) and the capacity is measured on the last ``n_test`` steps.
+fitted to every target on the next ``n_train`` steps (one SVD of the
+states for all targets) and the capacity is measured on the last ``n_test`` steps.
 
 This module sits above the estimators: it builds the reservoir of any of
 them through a :class:`~reservoir.ReservoirTransformer` with the same
@@ -41,10 +41,6 @@ from .datasets import delayed_input
 
 __all__ = ["information_processing_capacity", "memory_capacity"]
 
-#: Ridge penalty of the capacity readouts, relative to the mean diagonal of
-#: the (standardised) Gram matrix: small enough for linear reservoirs whose
-#: memory reaches the bound, large enough to keep the solve stable.
-RELATIVE_ALPHA = 1e-10
 #: Probability that an unrelated target's capacity exceeds the significance
 #: threshold of :func:`information_processing_capacity`.
 INSIGNIFICANT_P = 1e-4
@@ -89,12 +85,14 @@ def _reservoir_states(estimator, u: np.ndarray) -> np.ndarray:
 
 
 def _squared_correlations(states, targets, n_train, alpha):
-    """Squared test correlations of ridge reconstructions of every target.
+    """Squared test correlations of linear reconstructions of every target.
 
     ``states`` ``(n_train + n_test, N)`` and ``targets`` ``(n_train +
     n_test, n_targets)``; the readout on ``[1, x]`` is fitted on the first
-    ``n_train`` rows (standardised columns, one Gram matrix for every target)
-    and scored on the rest.
+    ``n_train`` rows and scored on the rest. One SVD of the standardised
+    training states serves every target: least squares (singular values
+    below ``numpy.linalg.lstsq``'s cutoff dropped) for ``alpha=0``, ridge
+    with penalty ``alpha`` times the mean squared singular value otherwise.
     """
     train, test = states[:n_train], states[n_train:]
     mean = train.mean(axis=0)
@@ -105,10 +103,15 @@ def _squared_correlations(states, targets, n_train, alpha):
     Y = targets[:n_train]
     Yc = Y - Y.mean(axis=0)
     with blas_threads(1):
-        gram = Z.T @ Z
-        penalty = alpha * max(np.trace(gram) / gram.shape[0], np.finfo(float).tiny)
-        gram[np.diag_indices_from(gram)] += penalty
-        weights = scipy.linalg.solve(gram, Z.T @ Yc, assume_a="pos")
+        U, s, Vt = scipy.linalg.svd(Z, full_matrices=False)
+        cutoff = np.finfo(np.float64).eps * max(Z.shape) * (s[0] if s.size else 0.0)
+        kept = s > cutoff
+        if alpha > 0:
+            factor = s / (s**2 + alpha * np.mean(s**2))
+        else:
+            factor = np.zeros_like(s)
+            factor[kept] = 1.0 / s[kept]
+        weights = Vt.T @ (factor[:, None] * (U.T @ Yc))
         predicted = Zt @ weights
     actual = targets[n_train:]
     pc = predicted - predicted.mean(axis=0)
@@ -117,7 +120,7 @@ def _squared_correlations(states, targets, n_train, alpha):
     denominator = np.sum(pc * pc, axis=0) * np.sum(ac * ac, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         r2 = np.where(denominator > 0, numerator / denominator, 0.0)
-    return r2
+    return np.clip(r2, 0.0, 1.0)  # rounding can pass 1 by an ulp
 
 
 def memory_capacity(
@@ -127,7 +130,7 @@ def memory_capacity(
     n_train: int = 5000,
     n_test: int = 2000,
     washout: int | None = None,
-    alpha: float = RELATIVE_ALPHA,
+    alpha: float = 0.0,
     random_state=None,
 ) -> Bunch:
     """Linear memory capacity of a reservoir (Jaeger 2002).
@@ -159,9 +162,11 @@ def memory_capacity(
     washout : int, default=None
         Steps dropped at the start (>= ``max_delay``, so that every target is
         a real input). None means ``max_delay``.
-    alpha : float, default=1e-10
-        Ridge penalty relative to the mean diagonal of the Gram matrix of the
-        standardised states (>= 0).
+    alpha : float, default=0.0
+        Ridge penalty of the readouts relative to the mean squared singular
+        value of the standardised training states (>= 0). 0 is least squares
+        (the minimum-norm solution, singular values below
+        ``numpy.linalg.lstsq``'s cutoff dropped), the standard protocol.
     random_state : int, RandomState instance or None, default=None
         Seed for the input sequence.
 
@@ -311,7 +316,7 @@ def information_processing_capacity(
     n_train: int = 10000,
     n_test: int = 5000,
     washout: int = 200,
-    alpha: float = RELATIVE_ALPHA,
+    alpha: float = 0.0,
     p_value: float = INSIGNIFICANT_P,
     random_state=None,
 ) -> Bunch:
@@ -347,9 +352,8 @@ def information_processing_capacity(
         Held-out steps the capacities are measured on.
     washout : int, default=200
         Steps dropped at the start (>= every largest delay).
-    alpha : float, default=1e-10
-        Ridge penalty relative to the mean diagonal of the standardised Gram
-        matrix.
+    alpha : float, default=0.0
+        Ridge penalty, as for :func:`memory_capacity` (0: least squares).
     p_value : float in (0, 1), default=1e-4
         Significance level of the threshold.
     random_state : int, RandomState instance or None, default=None
