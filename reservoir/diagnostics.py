@@ -96,9 +96,16 @@ def _runner(estimator):
             f"attribute, such as ESNRegressor(...).fit(X, y) or "
             f"ReservoirTransformer(...).fit(X)); got {estimator!r}."
         )
-    W_in = estimator.W_in_
-    first = W_in[0] if isinstance(W_in, list) else W_in
-    return runner, first.shape[0]
+    return runner, _input_width(runner)
+
+
+def _input_width(runner) -> int:
+    """Number of input features a runner (one, deep or bidirectional) takes."""
+    if hasattr(runner, "W_in"):
+        return runner.W_in.shape[0]
+    if hasattr(runner, "layers"):
+        return _input_width(runner.layers[0])
+    return _input_width(runner.forward)
 
 
 def _distances(runner, sequence: np.ndarray, x0: np.ndarray) -> np.ndarray:
@@ -136,9 +143,9 @@ def echo_state_property(
         Any estimator of this package after ``fit`` (its ``reservoir_`` is
         run, all layers and directions included).
     X : array-like of shape (n_timesteps, n_features)
-        One input sequence (the features the reservoir sees: for
-        :class:`~reservoir.ESNForecaster` the series and its exogenous
-        columns).
+        One input sequence of the features the reservoir sees (for
+        :class:`~reservoir.ESNForecaster`: the fed-back, standardised
+        series first, then the exogenous columns).
     n_initial_states : int, default=4
         Random initial states compared with the zero state (>= 1).
     initial_scale : float, default=1.0
