@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from naive import esn_states
 from naive_capacity import basis_capacity, delayed_capacities
 from naive_capacity import memory_capacity as naive_memory_capacity
-from naive import esn_states
 
 from reservoir import (
     ESNRegressor,
@@ -74,7 +74,9 @@ def test_memory_capacity_matches_numpy_reference(topology, params):
 @pytest.mark.parametrize("topology", ["ring", "orthogonal", "cycle_jumps"])
 def test_linear_structured_reservoirs_reach_the_memory_bound(topology):
     # small version of benchmarks/bench_capacity.py: bound 40 for 40 units
-    params = {"jump_size": 5, "jump_weight": 0.05} if topology == "cycle_jumps" else None
+    params = (
+        {"jump_size": 5, "jump_weight": 0.05} if topology == "cycle_jumps" else None
+    )
     esn = _linear(topology, n_units=40, topology_params=params)
     mc = memory_capacity(esn, max_delay=80, n_train=2000, n_test=1000, random_state=0)
     assert 37 <= mc.total <= 40
@@ -93,7 +95,9 @@ def test_tanh_memory_is_below_linear_memory():
 def test_memory_capacity_accepts_a_dict_and_is_reproducible():
     params = {"n_units": 20, "topology": "ring", "activation": "identity",
               "bias_scaling": 0.0, "random_state": 0}  # fmt: skip
-    first = memory_capacity(params, max_delay=30, n_train=500, n_test=300, random_state=1)
+    first = memory_capacity(
+        params, max_delay=30, n_train=500, n_test=300, random_state=1
+    )
     second = memory_capacity(
         ESNRegressor(**params), max_delay=30, n_train=500, n_test=300, random_state=1
     )

@@ -35,7 +35,9 @@ def test_effective_radius_of_scalar_and_per_unit_leak_matches_eigenvalues():
     W = recurrent_matrix(40, spectral_radius=1.2, density=0.2, random_state=0)
     dense = W.toarray()
     for leak in (1.0, 0.3):
-        expected = np.max(np.abs(np.linalg.eigvals((1 - leak) * np.eye(40) + leak * dense)))
+        expected = np.max(
+            np.abs(np.linalg.eigvals((1 - leak) * np.eye(40) + leak * dense))
+        )
         assert effective_spectral_radius(W, leak) == pytest.approx(expected, rel=1e-10)
     leaks = np.linspace(0.1, 1.0, 40)
     # row convention: x_t = x_(t-1) (diag(1 - a) + W diag(a))
@@ -174,7 +176,9 @@ def test_delay_line_with_feedback():
 
 
 def test_topology_weights_are_refused_where_they_do_not_apply():
-    with pytest.raises(ValueError, match="jump_weight applies only to topology='cycle_jumps'"):
+    with pytest.raises(
+        ValueError, match="jump_weight applies only to topology='cycle_jumps'"
+    ):
         recurrent_matrix(10, topology="ring", jump_weight=0.1)
     with pytest.raises(ValueError, match="feedback_weight applies only"):
         recurrent_matrix(10, topology="cycle_jumps", feedback_weight=0.1)
@@ -187,7 +191,9 @@ def test_pi_digits_and_input_signs():
     assert pi_digits(5000).shape == (5000,)  # beyond Python's int-to-str limit
     W_in = input_matrix(2, 5, input_scaling=[1.0, 0.5], distribution="pi_signs")
     # digits 3 1 4 1 5 | 9 2 6 5 3: 0-4 negative, 5-9 positive
-    np.testing.assert_array_equal(W_in, [[-1, -1, -1, -1, 1], [0.5, -0.5, 0.5, 0.5, -0.5]])
+    np.testing.assert_array_equal(
+        W_in, [[-1, -1, -1, -1, 1], [0.5, -0.5, 0.5, 0.5, -0.5]]
+    )
     sparse = input_matrix(1, 50, density=0.5, distribution="pi_signs", random_state=0)
     signs = sparse[sparse != 0]
     np.testing.assert_array_equal(signs, np.where(pi_digits(signs.size) >= 5, 1, -1))
@@ -222,7 +228,9 @@ def test_topology_params_reach_the_weights_and_work_with_sklearn():
 def test_topology_params_are_validated():
     X = _inputs(50)
     with pytest.raises(ValueError, match="unknown keys \\['jump'\\]"):
-        ESNRegressor(10, topology="cycle_jumps", topology_params={"jump": 2}).fit(X, X[:, 0])
+        ESNRegressor(10, topology="cycle_jumps", topology_params={"jump": 2}).fit(
+            X, X[:, 0]
+        )
     with pytest.raises(TypeError, match="topology_params must be a dict"):
         ESNRegressor(10, topology_params=[1]).fit(X, X[:, 0])
     with pytest.raises(ValueError, match="input_signs"):
