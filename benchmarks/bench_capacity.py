@@ -80,7 +80,8 @@ def main() -> None:
     args = parser.parse_args()
     n_units = 50 if args.quick else 200
     seeds = [1] if args.quick else [1, 2, 3]
-    max_delay, n_train, n_test = 2 * n_units, 5000, 2000
+    max_delay = 2 * n_units
+    n_train, n_test = (2000, 1000) if args.quick else (5000, 2000)
     print(f"memory capacity, linear reservoirs of {n_units} units (bound {n_units})")
     print(f"{'topology':<12} " + " ".join(f"seed {s:>2}" for s in seeds)
           + "   NumPy ref (seed 1)  seconds")  # fmt: skip
@@ -107,8 +108,8 @@ def main() -> None:
         esn = ESNRegressor(50, spectral_radius=0.9, input_scaling=0.5,
                            bias_scaling=bias, random_state=1)  # fmt: skip
         ipc = information_processing_capacity(
-            esn, max_delay={1: 100, 2: 20, 3: 10}, n_train=10000, n_test=5000,
-            washout=100, random_state=2,
+            esn, max_delay={1: 100, 2: 20, 3: 10}, n_train=n_train * 2,
+            n_test=n_test * 2 + 1000, washout=100, random_state=2,
         )  # fmt: skip
         by = ", ".join(f"degree {d}: {v:.2f}" for d, v in ipc.by_degree.items())
         print(f"bias_scaling={bias}: {by}; total {ipc.total:.2f} (bound 50)")

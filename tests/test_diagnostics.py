@@ -242,3 +242,20 @@ def test_topology_params_are_validated():
     assert not scipy.sparse.issparse(
         ReservoirTransformer(10, topology_params={"input_signs": "random"}).fit(X).W_in_
     )
+
+
+def test_esn_search_cv_tunes_topology_params():
+    from reservoir.model_selection import ESNSearchCV
+
+    X = np.sin(np.linspace(0, 40, 601))[:, None]
+    grid = {
+        "topology_params": [{"jump_size": 3, "jump_weight": w} for w in (0.05, 0.3)],
+        "alpha": [1e-8, 1e-4],
+    }
+    search = ESNSearchCV(
+        ESNRegressor(20, topology="cycle_jumps", washout=50, random_state=0),
+        grid,
+        cv=2,
+    ).fit(X[:-1], X[1:, 0])
+    assert search.best_params_["topology_params"]["jump_weight"] in (0.05, 0.3)
+    assert len(search.cv_results_["params"]) == 4

@@ -108,3 +108,16 @@ def test_plasticity_helps_a_saturated_reservoir_on_narma():
         error = esn.predict(u)[3000:] - y[3000:, 0]
         errors[epochs] = np.sqrt(np.mean(error**2)) / np.std(y[3000:])
     assert errors[3] < 0.8 * errors[0]
+
+
+def test_esn_search_cv_refuses_plasticity():
+    from reservoir.model_selection import ESNSearchCV
+
+    X = _data(300)
+    search = ESNSearchCV(
+        ESNRegressor(10, ip_epochs=1, washout=20, random_state=0),
+        {"alpha": [1e-6]},
+        cv=2,
+    )
+    with pytest.raises(ValueError, match="not available in partial_fit or ESNSearchCV"):
+        search.fit(X, X[:, 0])
