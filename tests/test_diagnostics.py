@@ -259,3 +259,19 @@ def test_esn_search_cv_tunes_topology_params():
     ).fit(X[:-1], X[1:, 0])
     assert search.best_params_["topology_params"]["jump_weight"] in (0.05, 0.3)
     assert len(search.cv_results_["params"]) == 4
+
+
+def test_washout_check_changes_no_number(monkeypatch):
+    import reservoir._esn
+
+    X = _inputs(300)
+    y = np.roll(X[:, 0], 1)
+    params = dict(n_units=30, leak_rate=0.05, washout=10, random_state=0)
+    with pytest.warns(WashoutWarning):
+        checked = ESNRegressor(**params).fit(X, y)
+    monkeypatch.setattr(reservoir._esn, "warn_if_not_washed_out", lambda *a: None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WashoutWarning)
+        unchecked = ESNRegressor(**params).fit(X, y)
+    np.testing.assert_array_equal(checked.coef_, unchecked.coef_)
+    np.testing.assert_array_equal(checked.predict(X), unchecked.predict(X))
