@@ -41,16 +41,23 @@ def legendre(d, x):
     return np.sqrt(2 * d + 1) * p
 
 
-def basis_capacity(states, u, function, washout, n_train):
-    """Squared test correlation for one product of Legendre polynomials.
+def basis_capacities(states, u, basis, washout, n_train):
+    """Squared test correlation for every product of Legendre polynomials.
 
-    ``function`` is a tuple of ``(delay, degree)`` pairs.
+    Each element of ``basis`` is a tuple of ``(delay, degree)`` pairs; one
+    least-squares solve serves every target (a column each).
     """
     rows = np.arange(washout, states.shape[0])
-    target = np.ones(rows.size)
-    for k, d in function:
-        target = target * legendre(d, u[rows - k])
+    targets = np.ones((rows.size, len(basis)))
+    for j, function in enumerate(basis):
+        for k, d in function:
+            targets[:, j] *= legendre(d, u[rows - k])
     X = np.hstack([np.ones((rows.size, 1)), states[rows]])
-    w, *_ = np.linalg.lstsq(X[:n_train], target[:n_train], rcond=None)
+    w, *_ = np.linalg.lstsq(X[:n_train], targets[:n_train], rcond=None)
     predicted = X[n_train:] @ w
-    return np.corrcoef(predicted, target[n_train:])[0, 1] ** 2
+    return np.array(
+        [
+            np.corrcoef(predicted[:, j], targets[n_train:, j])[0, 1] ** 2
+            for j in range(len(basis))
+        ]
+    )
