@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import time
 import traceback
+from collections.abc import Callable
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -102,6 +103,82 @@ def _flat_outputs(outputs, X):
     if isinstance(X, np.ndarray) and X.ndim == 3 and outputs.ndim >= 2:
         return outputs.reshape(-1, *outputs.shape[2:])
     return outputs
+
+
+def _r2(y_true, preds):
+    """R² of every alpha's predictions, as ``r2_score`` (uniform average)."""
+    sse = ((y_true[None] - preds) ** 2).sum(axis=1)  # (n_alphas, n_targets)
+    sst = ((y_true - y_true.mean(axis=0)) ** 2).sum(axis=0)
+    out = np.empty_like(sse)
+    nonzero = sst != 0
+    out[:, nonzero] = 1.0 - sse[:, nonzero] / sst[nonzero]
+    # a constant target: sklearn's force_finite gives 1 for a perfect fit, else 0
+    out[:, ~nonzero] = np.where(sse[:, ~nonzero] == 0, 1.0, 0.0)
+    return out.mean(axis=1)
+
+
+def _mse(y_true, preds):
+    return ((y_true[None] - preds) ** 2).mean(axis=1).mean(axis=1)
+
+
+def _rmse(y_true, preds):  # as root_mean_squared_error: per target, then mean
+    return np.sqrt(((y_true[None] - preds) ** 2).mean(axis=1)).mean(axis=1)
+
+
+def _mae(y_true, preds):
+    return np.abs(y_true[None] - preds).mean(axis=1).mean(axis=1)
+
+
+#: Scoring name -> (metric of every alpha at once, sign): a regressor's
+#: scores without a scikit-learn scorer call per alpha (whose input checks
+#: cost more than the metric). Each equals the scikit-learn scorer of that
+#: name (sign * metric, higher is better); the tests check it.
+VECTORISED_SCORERS: dict[str, tuple[Callable, float]] = {
+    "r2": (_r2, 1.0),
+    "neg_mean_squared_error": (_mse, -1.0),
+    "neg_root_mean_squared_error": (_rmse, -1.0),
+    "neg_mean_absolute_error": (_mae, -1.0),
+}
+
+
+def vectorised_scoring(scoring, final) -> list[str] | str | None:
+    """The scorer names :func:`fold_path` may compute for all alphas at once.
+
+    A name (one scorer; None means R², an ``ESNRegressor``'s ``score``) or a
+    list of names (several), when ``final`` is an ``ESNRegressor`` and every
+    scorer is one of :data:`VECTORISED_SCORERS`; otherwise None.
+    """
+    if not isinstance(final, ESNRegressor):
+        return None
+    if scoring is None:
+        return "r2"
+    if isinstance(scoring, str):
+        return scoring if scoring in VECTORISED_SCORERS else None
+    if (
+        isinstance(scoring, list | tuple)
+        and scoring
+        and all(isinstance(s, str) and s in VECTORISED_SCORERS for s in scoring)
+        and len(set(scoring)) == len(scoring)
+    ):
+        return list(scoring)
+    return None
+
+
+def _vectorised_scores(views, X, y, names, scorer, error_score) -> list:
+    """Every view's score(s), as ``_score`` would give them, in one pass."""
+    preds = [np.asarray(v.predict(X), dtype=np.float64) for v in views]
+    if not all(np.isfinite(p).all() for p in preds):  # as scikit-learn fails
+        return [_score(v, X, y, scorer, None, error_score) for v in views]
+    y_true = np.asarray(y, dtype=np.float64)
+    y_true = y_true.reshape(y_true.shape[0], -1)
+    stacked = np.stack([p.reshape(y_true.shape) for p in preds])
+    table = {}
+    for name in [names] if isinstance(names, str) else names:
+        metric, sign = VECTORISED_SCORERS[name]
+        table[name] = sign * metric(y_true, stacked)
+    if isinstance(names, str):
+        return [float(v) for v in table[names]]
+    return [{n: float(table[n][a]) for n in names} for a in range(len(views))]
 
 
 class AlphaView:
@@ -240,6 +317,12 @@ def _alpha_estimators(fitted, X, y, rows, alphas, test_state, readouts):
     return views, X_eval, _flat_targets(y_eval, X_eval)
 
 
+def _scores(views, X, y, scorer, error_score, vectorised) -> list:
+    if vectorised is not None:
+        return _vectorised_scores(views, X, y, vectorised, scorer, error_score)
+    return [_score(v, X, y, scorer, None, error_score) for v in views]
+
+
 def fold_path(
     estimator,
     X,
@@ -252,6 +335,7 @@ def fold_path(
     return_train_score: bool,
     test_state: str,
     error_score,
+    vectorised=None,
 ):
     """Fit one configuration on one fold once; score every alpha.
 
@@ -259,7 +343,9 @@ def fold_path(
     first alpha set. Returns one dict per alpha in the format of
     scikit-learn's ``_fit_and_score`` (``test_scores``, ``train_scores``,
     ``fit_time``, ``score_time``, ``n_test_samples``, ``fit_error``); the
-    times are the fold's, shared by its alphas. Runs in a joblib worker.
+    times are the fold's, shared by its alphas. ``vectorised`` (from
+    :func:`vectorised_scoring`) scores all alphas at once instead of calling
+    ``scorer`` once per alpha. Runs in a joblib worker.
     """
     start = time.perf_counter()
     X_train = _safe_indexing(X, train)
@@ -293,15 +379,13 @@ def fold_path(
     views, X_eval, y_eval = _alpha_estimators(
         estimator, X, y, rows, alphas, test_state, readouts
     )
-    test_scores = [_score(v, X_eval, y_eval, scorer, None, error_score) for v in views]
+    test_scores = _scores(views, X_eval, y_eval, scorer, error_score, vectorised)
     train_scores = None
     if return_train_score:
         views, X_eval, y_eval = _alpha_estimators(
             estimator, X, y, train, alphas, "zero", readouts
         )
-        train_scores = [
-            _score(v, X_eval, y_eval, scorer, None, error_score) for v in views
-        ]
+        train_scores = _scores(views, X_eval, y_eval, scorer, error_score, vectorised)
     score_time = time.perf_counter() - start
     results = []
     for a in range(len(alphas)):

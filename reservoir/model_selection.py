@@ -39,7 +39,7 @@ from sklearn.utils.validation import check_is_fitted, indexable
 
 from ._esn import ESNRegressor, _check_alphas
 from ._ridge import GramAccumulator
-from ._search_paths import final_reservoir_estimator, fold_path
+from ._search_paths import final_reservoir_estimator, fold_path, vectorised_scoring
 from ._validation import check_int, check_option, is_sequence_collection
 from .forecast import ESNForecaster
 
@@ -446,6 +446,7 @@ sequences
             default_alphas = [default_alphas]
         _check_alphas(list(default_alphas))
         candidates, configs, where = self._candidates(alpha_name, list(default_alphas))
+        vectorised = vectorised_scoring(self.scoring, final)
         folds = list(cv.split(X, y))
         if self.test_state == "continue":
             _check_continuing_folds(folds)
@@ -471,6 +472,7 @@ sequences
                 return_train_score=self.return_train_score,
                 test_state=self.test_state,
                 error_score=self.error_score,
+                vectorised=vectorised,
             )
             for config, alphas in configs
             for train, test in folds

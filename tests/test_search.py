@@ -20,7 +20,7 @@ from sklearn.model_selection import (
     TimeSeriesSplit,
 )
 from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from reservoir import ESNClassifier, ESNForecaster, ESNRegressor, ReservoirTransformer
 from reservoir.datasets import mackey_glass, to_forecasting
@@ -254,6 +254,21 @@ def test_every_kind_of_scorer_equals_grid_search(mg, two_targets):
     assert ours.multimetric_ and "mean_test_worst" in ours.cv_results_
 
 
+def test_vectorised_scorers_equal_sklearn_scorers_on_constant_targets():
+    from sklearn.metrics import get_scorer
+
+    from reservoir._search_paths import VECTORISED_SCORERS
+
+    y_true = np.column_stack([np.ones(5), np.arange(5.0)])
+    preds = np.stack([y_true, y_true + 0.5, y_true * [[1.0, -2.0]]])
+    for name, (metric, sign) in VECTORISED_SCORERS.items():
+        scorer = get_scorer(name)
+        expected = [scorer._sign * scorer._score_func(y_true, p) for p in preds]
+        np.testing.assert_allclose(
+            sign * metric(y_true, preds), expected, rtol=1e-12, err_msg=name
+        )
+
+
 def test_refit_variants_follow_grid_search(mg):
     X, y = mg
     est = ESNRegressor(20, washout=20, random_state=0)
@@ -467,6 +482,19 @@ def test_continuing_test_folds_equal_predicting_on_from_the_training_state(mg):
             )
     zero = ESNSearchCV(est, grid, cv=cv, scoring="neg_mean_squared_error").fit(X, y)
     assert ours.best_score_ > zero.best_score_  # no transient in the test folds
+    # in a pipeline the gap and test rows go through the preprocessing first
+    piped = ESNSearchCV(
+        make_pipeline(FunctionTransformer(lambda Z: 2 * Z), est),
+        {f"esnregressor__{k}": v for k, v in grid.items()},
+        cv=cv,
+        test_state="continue",
+        scoring="neg_mean_squared_error",
+    ).fit(X / 2, y)
+    np.testing.assert_allclose(
+        piped.cv_results_["mean_test_score"],
+        ours.cv_results_["mean_test_score"],
+        rtol=1e-12,
+    )
 
 
 def test_continuing_test_folds_need_one_series_and_ordered_folds(mg):
