@@ -198,9 +198,10 @@ class AlphaView:
 
     def _get(self, method: str, X):
         if X is not self._X:
-            raise RuntimeError(
-                "an alpha's outputs were computed for other rows than those "
-                "being scored (internal error of ESNSearchCV)."
+            raise ValueError(
+                f"ESNSearchCV computes every alpha's {method} on the test rows "
+                f"at once: a scorer must call {method} with the X it receives, "
+                f"not other rows. Use GridSearchCV for such a scorer."
             )
         return self._outputs[method]
 

@@ -3,6 +3,7 @@ classifier, forecaster, every kind of scorer and refit), n_jobs, Pipeline
 memory, spaces."""
 
 import importlib.util
+import warnings
 from pathlib import Path
 
 import numba
@@ -24,6 +25,8 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from reservoir import ESNClassifier, ESNForecaster, ESNRegressor, ReservoirTransformer
 from reservoir.datasets import mackey_glass, to_forecasting
+from reservoir.exceptions import DivergenceWarning
+from reservoir.metrics import nrmse
 from reservoir.model_selection import ESNSearchCV, recommended_search_space
 
 GRID = {
@@ -200,6 +203,10 @@ def test_binary_classifier_decision_function_scorers():
              refit="roc_auc")  # fmt: skip
 
 
+def _free_run_nrmse(estimator, y_test, _=None):
+    return -nrmse(y_test, estimator.forecast(len(y_test)))
+
+
 def test_forecaster_equals_grid_search_of_one_step_predictions():
     series = mackey_glass(900)
     est = ESNForecaster(30, washout=50, random_state=0)
@@ -207,6 +214,13 @@ def test_forecaster_equals_grid_search_of_one_step_predictions():
     ours, ref = _compare(est, grid, series, None, TimeSeriesSplit(3))
     assert ours.best_estimator_.forecast(5).shape[0] == 5
     assert ours.score(series[-100:]) == pytest.approx(ref.score(series[-100:]))
+    # every alpha gets a forecaster of its own: free-run scorers work too
+    with warnings.catch_warnings():  # small alphas run away in free run
+        warnings.simplefilter("ignore", DivergenceWarning)
+        free, _ = _compare(
+            est, grid, series, None, TimeSeriesSplit(3), scoring=_free_run_nrmse
+        )
+    assert np.isfinite(free.best_score_)
     with pytest.raises(ValueError, match="always continues"):
         ESNSearchCV(est, grid, cv=2, test_state="continue").fit(series)
 
