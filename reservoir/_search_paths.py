@@ -141,23 +141,39 @@ VECTORISED_SCORERS: dict[str, tuple[Callable, float]] = {
 }
 
 
+def _accuracy(y_true, labels):
+    """Accuracy of every alpha's labels ``(n_alphas, n)``, as ``accuracy_score``."""
+    return (labels == y_true[None]).mean(axis=1)
+
+
+#: The same for a classifier's labels.
+VECTORISED_CLASSIFIER_SCORERS: dict[str, tuple[Callable, float]] = {
+    "accuracy": (_accuracy, 1.0),
+}
+
+
 def vectorised_scoring(scoring, final) -> list[str] | str | None:
     """The scorer names :func:`fold_path` may compute for all alphas at once.
 
-    A name (one scorer; None means R², an ``ESNRegressor``'s ``score``) or a
-    list of names (several), when ``final`` is an ``ESNRegressor`` and every
-    scorer is one of :data:`VECTORISED_SCORERS`; otherwise None.
+    A name (one scorer; None means the estimator's ``score``: R² for an
+    ``ESNRegressor``, accuracy for an ``ESNClassifier``) or a list of names
+    (several), when every scorer is one of :data:`VECTORISED_SCORERS`
+    (:data:`VECTORISED_CLASSIFIER_SCORERS`); otherwise None.
     """
-    if not isinstance(final, ESNRegressor):
+    if isinstance(final, ESNRegressor):
+        known, default = VECTORISED_SCORERS, "r2"
+    elif isinstance(final, ESNClassifier):
+        known, default = VECTORISED_CLASSIFIER_SCORERS, "accuracy"
+    else:
         return None
     if scoring is None:
-        return "r2"
+        return default
     if isinstance(scoring, str):
-        return scoring if scoring in VECTORISED_SCORERS else None
+        return scoring if scoring in known else None
     if (
         isinstance(scoring, list | tuple)
         and scoring
-        and all(isinstance(s, str) and s in VECTORISED_SCORERS for s in scoring)
+        and all(isinstance(s, str) and s in known for s in scoring)
         and len(set(scoring)) == len(scoring)
     ):
         return list(scoring)
@@ -166,16 +182,26 @@ def vectorised_scoring(scoring, final) -> list[str] | str | None:
 
 def _vectorised_scores(views, X, y, names, scorer, error_score) -> list:
     """Every view's score(s), as ``_score`` would give them, in one pass."""
-    preds = [np.asarray(v.predict(X), dtype=np.float64) for v in views]
-    if not all(np.isfinite(p).all() for p in preds):  # as scikit-learn fails
-        return [_score(v, X, y, scorer, None, error_score) for v in views]
-    y_true = np.asarray(y, dtype=np.float64)
-    y_true = y_true.reshape(y_true.shape[0], -1)
-    stacked = np.stack([p.reshape(y_true.shape) for p in preds])
+    names_list = [names] if isinstance(names, str) else names
     table = {}
-    for name in [names] if isinstance(names, str) else names:
-        metric, sign = VECTORISED_SCORERS[name]
-        table[name] = sign * metric(y_true, stacked)
+    if isinstance(views[0], ClassifierAlphaView):
+        y_true = np.asarray(y)
+        if y_true.ndim != 1:  # scikit-learn's own checks and errors
+            return [_score(v, X, y, scorer, None, error_score) for v in views]
+        labels = np.stack([np.asarray(v.predict(X)) for v in views])
+        for name in names_list:
+            metric, sign = VECTORISED_CLASSIFIER_SCORERS[name]
+            table[name] = sign * metric(y_true, labels)
+    else:
+        preds = [np.asarray(v.predict(X), dtype=np.float64) for v in views]
+        if not all(np.isfinite(p).all() for p in preds):  # as scikit-learn fails
+            return [_score(v, X, y, scorer, None, error_score) for v in views]
+        y_true = np.asarray(y, dtype=np.float64)
+        y_true = y_true.reshape(y_true.shape[0], -1)
+        stacked = np.stack([p.reshape(y_true.shape) for p in preds])
+        for name in names_list:
+            metric, sign = VECTORISED_SCORERS[name]
+            table[name] = sign * metric(y_true, stacked)
     if isinstance(names, str):
         return [float(v) for v in table[names]]
     return [{n: float(table[n][a]) for n in names} for a in range(len(views))]

@@ -174,6 +174,9 @@ def test_classifier_per_step_equals_grid_search_with_two_metrics():
     )  # fmt: skip
     # the alphas matter: the scores differ
     assert np.ptp(ours.cv_results_["mean_test_f1_macro"]) > 0.01
+    # the default (the classifier's score, accuracy) is computed for all
+    # alphas at once
+    _compare(est, grid, X, y, TimeSeriesSplit(3))
     assert ours.score(X, y) == pytest.approx(
         ours.scorer_["f1_macro"](ours.best_estimator_, X, y)
     )
