@@ -390,7 +390,7 @@ class ESNSearchCV(BaseSearchCV):
             )
         return cv
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, *, groups=None):
         """Run the search.
 
         Parameters
@@ -402,6 +402,9 @@ sequences
         y : array-like, default=None
             Targets, as for the estimator's ``fit`` (None for an
             ``ESNForecaster``).
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a splitter that uses them (such as
+            ``GroupKFold``), as in ``GridSearchCV.fit``.
 
         Returns
         -------
@@ -447,7 +450,7 @@ sequences
         _check_alphas(list(default_alphas))
         candidates, configs, where = self._candidates(alpha_name, list(default_alphas))
         vectorised = vectorised_scoring(self.scoring, final)
-        folds = list(cv.split(X, y))
+        folds = list(cv.split(X, y, groups))
         if self.test_state == "continue":
             _check_continuing_folds(folds)
         n_cfg, n_folds = len(configs), len(folds)

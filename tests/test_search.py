@@ -16,6 +16,7 @@ from sklearn.linear_model import Ridge
 from sklearn.metrics import make_scorer, mean_absolute_error
 from sklearn.model_selection import (
     GridSearchCV,
+    GroupKFold,
     KFold,
     RandomizedSearchCV,
     TimeSeriesSplit,
@@ -283,6 +284,25 @@ def test_vectorised_scorers_equal_sklearn_scorers_on_constant_targets():
         expected = [scorer._sign * scorer._score_func(y_true, p) for p in preds]
         np.testing.assert_allclose(
             sign * metric(y_true, preds), expected, rtol=1e-12, err_msg=name
+        )
+
+
+def test_groups_reach_the_splitter_and_scorers_must_predict_the_rows_given(mg):
+    X, y = mg
+    X, y = X[:600], y[:600]
+    groups = np.repeat(np.arange(3), 200)
+    est = ESNRegressor(20, washout=20, random_state=0)
+    grid = {"alpha": [1e-3, 1.0]}
+    ours = ESNSearchCV(est, grid, cv=GroupKFold(3)).fit(X, y, groups=groups)
+    ref = GridSearchCV(est, grid, cv=GroupKFold(3)).fit(X, y, groups=groups)
+    _assert_same_results(ours, ref)
+
+    def on_fewer_rows(estimator, X, y):
+        return -np.mean((y[10:] - estimator.predict(X[10:])) ** 2)
+
+    with pytest.raises(ValueError, match="must call predict with the X it receives"):
+        ESNSearchCV(est, grid, cv=2, scoring=on_fewer_rows, error_score="raise").fit(
+            X, y
         )
 
 
