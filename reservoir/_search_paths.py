@@ -96,15 +96,6 @@ def _flat_targets(y, X):
     return y
 
 
-def _flat_outputs(outputs, X):
-    """Per-step outputs of a collection as one array of rows."""
-    if isinstance(outputs, list):
-        return np.concatenate(outputs)
-    if isinstance(X, np.ndarray) and X.ndim == 3 and outputs.ndim >= 2:
-        return outputs.reshape(-1, *outputs.shape[2:])
-    return outputs
-
-
 def _r2(y_true, preds):
     """R² of every alpha's predictions, as ``r2_score`` (uniform average)."""
     sse = ((y_true[None] - preds) ** 2).sum(axis=1)  # (n_alphas, n_targets)
@@ -255,13 +246,14 @@ class ClassifierAlphaView(AlphaView):
         return self._get("decision_function", X)
 
 
-def _linear_views(fitted, final, readouts, X, X_run, y_ndim_view, initial_state):
+def _linear_views(fitted, final, readouts, X, X_run, initial_state, n_last):
     """One :class:`AlphaView` per readout, from one run of ``X_run``.
 
     ``X_run`` (already through a pipeline's preprocessing) is run once with
     every readout side by side (the readout is linear in its weights): the
     estimator's own prediction code gives ``(rows, n_alphas * K)`` outputs,
-    cut into one block per alpha.
+    cut into one block per alpha. A regressor run from ``initial_state``
+    keeps the last ``n_last`` rows (the test fold after a gap).
     """
     W = np.hstack([coef for coef, _ in readouts])
     b = np.concatenate([intercept for _, intercept in readouts])
@@ -277,10 +269,10 @@ def _linear_views(fitted, final, readouts, X, X_run, y_ndim_view, initial_state)
         elif raw.ndim == 3:
             raw = raw.reshape(-1, raw.shape[2])
         if initial_state is not None:  # continued: the rows of the test fold
-            raw = raw[-y_ndim_view[1] :]
+            raw = raw[-n_last:]
         for a in range(len(readouts)):
             block = raw[:, a * K : (a + 1) * K]
-            pred = block[:, 0] if y_ndim_view[0] == 1 else block
+            pred = block[:, 0] if final._y_ndim == 1 else block
             views.append(AlphaView(fitted, X, {"predict": pred}))
         return views
     outputs, layout = stacked._scores(X_run, "decision_function")
@@ -336,10 +328,8 @@ def _alpha_estimators(fitted, X, y, rows, alphas, test_state, readouts):
         initial_state = final._last_states[0]
     if is_pipe:
         X_run = fitted[:-1].transform(X_run)
-    y_ndim = final._y_ndim if isinstance(final, ESNRegressor) else None
-    n_rows = len(rows[1]) if test_state == "continue" else None
     views = _linear_views(
-        fitted, final, readouts, X_eval, X_run, (y_ndim, n_rows), initial_state
+        fitted, final, readouts, X_eval, X_run, initial_state, len(scored)
     )
     return views, X_eval, _flat_targets(y_eval, X_eval)
 
