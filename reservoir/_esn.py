@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import time
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -21,6 +22,9 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from . import _reservoir as _reservoir_module
+from ._plasticity import adapt as adapt_plasticity
+from ._plasticity import check_plasticity, folded_reservoir
+from ._progress import Progress, check_verbose, report
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath, RowBuffer
 from ._threading import numba_threads, small_linalg
@@ -41,7 +45,13 @@ from ._validation import (
     reshape_output,
     warn_if_not_finite,
 )
-from .matrices import bias_vector, input_matrix, recurrent_matrix
+from .diagnostics import warn_if_not_washed_out
+from .matrices import (
+    bias_vector,
+    input_matrix,
+    recurrent_matrix,
+    split_topology_params,
+)
 
 __all__ = ["ESNRegressor", "ReservoirTransformer"]
 
@@ -72,6 +82,9 @@ class _BaseReservoirEstimator(BaseEstimator):
 
         n_units = check_int(value("n_units"), "n_units", low=1)
         activation = check_option(value("activation"), "activation", ACTIVATIONS)
+        topology_kwargs, input_distribution = split_topology_params(
+            value("topology_params") if hasattr(self, "topology_params") else None
+        )
         W = recurrent_matrix(
             n_units,
             spectral_radius=value("spectral_radius"),
@@ -79,6 +92,7 @@ class _BaseReservoirEstimator(BaseEstimator):
             distribution=value("distribution"),
             topology=value("topology"),
             random_state=rng,
+            **topology_kwargs,
         )
         W_in = input_matrix(
             n_inputs,
@@ -87,6 +101,7 @@ class _BaseReservoirEstimator(BaseEstimator):
                 value("input_scaling") if input_scaling is None else input_scaling
             ),
             density=value("input_density"),
+            distribution=input_distribution or "uniform",
             random_state=rng,
         )
         bias = bias_vector(
@@ -95,7 +110,9 @@ class _BaseReservoirEstimator(BaseEstimator):
         leak = check_leak_rate(value("leak_rate"), n_units, random_state=rng)
         return (W, W_in, bias), Reservoir(W, W_in, bias, leak, activation, dtype)
 
-    def _build_reservoir(self, n_features: int, *, rng=None, input_scaling=None):
+    def _build_reservoir(
+        self, n_features: int, *, rng=None, input_scaling=None, training=None
+    ):
         """Validate the reservoir hyperparameters and draw fresh weights.
 
         One reservoir, a stack of ``n_layers`` (each driven by the states of
@@ -106,7 +123,9 @@ class _BaseReservoirEstimator(BaseEstimator):
 
         ``rng`` continues a RandomState the caller already drew from (None
         resolves ``random_state`` here); ``input_scaling`` replaces the first
-        layer's input scaling (one value per input feature).
+        layer's input scaling (one value per input feature). ``training``, the
+        validated training sequences, is needed for intrinsic plasticity
+        (``ip_epochs > 0``), which adapts the gains on it.
         """
         n_layers = check_int(getattr(self, "n_layers", 1), "n_layers", low=1)
         bidirectional = getattr(self, "bidirectional", False)
@@ -140,8 +159,44 @@ class _BaseReservoirEstimator(BaseEstimator):
                 list(w) for w in zip(*weights, strict=True)
             )
         if bidirectional:
-            return BidirectionalReservoir(runners[0], runners[1])
-        return runners[0]
+            runner = BidirectionalReservoir(runners[0], runners[1])
+        else:
+            runner = runners[0]
+        return self._intrinsic_plasticity(runner, training)
+
+    def _intrinsic_plasticity(self, runner, training):
+        """Adapt gains and shifts (``ip_*`` hyperparameters); the new runner."""
+        for name in ("ip_gain_", "ip_shift_"):
+            if hasattr(self, name):  # a refit starts from scratch
+                delattr(self, name)
+        epochs = getattr(self, "ip_epochs", 0)
+        if epochs == 0 or epochs is None:
+            return runner
+        if not isinstance(runner, Reservoir):
+            raise ValueError(
+                f"intrinsic plasticity (ip_epochs={epochs}) works on one "
+                f"reservoir; use n_layers=1 and bidirectional=False, or "
+                f"ip_epochs=0."
+            )
+        epochs, eta, mean, std = check_plasticity(
+            runner.activation, epochs, self.ip_learning_rate, self.ip_mean, self.ip_std
+        )
+        if training is None:
+            raise ValueError(
+                f"intrinsic plasticity (ip_epochs={epochs}) adapts the reservoir "
+                f"on the whole training data in fit; it is not available in "
+                f"partial_fit or ESNSearchCV. Use fit (or GridSearchCV), or "
+                f"ip_epochs=0."
+            )
+        gain, shift = adapt_plasticity(
+            self.W_, self.W_in_, self.bias_, runner.leak, runner.activation,
+            training, epochs, eta, mean, std,
+        )  # fmt: skip
+        self.ip_gain_, self.ip_shift_ = gain, shift
+        return folded_reservoir(
+            self.W_, self.W_in_, self.bias_, runner.leak, runner.activation,
+            gain, shift, runner.dtype,
+        )  # fmt: skip
 
     def _check_sequences(self, X, y="no_validation", *, reset: bool):
         sequences, targets, layout = check_sequences(self, X, y, reset=reset)
@@ -201,9 +256,21 @@ _PARAMS_DOC = """\
     density : float in (0, 1], default=None
         Fraction of non-zero recurrent weights for ``topology='random'``;
         None means 0.1. Must stay None for the other topologies.
-    topology : {'random', 'ring', 'delay_line', 'cycle_jumps', 'orthogonal'}, \
-default='random'
-        Structure of the recurrent matrix.
+    topology : {'random', 'ring', 'delay_line', 'delay_line_feedback', \
+'cycle_jumps', 'orthogonal'}, default='random'
+        Structure of the recurrent matrix (see
+        :func:`reservoir.recurrent_matrix`).
+    topology_params : dict or None, default=None
+        Parameters of the structured topologies and of the input weights,
+        among ``jump_size``, ``cycle_weight``, ``jump_weight`` (for
+        ``'cycle_jumps'``), ``forward_weight``, ``feedback_weight`` (for
+        ``'delay_line_feedback'``), passed to
+        :func:`reservoir.recurrent_matrix`, and ``input_signs``: ``'pi'``
+        for Rodan & Tino's minimum-complexity input weights (magnitude
+        ``input_scaling``, signs from the digits of pi) or ``'random'`` (random
+        signs, equal magnitudes); None keeps uniform input weights. A search
+        tunes it as one parameter with a list of dicts, e.g.
+        ``{"topology_params": [{"jump_size": j, "jump_weight": w} for ...]}``.
     distribution : {'normal', 'uniform', 'bernoulli'}, default='normal'
         Distribution of the recurrent weights before scaling.
     input_scaling : float or array-like of shape (n_features,), default=1.0
@@ -222,11 +289,34 @@ distribution, default=1.0
         Reservoir nonlinearity ``f``.
 """
 
+_IP_DOC = """\
+    ip_epochs : int, default=0
+        Passes of intrinsic plasticity over the training sequences before the
+        readout is trained (0: none). Each unit becomes ``f(g s + c)`` and
+        its gain ``g`` and shift ``c`` adapt online so that its output
+        distribution approaches a target: Gaussian with mean ``ip_mean`` and
+        standard deviation ``ip_std`` for ``activation='tanh'`` (Schrauwen et
+        al. 2008), exponential with mean ``ip_mean`` for
+        ``activation='sigmoid'`` (Triesch 2005). One reservoir only (not
+        deep or bidirectional), in ``fit`` only. The gains are folded into
+        the weights the model runs; ``W_``, ``W_in_`` and ``bias_`` stay the
+        drawn ones, and ``ip_gain_`` and ``ip_shift_`` hold the result.
+    ip_learning_rate : float, default=1e-3
+        Learning rate of the intrinsic-plasticity rule (> 0).
+    ip_mean : float, default=None
+        Target mean: in (-1, 1) for tanh (None: 0), in (0, 1) for sigmoid
+        (None: 0.2).
+    ip_std : float, default=None
+        Target standard deviation for tanh (None: 0.2); must stay None for
+        sigmoid.
+"""
+
 _LAYERS_DOC = """\
     n_layers : int, default=1
         Number of stacked reservoirs (a deep ESN): layer ``l`` is driven by the
         states of layer ``l - 1`` and the readout sees every layer. Any of
         ``n_units``, ``spectral_radius``, ``density``, ``topology``,
+        ``topology_params``,
         ``distribution``, ``input_scaling``, ``input_density``,
         ``bias_scaling``, ``leak_rate`` and ``activation`` may then be a list
         with one value per layer (pass a NumPy array for per-unit leak rates
@@ -245,8 +335,10 @@ _ARCH_DOC = _LAYERS_DOC + _BIDIRECTIONAL_DOC
 
 _TAIL_DOC = """\
     dtype : {'float64', 'float32'}, default='float64'
-        Precision of the reservoir states. The readout is always solved in
-        float64.
+        Precision of the reservoir states, and of what the fitted estimator
+        returns (predictions, scores, forecasts, states): float32 in, float32
+        out. The readout is always solved and applied in float64; with
+        ``'float32'`` its outputs are rounded to float32 at the end.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed for the weights. The same seed gives bit-identical float64
         results on one machine with the same BLAS thread count (across
@@ -259,12 +351,54 @@ _TAIL_DOC = """\
 """
 
 
+_STATISTICS_DOC = """\
+    keep_statistics : bool, default=True
+        Keep the readout's Gram statistics (``(n_readout_features,
+        n_readout_features)`` floats and their factorisation: a fitted
+        2,000-unit model pickles to 45 MB with them, 13 MB without) after
+        ``fit`` so that :meth:`partial_fit` can add data to them. False drops
+        them, for smaller pickles and memory, when no ``partial_fit`` will
+        follow; ``partial_fit`` on the ridge readout then raises. Predictions
+        are the same either way.
+"""
+
+_VERBOSE_DOC = """\
+    verbose : int, default=0
+        Progress reports on standard error: 0 writes nothing; 1 the progress
+        of the harvest (time steps run), of long readout fits and the alpha
+        chosen from a path; 2 also the score of every alpha. On a terminal
+        the progress is a bar redrawn in place, elsewhere a few plain lines.
+        The numbers do not depend on it.
+"""
+
+
 #: Most state values one harvesting chunk holds while fitting (16 MiB).
 HARVEST_CHUNK_VALUES = 2 * 1024 * 1024
 
 #: Most contiguous row blocks a cross-validation splitter may cut the training
 #: rows into (each block keeps one Gram matrix).
 MAX_CV_BLOCKS = 64
+
+
+def check_keep_statistics(value) -> bool:
+    """``keep_statistics`` as a bool, or a TypeError naming it."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"keep_statistics must be True or False; got {value!r}.")
+    return bool(value)
+
+
+def check_partial_fit_allowed(estimator) -> None:
+    """Refuse ``partial_fit`` when ``keep_statistics=False`` drops (or dropped)
+    the statistics it adds to."""
+    if not check_keep_statistics(estimator.keep_statistics) or getattr(
+        estimator, "_statistics_dropped", False
+    ):
+        raise ValueError(
+            f"partial_fit adds data to the Gram statistics that "
+            f"keep_statistics=False drops after each fit; set "
+            f"keep_statistics=True (est.set_params(keep_statistics=True)) and "
+            f"fit again to use partial_fit on this {type(estimator).__name__}."
+        )
 
 
 def _check_alphas(alpha) -> tuple[np.ndarray, bool]:
@@ -349,7 +483,7 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
 
     Parameters
     ----------
-{_PARAMS_DOC}{_ARCH_DOC}    washout : int, default=0
+{_PARAMS_DOC}{_IP_DOC}{_ARCH_DOC}    washout : int, default=0
         Steps at the start of each sequence that are run but not used to fit
         the readout. Must be smaller than every training sequence.
     alpha : float or sequence of float, default=1e-6
@@ -373,7 +507,7 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         readout (with ``partial_fit``, such as
         :class:`~reservoir.RLSRegressor`) is also trained step by step by
         :meth:`partial_fit`.
-{_TAIL_DOC}
+{_TAIL_DOC}{_STATISTICS_DOC}{_VERBOSE_DOC}
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
@@ -438,12 +572,17 @@ n_readout_features)
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        ip_epochs: int = 0,
+        ip_learning_rate: float = 1e-3,
+        ip_mean: float | None = None,
+        ip_std: float | None = None,
         n_layers: int = 1,
         bidirectional: bool = False,
         washout: int = 0,
@@ -454,17 +593,24 @@ n_readout_features)
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
+        keep_statistics: bool = True,
+        verbose: int = 0,
     ):
         self.n_units = n_units
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.ip_epochs = ip_epochs
+        self.ip_learning_rate = ip_learning_rate
+        self.ip_mean = ip_mean
+        self.ip_std = ip_std
         self.n_layers = n_layers
         self.bidirectional = bidirectional
         self.washout = washout
@@ -475,12 +621,23 @@ n_readout_features)
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.keep_statistics = keep_statistics
+        self.verbose = verbose
+
+    def _drop_statistics(self) -> None:
+        """Drop the Gram statistics after ``fit`` when ``keep_statistics`` is
+        False (the readout is already solved from them)."""
+        if not self.keep_statistics and hasattr(self, "_gram"):
+            del self._gram
+            self._statistics_dropped = True
 
     def _check_readout_params(self):
         """Validate washout, alpha, cv and readout; return the parsed values."""
         washout = check_int(self.washout, "washout", low=0)
         alphas, is_path = _check_alphas(self.alpha)
         cv = _check_cv(self.cv)
+        check_verbose(self.verbose)
+        check_keep_statistics(self.keep_statistics)
         if not isinstance(self.include_input, bool | np.bool_):
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
@@ -548,16 +705,24 @@ n_readout_features)
         batch = max(Counter(u.shape[0] for u in sequences).values())
         budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
         chunk_steps = max(1, budget // (reservoir.n_units * batch))
+        progress = Progress(
+            check_verbose(self.verbose),
+            type(self).__name__,
+            "harvest",
+            sum(u.shape[0] for u in sequences),
+        )
         if len(buffers) == 1:
             # the BLAS threads of the Gram updates chosen once, not per update
             with small_linalg(n_readout):
-                self._harvest_chunks(
-                    reservoir, sequences, targets, x0, skips, chunk_steps,
-                    buffers[0], final,
-                )  # fmt: skip
+                with progress:
+                    self._harvest_chunks(
+                        reservoir, sequences, targets, x0, skips, chunk_steps,
+                        buffers[0], final, progress,
+                    )  # fmt: skip
                 return [buffers[0].flush()], final
         for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
             stop = start + states.shape[0]
+            progress.update(stop - start)
             if stop == sequences[i].shape[0]:
                 final[i] = states[-1]
             first = max(start, skips[i])
@@ -579,11 +744,21 @@ n_readout_features)
                             ),
                             targets[i][lo:hi],
                         )
+        progress.close()
         with overflow_reported():
             return [buffer.flush() for buffer in buffers], final
 
     def _harvest_chunks(
-        self, reservoir, sequences, targets, x0, skips, chunk_steps, buffer, final
+        self,
+        reservoir,
+        sequences,
+        targets,
+        x0,
+        skips,
+        chunk_steps,
+        buffer,
+        final,
+        progress=None,
     ):
         """``_harvest`` into one accumulator, a whole chunk of sequences at once.
 
@@ -602,6 +777,9 @@ n_readout_features)
             sequences, x0, chunk_steps
         ):
             stop = start + states.shape[1]
+            if progress is not None:  # time steps run in this chunk
+                run = np.clip(lengths[members] - start, 0, stop - start)
+                progress.update(int(run.sum()))
             if members is not padded_members:  # a new bucket: its targets
                 padded_members = members
                 if len(members) == 1:
@@ -651,19 +829,34 @@ n_readout_features)
             if hasattr(self, name):
                 delattr(self, name)
         scored = gram.n_samples > 0 and (is_path or folds is not None)
+        verbose, name = check_verbose(self.verbose), type(self).__name__
         if scored and folds is not None:
             fold_scores = np.empty((len(folds), alphas.size))
-            for k, (train, test) in enumerate(folds):
-                path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
-                held_out = GramAccumulator.sum(blocks[b] for b in test)
-                sse = path.validation_sse(alphas, held_out).mean(axis=1)
-                fold_scores[k] = -sse / max(held_out.n_samples, 1)
+            with Progress(
+                verbose, name, "alpha path (cv folds)", len(folds), "folds"
+            ) as progress:
+                for k, (train, test) in enumerate(folds):
+                    path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
+                    held_out = GramAccumulator.sum(blocks[b] for b in test)
+                    sse = path.validation_sse(alphas, held_out).mean(axis=1)
+                    fold_scores[k] = -sse / max(held_out.n_samples, 1)
+                    progress.update(1)
             self.alpha_fold_scores_ = fold_scores
             self.alpha_scores_ = fold_scores.mean(axis=0)
         elif scored:
             self.alpha_scores_ = -RidgePath(gram).gcv(alphas)
         best = int(np.argmax(self.alpha_scores_)) if scored else 0
         self.alpha_ = float(alphas[best])
+        if scored:
+            how = "GCV" if folds is None else f"{len(folds)}-fold blocked CV"
+            for alpha, score in zip(alphas, self.alpha_scores_, strict=True):
+                report(verbose, name, f"alpha={alpha:.3g}: score {score:.6g}", level=2)
+            report(
+                verbose,
+                name,
+                f"alpha path: {alphas.size} alphas scored by {how}; "
+                f"alpha_={self.alpha_:.3g} (score {self.alpha_scores_[best]:.6g})",
+            )
         self._gram = gram
         if gram.n_samples == 0:  # partial_fit still inside the washout
             return
@@ -699,10 +892,17 @@ one such array per sequence
         washout, alphas, is_path, cv = self._check_readout_params()
         sequences, targets, y_ndim = self._check_training_data(X, y, reset=True)
         self._y_ndim = y_ndim
-        reservoir = self._build_reservoir(sequences[0].shape[1])
+        reservoir = self._build_reservoir(sequences[0].shape[1], training=sequences)
+        with numba_threads(self.n_jobs):
+            warn_if_not_washed_out(reservoir, sequences[0], washout)
         x0 = reservoir.initial_states(len(sequences))
         skips = [washout] * len(sequences)
-        for name in ("alpha_scores_", "alpha_fold_scores_", "_gram"):
+        for name in (
+            "alpha_scores_",
+            "alpha_fold_scores_",
+            "_gram",
+            "_statistics_dropped",
+        ):
             if hasattr(self, name):  # a refit starts from scratch
                 delattr(self, name)
         with numba_threads(self.n_jobs):
@@ -727,8 +927,21 @@ one such array per sequence
                 )
                 Y = np.vstack([t[washout:] for t in targets])
                 check_readout_features(Z, sequences)
+                verbose, name = check_verbose(self.verbose), type(self).__name__
+                report(
+                    verbose,
+                    name,
+                    f"fitting the readout {type(self.readout).__name__} on "
+                    f"{Z.shape[0]} rows x {Z.shape[1]} features",
+                )
+                started = time.perf_counter()
                 self.readout_ = clone(self.readout).fit(
                     Z, Y[:, 0] if self._y_ndim == 1 else Y
+                )
+                report(
+                    verbose,
+                    name,
+                    f"readout fitted in {time.perf_counter() - started:.1f} s",
                 )
                 self.alpha_ = float(alphas[0])
         self.reservoir_ = reservoir
@@ -737,6 +950,7 @@ one such array per sequence
         self._n_readout_rows = int(self._steps_seen.sum()) - washout * len(sequences)
         if self.readout is None:
             self._set_readout(gram, alphas, is_path, blocks, folds)
+            self._drop_statistics()
         return self
 
     def partial_fit(self, X, y, *, continue_state: bool = False):
@@ -807,6 +1021,7 @@ one such array per sequence
             )
         if self.readout is not None:
             return self._partial_fit_online(X, y, continue_state)
+        check_partial_fit_allowed(self)
         first = not hasattr(self, "_gram")
         sequences, targets, y_ndim = self._check_training_data(
             X, y, reset=first, check_washout=not continue_state
@@ -954,7 +1169,8 @@ n_units), default=None
         Returns
         -------
         y_pred : ndarray, or list of ndarrays for a list input
-            Prediction for every time step, in the layout of ``X``.
+            Prediction for every time step, in the layout of ``X``; float32
+            when ``dtype='float32'`` (computed in float64, then rounded).
         final_state : ndarray of shape (n_units,) or (n_sequences, n_units)
             Only with ``return_state=True``.
         """
@@ -963,7 +1179,9 @@ n_units), default=None
         sequences, _, layout = self._check_sequences(X, reset=False)
         x0 = self._initial_states(len(sequences), initial_state)
         outputs: list = [None] * len(sequences)
-        final = np.empty((len(sequences), self.reservoir_.n_units))
+        final = np.empty(
+            (len(sequences), self.reservoir_.n_units), dtype=self.reservoir_.dtype
+        )
         lengths = [u.shape[0] for u in sequences]
         n_readout = self.reservoir_.n_units + sequences[0].shape[1]
         scratch = None
@@ -982,8 +1200,10 @@ n_units), default=None
                         continue
                     Z = self._features(inputs[k, :rows], states[k, :rows], scratch)
                     part = self._readout_predict(Z)
-                    if outputs[i] is None:
-                        outputs[i] = np.empty((lengths[i], *part.shape[1:]))
+                    if outputs[i] is None:  # float32 states: float32 out
+                        outputs[i] = np.empty(
+                            (lengths[i], *part.shape[1:]), dtype=self.reservoir_.dtype
+                        )
                     outputs[i][start : start + rows] = part
                     if start + rows == lengths[i]:
                         final[i] = states[k, rows - 1]
@@ -1006,7 +1226,7 @@ class ReservoirTransformer(
 
     Parameters
     ----------
-{_PARAMS_DOC}{_ARCH_DOC}    include_input : bool, default=False
+{_PARAMS_DOC}{_IP_DOC}{_ARCH_DOC}    include_input : bool, default=False
         Prepend the input ``u_t`` to the states ``[u_t, x_t]``.
 {_TAIL_DOC}
     Attributes
@@ -1051,12 +1271,17 @@ class ReservoirTransformer(
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        ip_epochs: int = 0,
+        ip_learning_rate: float = 1e-3,
+        ip_mean: float | None = None,
+        ip_std: float | None = None,
         n_layers: int = 1,
         bidirectional: bool = False,
         include_input: bool = False,
@@ -1068,12 +1293,17 @@ class ReservoirTransformer(
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.ip_epochs = ip_epochs
+        self.ip_learning_rate = ip_learning_rate
+        self.ip_mean = ip_mean
+        self.ip_std = ip_std
         self.n_layers = n_layers
         self.bidirectional = bidirectional
         self.include_input = include_input
@@ -1102,7 +1332,9 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 f"include_input must be True or False; got {self.include_input!r}."
             )
         sequences, _, _ = self._check_sequences(X, reset=True)
-        self.reservoir_ = self._build_reservoir(sequences[0].shape[1])
+        self.reservoir_ = self._build_reservoir(
+            sequences[0].shape[1], training=sequences
+        )
         self._n_features_out = self.reservoir_.n_units + (
             self.n_features_in_ if self.include_input else 0
         )
