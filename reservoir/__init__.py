@@ -7,6 +7,7 @@ Public API: the estimators, the weight builders, and the ``datasets`` and
 __version__ = "0.1.0.dev0"
 
 from . import (
+    committee,
     comparators,
     datasets,
     forecast,
@@ -18,6 +19,7 @@ from . import (
 )
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
+from .committee import CommitteeRegressor
 from .comparators import EncoderDecoderRegressor, RNNClassifier, RNNRegressor, from_esn
 from .forecast import ESNForecaster
 from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
@@ -26,6 +28,7 @@ from .nvar import NVARForecaster, NVARTransformer
 from .online import FORCEForecaster, LMSRegressor, RLSRegressor
 
 __all__ = [
+    "CommitteeRegressor",
     "ESNClassifier",
     "ESNForecaster",
     "ESNRegressor",
@@ -39,6 +42,7 @@ __all__ = [
     "RNNRegressor",
     "ReservoirTransformer",
     "bias_vector",
+    "committee",
     "comparators",
     "datasets",
     "forecast",

@@ -21,6 +21,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from . import _reservoir as _reservoir_module
+from ._readout_features import READOUT_FEATURES, lag_rows, lag_tail, readout_rows
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath, RowBuffer
 from ._threading import numba_threads
@@ -356,6 +357,16 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         alphas.
     include_input : bool, default=True
         Whether the readout also sees the input ``u_t``.
+    n_lags : int, default=1
+        Number of input rows ``u_t, u_(t-1), ..., u_(t-n_lags+1)`` the
+        readout sees (lagged inputs; needs ``include_input=True`` when > 1).
+        Before the first row of a sequence its first row stands in; rows
+        passed to :meth:`partial_fit` with ``continue_state=True`` continue
+        the lags of the previous call, and :meth:`predict` starts them anew.
+    readout_features : {"linear", "squared"}, default='linear'
+        ``'squared'`` appends the squared states ``x_t ** 2`` to the readout's
+        features (Pathak et al. 2018), which gives the linear readout even
+        functions of the state.
     readout : regressor, default=None
         Any scikit-learn regressor to use instead of the built-in ridge; it is
         cloned in ``fit`` and trained on the materialised features. An online
@@ -374,8 +385,10 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         Reservoir bias (a list, as ``W_``).
     coef_ : ndarray of shape (n_readout_features,) or (n_targets, \
 n_readout_features)
-        Ridge readout weights on ``[u_t, x_t]`` (``x_t`` alone without the
-        input); absent when ``readout`` is given.
+        Ridge readout weights on ``[u_t, ..., u_(t-n_lags+1), x_t]`` (``x_t``
+        alone without the input), followed by the weights of ``x_t ** 2``
+        with ``readout_features='squared'``; absent when ``readout`` is
+        given.
     intercept_ : float or ndarray of shape (n_targets,)
         Readout intercept; absent when ``readout`` is given.
     alpha_ : float
@@ -439,6 +452,8 @@ n_readout_features)
         alpha: float | Sequence[float] = 1e-6,
         cv=None,
         include_input: bool = True,
+        n_lags: int = 1,
+        readout_features: str = "linear",
         readout=None,
         dtype: str = "float64",
         random_state=None,
@@ -460,6 +475,8 @@ n_readout_features)
         self.alpha = alpha
         self.cv = cv
         self.include_input = include_input
+        self.n_lags = n_lags
+        self.readout_features = readout_features
         self.readout = readout
         self.dtype = dtype
         self.random_state = random_state
@@ -474,6 +491,13 @@ n_readout_features)
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
             )
+        n_lags = check_int(self.n_lags, "n_lags", low=1)
+        if n_lags > 1 and not self.include_input:
+            raise ValueError(
+                f"n_lags={n_lags} adds lagged inputs to the readout, which "
+                "include_input=False removes; set include_input=True or n_lags=1."
+            )
+        check_option(self.readout_features, "readout_features", READOUT_FEATURES)
         if self.readout is not None:
             if not (hasattr(self.readout, "fit") and hasattr(self.readout, "predict")):
                 raise TypeError(
@@ -487,6 +511,42 @@ n_readout_features)
                     "readout's own parameters with GridSearchCV instead."
                 )
         return washout, alphas, is_path, cv
+
+    def _extra_features(self) -> bool:
+        """Whether the readout sees more than ``[u_t, x_t]``."""
+        return self.n_lags > 1 or self.readout_features == "squared"
+
+    def _readout_rows(self, inputs: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Readout rows from lagged input rows (see ``lag_rows``) and states."""
+        return readout_rows(
+            inputs, states, self.include_input, self.readout_features == "squared"
+        )
+
+    def _features(self, U: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Readout rows of consecutive steps ``U`` from a sequence's start."""
+        if not self._extra_features():
+            return super()._features(U, states)
+        return self._readout_rows(lag_rows(U, self.n_lags), states)
+
+    def _lagged_inputs(self, sequences, before=None) -> list:
+        """Every sequence's lagged input rows (the sequences themselves when
+        ``n_lags=1``); ``before`` continues the rows of an earlier call."""
+        if before is None:
+            before = [None] * len(sequences)
+        return [
+            lag_rows(u, self.n_lags, b) for u, b in zip(sequences, before, strict=True)
+        ]
+
+    def _keep_input_tails(self, sequences, before=None) -> None:
+        """Store the last input rows a continued ``partial_fit`` needs."""
+        if self.n_lags == 1:
+            self._input_tails = None
+            return
+        if before is None:
+            before = [None] * len(sequences)
+        self._input_tails = [
+            lag_tail(u, self.n_lags, b) for u, b in zip(sequences, before, strict=True)
+        ]
 
     def _check_training_data(self, X, y, *, reset: bool, check_washout=True):
         """Validated training sequences, 2-D targets and the targets' ndim."""
@@ -504,7 +564,15 @@ n_readout_features)
         return sequences, targets, y_ndim
 
     def _harvest(
-        self, reservoir, sequences, targets, x0, skips, bounds=None, into=None
+        self,
+        reservoir,
+        sequences,
+        targets,
+        x0,
+        skips,
+        bounds=None,
+        into=None,
+        before=None,
     ):
         """Run the sequences and add their readout rows to Gram accumulators.
 
@@ -512,12 +580,15 @@ n_readout_features)
         ones) are numbered in sequence order; ``bounds`` cuts these numbers
         into contiguous blocks, one accumulator each (one block by default).
         ``into`` is an existing accumulator to add every row to, in place.
+        ``before`` holds, per sequence, the input rows preceding it (for the
+        lagged inputs of a continued sequence).
         Returns the accumulators and the final state of every sequence.
         """
         n_targets = targets[0].shape[1]
-        n_readout = reservoir.n_units + (
-            sequences[0].shape[1] if self.include_input else 0
-        )
+        n_readout = reservoir.n_units * (
+            2 if self.readout_features == "squared" else 1
+        ) + (sequences[0].shape[1] * self.n_lags if self.include_input else 0)
+        inputs = self._lagged_inputs(sequences, before)
         lengths = np.array(
             [max(u.shape[0] - k, 0) for u, k in zip(sequences, skips, strict=True)]
         )
@@ -537,7 +608,7 @@ n_readout_features)
         batch = max(Counter(u.shape[0] for u in sequences).values())
         budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
         chunk_steps = max(1, budget // (reservoir.n_units * batch))
-        if len(buffers) == 1:
+        if len(buffers) == 1 and not self._extra_features():
             self._harvest_chunks(
                 reservoir, sequences, targets, x0, skips, chunk_steps, buffers[0], final
             )
@@ -560,8 +631,8 @@ n_readout_features)
                 if hi > lo:
                     with overflow_reported():
                         buffers[b].add(
-                            self._features(
-                                sequences[i][lo:hi], states[lo - start : hi - start]
+                            self._readout_rows(
+                                inputs[i][lo:hi], states[lo - start : hi - start]
                             ),
                             targets[i][lo:hi],
                         )
@@ -707,8 +778,10 @@ one such array per sequence
                 final = np.array([s[-1] for s in states], dtype=np.float64)
                 Z = np.vstack(
                     [
-                        self._features(u[washout:], s[washout:])
-                        for u, s in zip(sequences, states, strict=True)
+                        self._readout_rows(u[washout:], s[washout:])
+                        for u, s in zip(
+                            self._lagged_inputs(sequences), states, strict=True
+                        )
                     ]
                 )
                 Y = np.vstack([t[washout:] for t in targets])
@@ -719,6 +792,7 @@ one such array per sequence
                 self.alpha_ = float(alphas[0])
         self.reservoir_ = reservoir
         self._last_states = final
+        self._keep_input_tails(sequences)
         self._steps_seen = np.array([u.shape[0] for u in sequences])
         self._n_readout_rows = int(self._steps_seen.sum()) - washout * len(sequences)
         if self.readout is None:
@@ -820,17 +894,20 @@ one such array per sequence
                 )
             x0 = reservoir.initial_states(n_seq, self._last_states)
             seen = self._steps_seen
+            before = getattr(self, "_input_tails", None)
         else:
             x0 = reservoir.initial_states(n_seq)
             seen = np.zeros(n_seq, dtype=np.int64)
+            before = None
         skips = [max(washout - int(k), 0) for k in seen]
         with numba_threads(self.n_jobs):
             # rows go straight into the stored statistics: no second (N, N) copy
             (gram,), final = self._harvest(
-                reservoir, sequences, targets, x0, skips, into=gram
+                reservoir, sequences, targets, x0, skips, into=gram, before=before
             )
         check_readout_statistics(gram, sequences, targets)
         self._last_states = final
+        self._keep_input_tails(sequences, before)
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         self._set_readout(gram, alphas, is_path)
         if gram.n_samples == 0:
@@ -888,10 +965,13 @@ one such array per sequence
                 )
             x0 = reservoir.initial_states(n_seq, self._last_states)
             seen = self._steps_seen
+            before = getattr(self, "_input_tails", None)
         else:
             x0 = reservoir.initial_states(n_seq)
             seen = np.zeros(n_seq, dtype=np.int64)
+            before = None
         skips = [max(self.washout - int(k), 0) for k in seen]
+        inputs = self._lagged_inputs(sequences, before)
         final = np.empty((n_seq, reservoir.n_units))
         n_rows = getattr(self, "_n_readout_rows", 0) if not first else 0
         chunk_steps = max(1, HARVEST_CHUNK_VALUES // (reservoir.n_units * n_seq))
@@ -902,13 +982,14 @@ one such array per sequence
                     final[i] = states[-1]
                 first_row = max(start, skips[i])
                 if first_row < stop:
-                    Z = self._features(
-                        sequences[i][first_row:stop], states[first_row - start :]
+                    Z = self._readout_rows(
+                        inputs[i][first_row:stop], states[first_row - start :]
                     )
                     T = targets[i][first_row:stop]
                     self.readout_.partial_fit(Z, T[:, 0] if y_ndim == 1 else T)
                     n_rows += stop - first_row
         self._last_states = final
+        self._keep_input_tails(sequences, before)
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         self._n_readout_rows = n_rows
         if n_rows == 0:
@@ -950,11 +1031,12 @@ n_units), default=None
         x0 = self._initial_states(len(sequences), initial_state)
         outputs: list = [None] * len(sequences)
         final = np.empty((len(sequences), self.reservoir_.n_units))
+        inputs = self._lagged_inputs(sequences)
         with numba_threads(self.n_jobs):
             for i, start, states in self.reservoir_.iter_states(sequences, x0):
                 stop = start + states.shape[0]
                 part = self._readout_predict(
-                    self._features(sequences[i][start:stop], states)
+                    self._readout_rows(inputs[i][start:stop], states)
                 )
                 if outputs[i] is None:
                     outputs[i] = np.empty((sequences[i].shape[0], *part.shape[1:]))

@@ -4,6 +4,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from reservoir import (
+    CommitteeRegressor,
     ESNClassifier,
     ESNRegressor,
     LMSRegressor,
@@ -70,6 +71,8 @@ ESTIMATORS = [
     RLSRegressor(forgetting_factor=0.999),
     LMSRegressor(learning_rate=0.5, normalized=True),
     ESNRegressor(n_units=20, readout=RLSRegressor(), random_state=0),
+    ESNRegressor(n_units=20, n_lags=3, readout_features="squared", random_state=0),
+    CommitteeRegressor(ESNRegressor(n_units=10), n_members=2, random_state=0),
 ]
 
 
