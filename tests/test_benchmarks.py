@@ -19,6 +19,7 @@ BENCHMARKS = sorted(p.name for p in (ROOT / "benchmarks").glob("bench_*.py"))
 SMOKE_ARGS = {
     "bench_harvest.py": ["--quick"],
     "bench_classification.py": ["--quick"],
+    "bench_accuracy.py": ["--quick"],
     "bench_channel.py": ["--quick"],
     "bench_forecast.py": ["--quick"],
     # its pass/fail limit is for the full size; the smoke run only has to work
