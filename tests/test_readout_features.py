@@ -203,3 +203,31 @@ def test_committee_validation():
     fitted = CommitteeRegressor(ESNRegressor(10), n_members=1).fit(X, y)
     with pytest.raises(AttributeError, match="no forecast method"):
         fitted.forecast(3)
+
+
+def test_esn_search_cv_searches_the_new_features():
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    from reservoir.model_selection import ESNSearchCV
+
+    X, y = _data(600)
+    grid = {
+        "readout_features": ["linear", "squared"],
+        "n_lags": [1, 3],
+        "alpha": [1e-6, 1e-3],
+    }
+    base = ESNRegressor(20, washout=20, random_state=0)
+    fast = ESNSearchCV(base, grid, cv=TimeSeriesSplit(3)).fit(X, y)
+    slow = GridSearchCV(base, grid, cv=TimeSeriesSplit(3)).fit(X, y)
+
+    def by_params(search):
+        res = search.cv_results_
+        return {
+            tuple(sorted(p.items())): s
+            for p, s in zip(res["params"], res["mean_test_score"], strict=True)
+        }
+
+    fast_scores, slow_scores = by_params(fast), by_params(slow)
+    assert fast_scores.keys() == slow_scores.keys()
+    for key, score in slow_scores.items():
+        assert fast_scores[key] == pytest.approx(score, rel=1e-6)
