@@ -21,7 +21,13 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from . import _reservoir as _reservoir_module
-from ._readout_features import READOUT_FEATURES, lag_rows, lag_tail, readout_rows
+from ._readout_features import (
+    READOUT_FEATURES,
+    lag_rows,
+    lag_tail,
+    n_state_features,
+    readout_rows,
+)
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath, RowBuffer
 from ._threading import numba_threads
@@ -363,10 +369,12 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         Before the first row of a sequence its first row stands in; rows
         passed to :meth:`partial_fit` with ``continue_state=True`` continue
         the lags of the previous call, and :meth:`predict` starts them anew.
-    readout_features : {"linear", "squared"}, default='linear'
+    readout_features : {"linear", "squared", "even_squared"}, default="linear"
         ``'squared'`` appends the squared states ``x_t ** 2`` to the readout's
-        features (Pathak et al. 2018), which gives the linear readout even
-        functions of the state.
+        features, which gives the linear readout even functions of the
+        state; ``'even_squared'`` squares every second unit instead (units
+        2, 4, ... counted from 1), keeping ``n_units`` state features, the
+        form of Pathak et al. (2018).
     readout : regressor, default=None
         Any scikit-learn regressor to use instead of the built-in ridge; it is
         cloned in ``fit`` and trained on the materialised features. An online
@@ -386,9 +394,10 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
     coef_ : ndarray of shape (n_readout_features,) or (n_targets, \
 n_readout_features)
         Ridge readout weights on ``[u_t, ..., u_(t-n_lags+1), x_t]`` (``x_t``
-        alone without the input), followed by the weights of ``x_t ** 2``
-        with ``readout_features='squared'``; absent when ``readout`` is
-        given.
+        alone without the input; ``x_t`` with every second unit squared for
+        ``readout_features='even_squared'``), followed by the weights of
+        ``x_t ** 2`` with ``readout_features='squared'``; absent when
+        ``readout`` is given.
     intercept_ : float or ndarray of shape (n_targets,)
         Readout intercept; absent when ``readout`` is given.
     alpha_ : float
@@ -514,13 +523,11 @@ n_readout_features)
 
     def _extra_features(self) -> bool:
         """Whether the readout sees more than ``[u_t, x_t]``."""
-        return self.n_lags > 1 or self.readout_features == "squared"
+        return self.n_lags > 1 or self.readout_features != "linear"
 
     def _readout_rows(self, inputs: np.ndarray, states: np.ndarray) -> np.ndarray:
         """Readout rows from lagged input rows (see ``lag_rows``) and states."""
-        return readout_rows(
-            inputs, states, self.include_input, self.readout_features == "squared"
-        )
+        return readout_rows(inputs, states, self.include_input, self.readout_features)
 
     def _features(self, U: np.ndarray, states: np.ndarray) -> np.ndarray:
         """Readout rows of consecutive steps ``U`` from a sequence's start."""
@@ -585,9 +592,9 @@ n_readout_features)
         Returns the accumulators and the final state of every sequence.
         """
         n_targets = targets[0].shape[1]
-        n_readout = reservoir.n_units * (
-            2 if self.readout_features == "squared" else 1
-        ) + (sequences[0].shape[1] * self.n_lags if self.include_input else 0)
+        n_readout = n_state_features(reservoir.n_units, self.readout_features) + (
+            sequences[0].shape[1] * self.n_lags if self.include_input else 0
+        )
         inputs = self._lagged_inputs(sequences, before)
         lengths = np.array(
             [max(u.shape[0] - k, 0) for u, k in zip(sequences, skips, strict=True)]

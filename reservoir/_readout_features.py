@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 #: Accepted values of ``readout_features``.
-READOUT_FEATURES = ("linear", "squared")
+READOUT_FEATURES = ("linear", "squared", "even_squared")
 
 
 def lag_rows(U: np.ndarray, n_lags: int, before: np.ndarray | None = None):
@@ -30,14 +30,25 @@ def lag_tail(U: np.ndarray, n_lags: int, before: np.ndarray | None = None):
     return full[index]
 
 
+def n_state_features(n_units: int, mode: str) -> int:
+    """Number of readout columns the states give for ``mode``."""
+    return 2 * n_units if mode == "squared" else n_units
+
+
 def readout_rows(
-    inputs: np.ndarray, states: np.ndarray, include_input: bool, squared: bool
+    inputs: np.ndarray, states: np.ndarray, include_input: bool, mode: str
 ) -> np.ndarray:
-    """Readout rows ``[inputs, x_t, x_t ** 2]`` as float64 (``inputs`` only
-    with ``include_input``, the squares only with ``squared``)."""
+    """Readout rows as float64: ``[inputs, x_t]`` (``mode='linear'``),
+    ``[inputs, x_t, x_t ** 2]`` (``'squared'``), or ``[inputs, x~_t]`` with
+    ``x~_t`` the state whose units 2, 4, 6, ... (1-based) are squared
+    (``'even_squared'``, Pathak et al. 2018). ``inputs`` only with
+    ``include_input``."""
     states = states.astype(np.float64, copy=False)
     parts = [inputs] if include_input else []
+    if mode == "even_squared":
+        states = states.copy()
+        states[:, 1::2] *= states[:, 1::2]
     parts.append(states)
-    if squared:
+    if mode == "squared":
         parts.append(states * states)
     return np.hstack(parts) if len(parts) > 1 else states

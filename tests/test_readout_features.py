@@ -23,8 +23,14 @@ def _data(n=600, seed=0):
 
 
 def _reference_rows(model, X, n_lags, squared):
-    """[u_t, ..., u_(t-n_lags+1), x_t, x_t^2] built by hand from the states."""
+    """[u_t, ..., u_(t-n_lags+1), x_t, x_t^2] built by hand from the states
+    (``squared='even'``: [u..., x~_t], units 2, 4, ... (1-based) squared)."""
     states = model.reservoir_.run([X], model.reservoir_.initial_states(1))[0]
+    if squared == "even":
+        states = np.array(
+            [[v**2 if j % 2 == 1 else v for j, v in enumerate(row)] for row in states]
+        )
+        squared = False
     cols = []
     for lag in range(n_lags):
         shifted = np.vstack([np.repeat(X[:1], lag, axis=0), X[: X.shape[0] - lag]])
@@ -44,7 +50,8 @@ def _ridge_reference(Z, Y, alpha):
 
 
 @pytest.mark.parametrize(
-    ("n_lags", "features"), [(1, "squared"), (3, "linear"), (4, "squared")]
+    ("n_lags", "features"),
+    [(1, "squared"), (3, "linear"), (4, "squared"), (2, "even_squared")],
 )
 def test_readout_matches_a_numpy_reference(n_lags, features):
     X, y = _data()
@@ -56,7 +63,8 @@ def test_readout_matches_a_numpy_reference(n_lags, features):
         readout_features=features,
         random_state=0,
     ).fit(X, y)
-    Z = _reference_rows(model, X, n_lags, features == "squared")
+    kind = {"squared": True, "linear": False, "even_squared": "even"}[features]
+    Z = _reference_rows(model, X, n_lags, kind)
     coef, intercept = _ridge_reference(Z[WASHOUT:], y[WASHOUT:], 1e-4)
     assert model.coef_.shape == (2, Z.shape[1])
     np.testing.assert_allclose(model.coef_, coef.T, rtol=1e-6, atol=1e-8)
