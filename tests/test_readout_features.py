@@ -239,3 +239,33 @@ def test_esn_search_cv_searches_the_new_features():
     assert fast_scores.keys() == slow_scores.keys()
     for key, score in slow_scores.items():
         assert fast_scores[key] == pytest.approx(score, rel=1e-6)
+
+
+def test_online_readout_in_chunks_continues_the_lags():
+    from reservoir import RLSRegressor
+
+    X, y = _data(600)
+    params = dict(washout=WASHOUT, n_lags=3, readout_features="squared")
+    whole = ESNRegressor(20, readout=RLSRegressor(), random_state=4, **params)
+    whole.partial_fit(X, y)
+    chunked = ESNRegressor(20, readout=RLSRegressor(), random_state=4, **params)
+    for start in range(0, 600, 200):
+        rows = slice(start, start + 200)
+        chunked.partial_fit(X[rows], y[rows], continue_state=True)
+    np.testing.assert_allclose(chunked.predict(X), whole.predict(X), atol=1e-10)
+
+
+def test_squared_states_with_deep_and_bidirectional_reservoirs():
+    X, y = _data(300)
+    model = ESNRegressor(
+        [15, 10],
+        n_layers=2,
+        bidirectional=True,
+        washout=20,
+        n_lags=2,
+        readout_features="squared",
+        random_state=0,
+    ).fit(X, y)
+    # inputs (2 lags x 2 features) + 50 states + 50 squares
+    assert model.coef_.shape == (2, 4 + 2 * 50)
+    assert model.predict(X).shape == y.shape
