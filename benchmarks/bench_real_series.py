@@ -16,7 +16,9 @@ the time each run took. Goals (checked per series):
 * each run within 30 s on 2 cores.
 
 The series marked ``tuned`` were looked at while the search's defaults were
-chosen; the others were held out. Run ``python benchmarks/bench_real_series.py``
+chosen; ``held-out`` ones were kept out of that until one change (the levels
+candidate, prompted by wineind); ``fresh`` ones were first run after the
+last change. Run ``python benchmarks/bench_real_series.py``
 (about 20 s per series) or ``--only airline,lynx``; ``--quick`` runs one
 synthetic monthly series with a 2 s budget (a smoke test needing no extra).
 """
@@ -166,6 +168,48 @@ def load_series() -> dict:
         )  # fmt: skip
         heart = np.asarray(pm.load_heartrate(), dtype=float).ravel()
         out["heartrate"] = (None, heart, "pmdarima heartrate (steps)", False)
+    out = {k: (*v[:3], "tuned" if v[3] else "held-out") for k, v in out.items()}
+    out.update(fresh_series(sm, pm))
+    return out
+
+
+def fresh_series(sm, pm) -> dict:
+    """Series first run after the last change to the search's defaults
+    (2026-12-05, session 2): none of them was looked at before."""
+    out = {}
+    if sm is not None:
+        macro = sm.datasets.macrodata.load_pandas().data
+        for column in ("realgovt", "realdpi", "realint"):
+            out[column] = (
+                _quarters(1959, 1, len(macro)), macro[column].to_numpy(),
+                f"statsmodels macrodata {column} (quarterly)", "fresh",
+            )  # fmt: skip
+    try:
+        from aeon.datasets import load_uschange
+    except ImportError:
+        load_uschange = None
+    if load_uschange is not None:
+        change = np.asarray(load_uschange(), dtype=float)
+        for row, column in enumerate(
+            ("income", "production", "savings", "unemployment"), start=1
+        ):
+            out[f"us{column}"] = (
+                _quarters(1970, 1, change.shape[1]), change[row],
+                f"aeon uschange {column} (quarterly)", "fresh",
+            )  # fmt: skip
+    if pm is not None:
+        sun = np.asarray(pm.load_sunspots(), dtype=float)[:1000]
+        start = np.datetime64("1749-01")
+        out["sunearly"] = (
+            [str(start + i) for i in range(sun.size)], sun,
+            "pmdarima sunspots, first 1000 months", "fresh",
+        )  # fmt: skip
+        taylor = np.asarray(pm.load_taylor(), dtype=float)[-1008:]
+        half_hours = np.datetime64("2000-07-31T00:00") + 30 * np.arange(1008)
+        out["taylorlast"] = (
+            [str(t) for t in half_hours], taylor,
+            "pmdarima taylor, last 3 weeks (half-hourly)", "fresh",
+        )  # fmt: skip
     return out
 
 
@@ -174,7 +218,7 @@ def synthetic() -> dict:
     rng = np.random.default_rng(0)
     t = np.arange(120)
     y = 100 + 0.5 * t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 2, t.size)
-    return {"synthetic": (_months(2010, 1, t.size), y, "synthetic monthly", False)}
+    return {"synthetic": (_months(2010, 1, t.size), y, "synthetic monthly", "held-out")}
 
 
 def write_csv(path: Path, stamps, values) -> list[str]:
@@ -261,20 +305,21 @@ def main(argv=None) -> int:
         series = {k: v for k, v in series.items() if k in wanted}
     extra = ["--time-budget", "2"] if args.quick else []
     checks = ("runs", "h1<=simple", "h1<=1.1AR", "hH<=1.2simple", "<=30s")
-    misses = {c: [] for c in checks}
+    groups = sorted({v[3] for v in series.values()})
+    misses = {(g, c): [] for g in groups for c in checks}
     with tempfile.TemporaryDirectory() as tmp:
         for name, (stamps, values, source, tuned) in series.items():
             row = run_one(name, stamps, values, source, tuned, extra, Path(tmp))
             v = verdicts(row)
-            label = f"{name}{' (tuned)' if tuned else ''}"
+            label = f"{name} ({tuned})"
             if not v["runs"]:
                 print(f"{label:<22} FAILED: status {row['status']} "
                       f"{row.get('error', '')}")  # fmt: skip
-                misses["runs"].append(name)
+                misses[tuned, "runs"].append(name)
                 continue
             for c in checks[1:]:
                 if not v[c]:
-                    misses[c].append(name)
+                    misses[tuned, c].append(name)
             print(f"{label:<22} {row['source']}, n={row['n']}, horizon "
                   f"{row['horizon']}, {row['seconds']:.1f} s")  # fmt: skip
             for h, scores in (("1", row["h1"]), (str(row["horizon"]), row["hH"])):
@@ -285,11 +330,12 @@ def main(argv=None) -> int:
             print(f"    ESN/simple h1 {r1s:.3f}, ESN/AR h1 {r1a:.3f}, "
                   f"ESN/simple hH {rHs:.3f}; {flags}")  # fmt: skip
             print(f"    chosen: {row['chosen']}")
-    n = len(series)
     print()
-    print(f"{n} series: " + "; ".join(
-        f"{c} missed by {len(m)}{' (' + ', '.join(m) + ')' if m else ''}"
-        for c, m in misses.items()))  # fmt: skip
+    for group in groups:
+        n = sum(v[3] == group for v in series.values())
+        print(f"{group}, {n} series: " + "; ".join(
+            f"{c} missed by {len(m)}{' (' + ', '.join(m) + ')' if m else ''}"
+            for (g, c), m in misses.items() if g == group))  # fmt: skip
     return 0
 
 

@@ -1,4 +1,8 @@
-"""The adding problem, solved by a reservoir-initialised tanh RNN with clipping.
+"""
+The adding problem, solved by a trained RNN
+===========================================
+
+The adding problem, solved by a reservoir-initialised tanh RNN with clipping.
 
 Hochreiter and Schmidhuber (1997): each sequence carries random values in
 [-1, 1] and two markers (one in each half); the target at the last step is
@@ -16,6 +20,7 @@ rate on 1000 fresh test sequences is measured, and the run stops when it
 falls under 5 %; the number of weight updates it took is printed. Measured:
 length 50 reaches 3.0 % after 4800 updates, length 100 reaches 4.0 % after
 12200 updates (both checked by ``pytest -m slow tests/test_comparators_slow.py``).
+The picture shows the test error rate after each epoch.
 
     python examples/adding_problem.py --length 50 100
 """
@@ -44,8 +49,11 @@ def solve(
     target_error: float = 0.05,
     random_state: int = 0,
     verbose: bool = True,
+    curve: list | None = None,
 ):
     """Train until the test error rate is below ``target_error``.
+
+    The test error rate after each epoch is appended to ``curve`` if given.
 
     Returns ``(error_rate, n_updates, seconds)``.
     """
@@ -78,6 +86,8 @@ def solve(
         # step (warm_start keeps Adam's state)
         stall = 0 if error < best else stall + 1
         best = min(best, error)
+        if curve is not None:
+            curve.append(error)
         if best < 0.5 and stall >= 3 and rnn.learning_rate > learning_rate / 10:
             rnn.set_params(learning_rate=rnn.learning_rate / 2)
             stall = 0
@@ -94,9 +104,12 @@ def solve(
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--length", type=int, nargs="+", default=[50])
     parser.add_argument("--max-epochs", type=int, default=100)
+    parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")
     parser.add_argument(
         "--learning-rate",
         type=float,
@@ -111,6 +124,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     small = args.small or os.environ.get("RESERVOIR_EXAMPLES_SMALL") == "1"
     lengths = [20] if small else args.length
+    curves = {}
     for length in lengths:
         step = args.learning_rate or (3e-3 if length <= 50 else 1e-3)
         error, updates, seconds = solve(
@@ -118,12 +132,32 @@ def main(argv=None):
             n_train=2000 if small else 10000,
             max_epochs=2 if small else args.max_epochs,
             learning_rate=step,
+            curve=curves.setdefault(length, []),
         )
         status = "solved" if error < 0.05 else "NOT solved"
         print(
             f"adding problem, length {length}: {status}, test error rate "
             f"{100 * error:.1f} % after {updates} updates ({seconds:.0f} s)"
         )
+
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; no plot")
+        return
+    fig, ax = plt.subplots(figsize=(6, 3.2))
+    for length, curve in curves.items():
+        epochs = range(1, len(curve) + 1)
+        ax.plot(epochs, [100 * e for e in curve], "o-", label=f"length {length}")
+    ax.axhline(100 * 0.05, color="black", ls=":", lw=1, label="solved (5 %)")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("test error rate (%)")
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    if args.plot:
+        fig.savefig(args.plot, dpi=110)
+        print(f"plot saved to {args.plot}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,8 @@
-"""FORCE learning: a chaotic reservoir learns to generate a sum of four sines.
+"""
+FORCE learning of a periodic signal
+===================================
+
+FORCE learning: a chaotic reservoir learns to generate a sum of four sines.
 
 Sussillo & Abbott (2009): the readout's output is fed back into a chaotic
 reservoir (spectral radius 1.5) from the first step, and recursive least
@@ -6,8 +10,10 @@ squares updates the readout every 2 steps so that the output follows the
 target while the network runs on it. After training the updates stop and
 the network generates the periodic target on its own. The script prints the
 NRMSE over ten periods of free generation, and the same reservoir without
-feedback (it cannot generate anything periodic); ``--plot out.png`` draws
-the last training periods and the generated ones.
+feedback (it cannot generate anything periodic), and draws the last
+training periods, the generated ones and the eigenvalues of the chaotic
+reservoir (:func:`~reservoir.plotting.plot_eigenvalues`); ``--plot out.png``
+saves the picture.
 
 Run ``python examples/force_sines.py``, or with ``--small`` (or
 ``RESERVOIR_EXAMPLES_SMALL=1``) for the CI-size run.
@@ -32,7 +38,9 @@ def four_sines(n_steps: int) -> np.ndarray:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="CI-size run")
     parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")
     args = parser.parse_args(argv)
@@ -50,32 +58,35 @@ def main(argv=None) -> None:
     nrmse = np.sqrt(np.mean((silent.forecast(test.shape[0]) - test) ** 2)) / test.std()
     print(f"without feedback: {nrmse:.3f}")
 
-    if args.plot:
-        try:
-            import matplotlib
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; no plot")
+        return
+    from reservoir.plotting import plot_eigenvalues
 
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ImportError:
-            print("matplotlib is not installed; no plot")
-            return
-        fig, axis = plt.subplots(figsize=(9, 3))
-        shown = 3 * PERIOD
-        steps = np.arange(-shown, test.shape[0])
-        axis.plot(
-            steps, np.concatenate([train[-shown:], test]), color="black", label="target"
-        )
-        axis.plot(
-            steps[:shown],
-            model.training_output_[-shown:],
-            color="tab:blue",
-            label="output while learning",
-        )
-        axis.plot(steps[shown:], generated, color="tab:red", label="free generation")
-        axis.axvline(0, color="gray", lw=0.8)
-        axis.set_xlabel("step after training")
-        axis.legend(loc="upper right")
-        fig.tight_layout()
+    fig, (axis, ax_eig) = plt.subplots(
+        1, 2, figsize=(12, 3.2), gridspec_kw={"width_ratios": [2.5, 1]}
+    )
+    shown = 3 * PERIOD
+    steps = np.arange(-shown, test.shape[0])
+    axis.plot(
+        steps, np.concatenate([train[-shown:], test]), color="black", label="target"
+    )
+    axis.plot(
+        steps[:shown],
+        model.training_output_[-shown:],
+        color="tab:blue",
+        label="output while learning",
+    )
+    axis.plot(steps[shown:], generated, color="tab:red", label="free generation")
+    axis.axvline(0, color="gray", lw=0.8)
+    axis.set_xlabel("step after training")
+    axis.legend(loc="upper right", fontsize=8)
+    # spectral radius 1.5: chaotic on its own, tamed by the learned feedback
+    plot_eigenvalues(model, ax=ax_eig)
+    fig.tight_layout()
+    if args.plot:
         fig.savefig(args.plot)
         print(f"plot saved to {args.plot}")
 

@@ -1,11 +1,17 @@
-"""Search reservoir hyperparameters and the ridge penalty for a forecast.
+"""
+Searching hyperparameters
+=========================
+
+Search reservoir hyperparameters and the ridge penalty for a forecast.
 
 A random search in the ranges recommended by Hinaut & Trouvain (2021)
 (log-uniform spectral radius, leak rate and input scaling), with the whole
 ridge alpha path solved for every configuration from one reservoir run per
 time-series fold. Each configuration's parameters, best alpha, score and time
 are printed as the search goes; the best model is then scored on a held-out
-tail of the series it never saw.
+tail of the series it never saw, and the cross-validated score of every
+configuration is drawn against each hyperparameter
+(:func:`~reservoir.plotting.plot_search_results`).
 
 Run ``python examples/grid_search.py`` (about a minute on one core), with
 ``--n-jobs 2`` to use two processes, or with ``--small`` (or the environment
@@ -28,9 +34,12 @@ from reservoir.model_selection import ESNSearchCV, recommended_search_space
 
 
 def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="CI-size run")
     parser.add_argument("--n-jobs", type=int, default=None, help="joblib workers")
+    parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")
     args = parser.parse_args(argv)
     small = args.small or os.environ.get("RESERVOIR_EXAMPLES_SMALL") == "1"
     n_units, n_steps, n_iter = (50, 1500, 6) if small else (300, 6000, 40)
@@ -69,6 +78,20 @@ def main(argv=None) -> dict:
     y_pred = search.predict(X)[n_train:]
     error = nrmse(y[n_train:], y_pred)
     print(f"NRMSE on the held-out tail ({len(X) - n_train} steps): {error:.4g}")
+    try:
+        import matplotlib.pyplot  # noqa: F401
+    except ImportError:
+        print("matplotlib is not installed; no plot")
+    else:
+        from reservoir.plotting import plot_search_results
+
+        # the score of every configuration against each hyperparameter
+        fig = plot_search_results(search)
+        for ax in fig.axes:
+            ax.set_yscale("symlog", linthresh=0.01)
+        if args.plot:
+            fig.savefig(args.plot, dpi=110)
+            print(f"plot saved to {args.plot}")
     return {"best_params": search.best_params_, "test_nrmse": error}
 
 

@@ -1,10 +1,15 @@
-"""Generate the Lorenz attractor in closed loop with an echo state network.
+"""
+Lorenz attractor in closed loop
+===============================
 
-The network is trained to predict the next state of the Lorenz-63 system
+An echo state network generates the Lorenz attractor in closed loop. The
+network is trained to predict the next state of the Lorenz-63 system
 (standardised), then runs free from the end of the training data: its own
 output becomes its next input. The script prints the valid prediction time
-in Lyapunov times and, with ``--plot out.png``, draws the true and generated
-attractors and the first coordinate over time.
+in Lyapunov times and draws the true and generated attractors
+(:func:`~reservoir.plotting.plot_attractor`) and the normalised error against
+Lyapunov time (:func:`~reservoir.plotting.plot_valid_time`); ``--plot
+out.png`` saves the picture.
 
 Run ``python examples/lorenz_closed_loop.py``, or with ``--small`` (or the
 environment variable ``RESERVOIR_EXAMPLES_SMALL=1``) for the CI-size run.
@@ -14,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-
-import numpy as np
 
 from reservoir.datasets import lorenz
 from reservoir.forecast import ESNForecaster
@@ -27,7 +30,9 @@ DT = 0.02
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="CI-size run")
     parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")
     args = parser.parse_args(argv)
@@ -61,36 +66,36 @@ def main(argv=None) -> None:
         f"(truth {truth[:, 2].mean():.1f} +- {truth[:, 2].std():.1f})"
     )
 
-    if args.plot:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ImportError:
-            print("matplotlib is not installed; no plot")
-            return
-        fig = plt.figure(figsize=(10, 4))
-        ax1 = fig.add_subplot(1, 2, 1)
-        ax1.plot(truth[:, 0], truth[:, 2], color="black", lw=0.4, label="truth")
-        ax1.plot(
-            generated[:, 0], generated[:, 2], color="tab:red", lw=0.4, label="generated"
-        )
-        ax1.set_xlabel("x")
-        ax1.set_ylabel("z")
-        ax1.legend(loc="upper left", fontsize=8)
-        ax2 = fig.add_subplot(1, 2, 2)
-        t = np.arange(n_free) * DT * LYAPUNOV
-        ax2.plot(t, truth[:, 0], color="black", lw=1, label="truth")
-        ax2.plot(t, generated[:, 0], color="tab:red", ls="--", lw=1, label="generated")
-        ax2.axvline(vpt, color="tab:blue", ls=":", label="valid prediction time")
-        ax2.set_xlabel("Lyapunov times")
-        ax2.set_ylabel("x")
-        ax2.set_xlim(0, min(t[-1], 2 * vpt + 2))
-        ax2.legend(loc="upper left", fontsize=8)
-        fig.tight_layout()
+    fig = draw(truth, generated, std)
+    if fig is not None and args.plot:
         fig.savefig(args.plot, dpi=110)
         print(f"plot saved to {args.plot}")
+
+
+def draw(truth, generated, std):
+    """The attractors and the valid prediction time (None without matplotlib)."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; no plot")
+        return None
+    from reservoir.plotting import plot_attractor, plot_valid_time
+
+    fig = plt.figure(figsize=(10, 4))
+    plot_attractor(
+        truth,
+        generated,
+        dims=(0, 2),
+        names=["x", "y", "z"],
+        ax=fig.add_subplot(1, 2, 1),
+    )
+    ax = plot_valid_time(
+        truth, generated, scale=std, lyapunov_exponent=LYAPUNOV, dt=DT,
+        ax=fig.add_subplot(1, 2, 2),
+    )  # fmt: skip
+    ax.set_yscale("log")
+    fig.tight_layout()
+    return fig
 
 
 if __name__ == "__main__":

@@ -1,9 +1,15 @@
-"""Forecast the Mackey-Glass series with an echo state network.
+"""
+Mackey-Glass forecast in closed loop
+====================================
+
+Forecast the Mackey-Glass series with an echo state network.
 
 The network learns the series with output feedback (teacher forcing), then
 runs free: each predicted value is fed back as the next input. The script
 prints the error of the free run, the valid prediction time, and Jaeger's
-84-step error, and with ``--plot out.png`` draws truth and forecast.
+84-step error, and draws truth and forecast and the error of each step of
+the free run (:func:`~reservoir.plotting.plot_valid_time`); ``--plot
+out.png`` saves the picture.
 
 Run ``python examples/mackey_glass_forecast.py`` (a few seconds), or with
 ``--small`` (or the environment variable ``RESERVOIR_EXAMPLES_SMALL=1``) for the
@@ -23,7 +29,9 @@ from reservoir.metrics import nrmse, nrmse_by_horizon, valid_prediction_time
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="CI-size run")
     parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")
     args = parser.parse_args(argv)
@@ -67,23 +75,26 @@ def main(argv=None) -> None:
     )
     print(f"NRMSE84 over 10 trials: {scores[83]:.2e}")
 
-    if args.plot:
-        try:
-            import matplotlib
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; no plot")
+        return
+    from reservoir.plotting import plot_valid_time
 
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ImportError:
-            print("matplotlib is not installed; no plot")
-            return
-        t = np.arange(n_train - 300, n_train + n_free)
-        fig, ax = plt.subplots(figsize=(9, 3))
-        ax.plot(t, raw[t], color="black", lw=1, label="truth")
-        ax.plot(t[300:], free, color="tab:red", ls="--", lw=1.2, label="closed loop")
-        ax.axvline(n_train, color="tab:blue", ls=":", label="end of training")
-        ax.set_xlabel("time step")
-        ax.legend(loc="upper left", fontsize=8)
-        fig.tight_layout()
+    t = np.arange(n_train - 300, n_train + n_free)
+    fig, (ax, ax_valid) = plt.subplots(
+        1, 2, figsize=(10, 3.2), gridspec_kw={"width_ratios": [2, 1]}
+    )
+    ax.plot(t, raw[t], color="black", lw=1, label="truth")
+    ax.plot(t[300:], free, color="tab:red", ls="--", lw=1.2, label="closed loop")
+    ax.axvline(n_train, color="tab:blue", ls=":", label="end of training")
+    ax.set_xlabel("time step")
+    ax.legend(loc="upper left", fontsize=8)
+    plot_valid_time(truth, free, threshold=0.4, scale=raw.std(), ax=ax_valid)
+    ax_valid.set_yscale("log")
+    fig.tight_layout()
+    if args.plot:
         fig.savefig(args.plot, dpi=110)
         print(f"plot saved to {args.plot}")
 

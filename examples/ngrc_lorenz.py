@@ -1,4 +1,8 @@
-"""Next-generation reservoir computing (NG-RC) on Lorenz-63 and the double scroll.
+"""
+Next-generation reservoir computing on Lorenz-63
+================================================
+
+Next-generation reservoir computing (NG-RC) on Lorenz-63 and the double scroll.
 
 An NVAR forecaster (Gauthier et al. 2021): the linear part is the current and
 the previous state (k=2, s=1), the features add a constant and all quadratic
@@ -55,7 +59,9 @@ def lorenz_protocol(warmup: float) -> np.ndarray:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="CI-size run")
     parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")
     args = parser.parse_args(argv)
@@ -94,25 +100,22 @@ def main(argv=None) -> None:
         f"{np.median(results):.2e}"
     )
 
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; no plot")
+        return
+    truth, forecast, _ = first
+    fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7, 6))
+    steps = np.arange(1, LYAPUNOV_STEPS + 1) * DT / 1.104
+    for axis, name, k in zip(axes, "xyz", range(3), strict=True):
+        axis.plot(steps, truth[:, k], color="black", label="truth")
+        axis.plot(steps, forecast[:, k], "--", color="tab:red", label="NG-RC")
+        axis.set_ylabel(name)
+    axes[0].legend()
+    axes[-1].set_xlabel("Lyapunov times")
+    fig.tight_layout()
     if args.plot:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ImportError:
-            print("matplotlib is not installed; no plot")
-            return
-        truth, forecast, _ = first
-        fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7, 6))
-        steps = np.arange(1, LYAPUNOV_STEPS + 1) * DT / 1.104
-        for axis, name, k in zip(axes, "xyz", range(3), strict=True):
-            axis.plot(steps, truth[:, k], color="black", label="truth")
-            axis.plot(steps, forecast[:, k], "--", color="tab:red", label="NG-RC")
-            axis.set_ylabel(name)
-        axes[0].legend()
-        axes[-1].set_xlabel("Lyapunov times")
-        fig.tight_layout()
         fig.savefig(args.plot)
         print(f"plot saved to {args.plot}")
 

@@ -1,4 +1,8 @@
-"""Online learning under drift: RLS with forgetting tracks a regime switch.
+"""
+Online learning under drift
+===========================
+
+Online learning under drift: RLS with forgetting tracks a regime switch.
 
 The input-output system ``datasets.regime_switch`` changes its dynamics
 halfway (other memory, other signs). An echo state network's readout is
@@ -34,7 +38,9 @@ def rolling_rmse(error: np.ndarray) -> np.ndarray:
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--small", action="store_true", help="CI-size run")
     parser.add_argument("--plot", metavar="PNG", help="save a plot (matplotlib)")
     args = parser.parse_args(argv)
@@ -66,25 +72,22 @@ def main(argv=None) -> None:
         when = f"after {back[0] + WINDOW} steps" if back.size else "never"
         print(f"{name:>31}: final RMSE {after[-1]:.4f}, within 2x the level {when}")
 
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed; no plot")
+        return
+    fig, axis = plt.subplots(figsize=(8, 4))
+    steps = np.arange(WINDOW - 1, n_steps)
+    for name, error in errors.items():
+        axis.plot(steps, rolling_rmse(error), label=name)
+    axis.axvline(switch, color="black", lw=0.8)
+    axis.set_yscale("log")
+    axis.set_xlabel("step")
+    axis.set_ylabel(f"rolling RMSE ({WINDOW} steps)")
+    axis.legend()
+    fig.tight_layout()
     if args.plot:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-        except ImportError:
-            print("matplotlib is not installed; no plot")
-            return
-        fig, axis = plt.subplots(figsize=(8, 4))
-        steps = np.arange(WINDOW - 1, n_steps)
-        for name, error in errors.items():
-            axis.plot(steps, rolling_rmse(error), label=name)
-        axis.axvline(switch, color="black", lw=0.8)
-        axis.set_yscale("log")
-        axis.set_xlabel("step")
-        axis.set_ylabel(f"rolling RMSE ({WINDOW} steps)")
-        axis.legend()
-        fig.tight_layout()
         fig.savefig(args.plot)
         print(f"plot saved to {args.plot}")
 

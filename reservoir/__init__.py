@@ -7,9 +7,11 @@ Public API: the estimators, the weight builders, and the ``datasets`` and
 __version__ = "0.1.0.dev0"
 
 from . import (
+    capacity,
     committee,
     comparators,
     datasets,
+    diagnostics,
     forecast,
     interop,
     metrics,
@@ -19,8 +21,10 @@ from . import (
 )
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
+from .capacity import information_processing_capacity, memory_capacity
 from .committee import CommitteeRegressor
 from .comparators import EncoderDecoderRegressor, RNNClassifier, RNNRegressor, from_esn
+from .diagnostics import echo_state_property, effective_spectral_radius
 from .forecast import ESNForecaster
 from .matrices import bias_vector, input_matrix, recurrent_matrix, spectral_radius
 from .metrics import nmse, nrmse, nrmse_by_horizon, valid_prediction_time
@@ -42,13 +46,19 @@ __all__ = [
     "RNNRegressor",
     "ReservoirTransformer",
     "bias_vector",
+    "capacity",
     "committee",
     "comparators",
     "datasets",
+    "diagnostics",
+    "echo_state_property",
+    "effective_spectral_radius",
     "forecast",
     "from_esn",
+    "information_processing_capacity",
     "input_matrix",
     "interop",
+    "memory_capacity",
     "metrics",
     "model_selection",
     "nmse",

@@ -12,7 +12,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._esn import _ARCH_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
+from ._esn import _ARCH_DOC, _IP_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
 from ._ridge import GramAccumulator, RowBuffer
 from ._threading import numba_threads
 from ._validation import (
@@ -27,6 +27,7 @@ from ._validation import (
     overflow_reported,
     warn_if_not_finite,
 )
+from .diagnostics import warn_if_not_washed_out
 
 __all__ = ["ESNClassifier"]
 
@@ -78,7 +79,7 @@ class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
 
     Parameters
     ----------
-{_PARAMS_DOC}{_ARCH_DOC}    washout : int, default=0
+{_PARAMS_DOC}{_IP_DOC}{_ARCH_DOC}    washout : int, default=0
         Steps at the start of each sequence that are run but not used (to
         train a per-step readout, or in the mean, support points and votes).
     alpha : float, default=1e-6
@@ -148,12 +149,17 @@ n_readout_features)
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        ip_epochs: int = 0,
+        ip_learning_rate: float = 1e-3,
+        ip_mean: float | None = None,
+        ip_std: float | None = None,
         n_layers: int = 1,
         bidirectional: bool = False,
         washout: int = 0,
@@ -170,12 +176,17 @@ n_readout_features)
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.ip_epochs = ip_epochs
+        self.ip_learning_rate = ip_learning_rate
+        self.ip_mean = ip_mean
+        self.ip_std = ip_std
         self.n_layers = n_layers
         self.bidirectional = bidirectional
         self.washout = washout
@@ -360,7 +371,9 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         all_labels = seq_labels if self.per_sequence_ else np.concatenate(step_labels)
         self._encoder = LabelEncoder().fit(all_labels)
         self.classes_ = self._encoder.classes_
-        reservoir = self._build_reservoir(sequences[0].shape[1])
+        reservoir = self._build_reservoir(sequences[0].shape[1], training=sequences)
+        with numba_threads(self.n_jobs):
+            warn_if_not_washed_out(reservoir, sequences[0], washout)
         self.reservoir_ = reservoir
         per_step = self._per_step_readout()
         # integer class codes, encoded once (not per chunk)

@@ -21,6 +21,8 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from . import _reservoir as _reservoir_module
+from ._plasticity import adapt as adapt_plasticity
+from ._plasticity import check_plasticity, folded_reservoir
 from ._readout_features import (
     READOUT_FEATURES,
     lag_rows,
@@ -48,7 +50,13 @@ from ._validation import (
     reshape_output,
     warn_if_not_finite,
 )
-from .matrices import bias_vector, input_matrix, recurrent_matrix
+from .diagnostics import warn_if_not_washed_out
+from .matrices import (
+    bias_vector,
+    input_matrix,
+    recurrent_matrix,
+    split_topology_params,
+)
 
 __all__ = ["ESNRegressor", "ReservoirTransformer"]
 
@@ -79,6 +87,9 @@ class _BaseReservoirEstimator(BaseEstimator):
 
         n_units = check_int(value("n_units"), "n_units", low=1)
         activation = check_option(value("activation"), "activation", ACTIVATIONS)
+        topology_kwargs, input_distribution = split_topology_params(
+            value("topology_params") if hasattr(self, "topology_params") else None
+        )
         W = recurrent_matrix(
             n_units,
             spectral_radius=value("spectral_radius"),
@@ -86,6 +97,7 @@ class _BaseReservoirEstimator(BaseEstimator):
             distribution=value("distribution"),
             topology=value("topology"),
             random_state=rng,
+            **topology_kwargs,
         )
         W_in = input_matrix(
             n_inputs,
@@ -94,6 +106,7 @@ class _BaseReservoirEstimator(BaseEstimator):
                 value("input_scaling") if input_scaling is None else input_scaling
             ),
             density=value("input_density"),
+            distribution=input_distribution or "uniform",
             random_state=rng,
         )
         bias = bias_vector(
@@ -102,7 +115,9 @@ class _BaseReservoirEstimator(BaseEstimator):
         leak = check_leak_rate(value("leak_rate"), n_units, random_state=rng)
         return (W, W_in, bias), Reservoir(W, W_in, bias, leak, activation, dtype)
 
-    def _build_reservoir(self, n_features: int, *, rng=None, input_scaling=None):
+    def _build_reservoir(
+        self, n_features: int, *, rng=None, input_scaling=None, training=None
+    ):
         """Validate the reservoir hyperparameters and draw fresh weights.
 
         One reservoir, a stack of ``n_layers`` (each driven by the states of
@@ -113,7 +128,9 @@ class _BaseReservoirEstimator(BaseEstimator):
 
         ``rng`` continues a RandomState the caller already drew from (None
         resolves ``random_state`` here); ``input_scaling`` replaces the first
-        layer's input scaling (one value per input feature).
+        layer's input scaling (one value per input feature). ``training``, the
+        validated training sequences, is needed for intrinsic plasticity
+        (``ip_epochs > 0``), which adapts the gains on it.
         """
         n_layers = check_int(getattr(self, "n_layers", 1), "n_layers", low=1)
         bidirectional = getattr(self, "bidirectional", False)
@@ -147,8 +164,44 @@ class _BaseReservoirEstimator(BaseEstimator):
                 list(w) for w in zip(*weights, strict=True)
             )
         if bidirectional:
-            return BidirectionalReservoir(runners[0], runners[1])
-        return runners[0]
+            runner = BidirectionalReservoir(runners[0], runners[1])
+        else:
+            runner = runners[0]
+        return self._intrinsic_plasticity(runner, training)
+
+    def _intrinsic_plasticity(self, runner, training):
+        """Adapt gains and shifts (``ip_*`` hyperparameters); the new runner."""
+        for name in ("ip_gain_", "ip_shift_"):
+            if hasattr(self, name):  # a refit starts from scratch
+                delattr(self, name)
+        epochs = getattr(self, "ip_epochs", 0)
+        if epochs == 0 or epochs is None:
+            return runner
+        if not isinstance(runner, Reservoir):
+            raise ValueError(
+                f"intrinsic plasticity (ip_epochs={epochs}) works on one "
+                f"reservoir; use n_layers=1 and bidirectional=False, or "
+                f"ip_epochs=0."
+            )
+        epochs, eta, mean, std = check_plasticity(
+            runner.activation, epochs, self.ip_learning_rate, self.ip_mean, self.ip_std
+        )
+        if training is None:
+            raise ValueError(
+                f"intrinsic plasticity (ip_epochs={epochs}) adapts the reservoir "
+                f"on the whole training data in fit; it is not available in "
+                f"partial_fit or ESNSearchCV. Use fit (or GridSearchCV), or "
+                f"ip_epochs=0."
+            )
+        gain, shift = adapt_plasticity(
+            self.W_, self.W_in_, self.bias_, runner.leak, runner.activation,
+            training, epochs, eta, mean, std,
+        )  # fmt: skip
+        self.ip_gain_, self.ip_shift_ = gain, shift
+        return folded_reservoir(
+            self.W_, self.W_in_, self.bias_, runner.leak, runner.activation,
+            gain, shift, runner.dtype,
+        )  # fmt: skip
 
     def _check_sequences(self, X, y="no_validation", *, reset: bool):
         sequences, targets, layout = check_sequences(self, X, y, reset=reset)
@@ -197,9 +250,21 @@ _PARAMS_DOC = """\
     density : float in (0, 1], default=None
         Fraction of non-zero recurrent weights for ``topology='random'``;
         None means 0.1. Must stay None for the other topologies.
-    topology : {'random', 'ring', 'delay_line', 'cycle_jumps', 'orthogonal'}, \
-default='random'
-        Structure of the recurrent matrix.
+    topology : {'random', 'ring', 'delay_line', 'delay_line_feedback', \
+'cycle_jumps', 'orthogonal'}, default='random'
+        Structure of the recurrent matrix (see
+        :func:`reservoir.recurrent_matrix`).
+    topology_params : dict or None, default=None
+        Parameters of the structured topologies and of the input weights,
+        among ``jump_size``, ``cycle_weight``, ``jump_weight`` (for
+        ``'cycle_jumps'``), ``forward_weight``, ``feedback_weight`` (for
+        ``'delay_line_feedback'``), passed to
+        :func:`reservoir.recurrent_matrix`, and ``input_signs``: ``'pi'``
+        for Rodan & Tino's minimum-complexity input weights (magnitude
+        ``input_scaling``, signs from the digits of pi) or ``'random'`` (random
+        signs, equal magnitudes); None keeps uniform input weights. A search
+        tunes it as one parameter with a list of dicts, e.g.
+        ``{"topology_params": [{"jump_size": j, "jump_weight": w} for ...]}``.
     distribution : {'normal', 'uniform', 'bernoulli'}, default='normal'
         Distribution of the recurrent weights before scaling.
     input_scaling : float or array-like of shape (n_features,), default=1.0
@@ -218,11 +283,34 @@ distribution, default=1.0
         Reservoir nonlinearity ``f``.
 """
 
+_IP_DOC = """\
+    ip_epochs : int, default=0
+        Passes of intrinsic plasticity over the training sequences before the
+        readout is trained (0: none). Each unit becomes ``f(g s + c)`` and
+        its gain ``g`` and shift ``c`` adapt online so that its output
+        distribution approaches a target: Gaussian with mean ``ip_mean`` and
+        standard deviation ``ip_std`` for ``activation='tanh'`` (Schrauwen et
+        al. 2008), exponential with mean ``ip_mean`` for
+        ``activation='sigmoid'`` (Triesch 2005). One reservoir only (not
+        deep or bidirectional), in ``fit`` only. The gains are folded into
+        the weights the model runs; ``W_``, ``W_in_`` and ``bias_`` stay the
+        drawn ones, and ``ip_gain_`` and ``ip_shift_`` hold the result.
+    ip_learning_rate : float, default=1e-3
+        Learning rate of the intrinsic-plasticity rule (> 0).
+    ip_mean : float, default=None
+        Target mean: in (-1, 1) for tanh (None: 0), in (0, 1) for sigmoid
+        (None: 0.2).
+    ip_std : float, default=None
+        Target standard deviation for tanh (None: 0.2); must stay None for
+        sigmoid.
+"""
+
 _LAYERS_DOC = """\
     n_layers : int, default=1
         Number of stacked reservoirs (a deep ESN): layer ``l`` is driven by the
         states of layer ``l - 1`` and the readout sees every layer. Any of
         ``n_units``, ``spectral_radius``, ``density``, ``topology``,
+        ``topology_params``,
         ``distribution``, ``input_scaling``, ``input_density``,
         ``bias_scaling``, ``leak_rate`` and ``activation`` may then be a list
         with one value per layer (pass a NumPy array for per-unit leak rates
@@ -345,7 +433,7 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
 
     Parameters
     ----------
-{_PARAMS_DOC}{_ARCH_DOC}    washout : int, default=0
+{_PARAMS_DOC}{_IP_DOC}{_ARCH_DOC}    washout : int, default=0
         Steps at the start of each sequence that are run but not used to fit
         the readout. Must be smaller than every training sequence.
     alpha : float or sequence of float, default=1e-6
@@ -449,12 +537,17 @@ n_readout_features)
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        ip_epochs: int = 0,
+        ip_learning_rate: float = 1e-3,
+        ip_mean: float | None = None,
+        ip_std: float | None = None,
         n_layers: int = 1,
         bidirectional: bool = False,
         washout: int = 0,
@@ -472,12 +565,17 @@ n_readout_features)
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.ip_epochs = ip_epochs
+        self.ip_learning_rate = ip_learning_rate
+        self.ip_mean = ip_mean
+        self.ip_std = ip_std
         self.n_layers = n_layers
         self.bidirectional = bidirectional
         self.washout = washout
@@ -763,7 +861,9 @@ one such array per sequence
         washout, alphas, is_path, cv = self._check_readout_params()
         sequences, targets, y_ndim = self._check_training_data(X, y, reset=True)
         self._y_ndim = y_ndim
-        reservoir = self._build_reservoir(sequences[0].shape[1])
+        reservoir = self._build_reservoir(sequences[0].shape[1], training=sequences)
+        with numba_threads(self.n_jobs):
+            warn_if_not_washed_out(reservoir, sequences[0], washout)
         x0 = reservoir.initial_states(len(sequences))
         skips = [washout] * len(sequences)
         for name in ("alpha_scores_", "alpha_fold_scores_", "_gram"):
@@ -1069,7 +1169,7 @@ class ReservoirTransformer(
 
     Parameters
     ----------
-{_PARAMS_DOC}{_ARCH_DOC}    include_input : bool, default=False
+{_PARAMS_DOC}{_IP_DOC}{_ARCH_DOC}    include_input : bool, default=False
         Prepend the input ``u_t`` to the states ``[u_t, x_t]``.
 {_TAIL_DOC}
     Attributes
@@ -1114,12 +1214,17 @@ class ReservoirTransformer(
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        ip_epochs: int = 0,
+        ip_learning_rate: float = 1e-3,
+        ip_mean: float | None = None,
+        ip_std: float | None = None,
         n_layers: int = 1,
         bidirectional: bool = False,
         include_input: bool = False,
@@ -1131,12 +1236,17 @@ class ReservoirTransformer(
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.ip_epochs = ip_epochs
+        self.ip_learning_rate = ip_learning_rate
+        self.ip_mean = ip_mean
+        self.ip_std = ip_std
         self.n_layers = n_layers
         self.bidirectional = bidirectional
         self.include_input = include_input
@@ -1165,7 +1275,9 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 f"include_input must be True or False; got {self.include_input!r}."
             )
         sequences, _, _ = self._check_sequences(X, reset=True)
-        self.reservoir_ = self._build_reservoir(sequences[0].shape[1])
+        self.reservoir_ = self._build_reservoir(
+            sequences[0].shape[1], training=sequences
+        )
         self._n_features_out = self.reservoir_.n_units + (
             self.n_features_in_ if self.include_input else 0
         )

@@ -18,7 +18,14 @@ __all__: list[str] = []
 
 ACTIVATIONS = ("tanh", "identity", "relu", "sigmoid")
 DISTRIBUTIONS = ("normal", "uniform", "bernoulli")
-TOPOLOGIES = ("random", "ring", "delay_line", "cycle_jumps", "orthogonal")
+TOPOLOGIES = (
+    "random",
+    "ring",
+    "delay_line",
+    "delay_line_feedback",
+    "cycle_jumps",
+    "orthogonal",
+)
 RandomStateLike = int | np.random.RandomState | np.random.Generator | None
 DTYPES = {"float64": np.float64, "float32": np.float32}
 

@@ -1298,6 +1298,82 @@ def regime_switch(
 
 
 # --------------------------------------------------------------------------
+# memory task
+# --------------------------------------------------------------------------
+
+__all__ += ["delayed_input"]  # kept beside the function (eases merging)
+
+
+def delayed_input(
+    n_timesteps: int,
+    *,
+    delays: ArrayLike = (1,),
+    low: float = -1.0,
+    high: float = 1.0,
+    random_state: RandomStateLike = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The delayed-input memory task: recall the input of ``k`` steps ago.
+
+    The input is i.i.d. uniform on ``[low, high]``; target column ``j`` at
+    step ``t`` is the input at step ``t - delays[j]`` (0 before the start of
+    the sequence, so drop at least ``max(delays)`` steps as washout). The
+    task behind the memory capacity of Jaeger (2002); see
+    :func:`reservoir.capacity.memory_capacity`.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Length of the sequence (>= 1).
+    delays : array-like of int, default=(1,)
+        Delays ``k >= 0``, one target column each.
+    low, high : float, default=-1.0, 1.0
+        Range of the uniform input (``low < high``).
+    random_state : int, RandomState instance, Generator or None, default=None
+        Seed for the input (None: fresh, unpredictable).
+
+    Returns
+    -------
+    u : ndarray of shape (n_timesteps, 1)
+        The input.
+    y : ndarray of shape (n_timesteps, n_delays)
+        ``y[t, j] = u[t - delays[j]]`` (0 for ``t < delays[j]``).
+
+    References
+    ----------
+    Jaeger, H. (2002). Short term memory in echo state networks. GMD Report
+    152, German National Research Center for Information Technology.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import delayed_input
+    >>> u, y = delayed_input(100, delays=[1, 5], random_state=0)
+    >>> u.shape, y.shape
+    ((100, 1), (100, 2))
+    >>> bool(y[10, 1] == u[5, 0]) and bool(y[3, 1] == 0.0)
+    True
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    lags = np.asarray(delays)
+    if lags.ndim != 1 or lags.size == 0 or lags.dtype.kind not in "iu":
+        raise ValueError(
+            f"delays must be a non-empty 1-D sequence of integers; got {delays!r}."
+        )
+    if lags.min() < 0:
+        raise ValueError(f"delays must be >= 0; got {lags.min()}.")
+    low = check_real(low, "low")
+    high = check_real(high, "high")
+    if not low < high:
+        raise ValueError(f"low must be smaller than high; got low={low}, high={high}.")
+    rng = check_rng(random_state)
+    u = rng.uniform(low, high, n_timesteps)
+    y = np.zeros((n_timesteps, lags.size))
+    for j, k in enumerate(lags.tolist()):
+        if k < n_timesteps:
+            y[k:, j] = u[: n_timesteps - k]
+    return u.reshape(-1, 1), y
+
+
+# --------------------------------------------------------------------------
 # issue 18 tasks: Lorenz-96, Kuramoto-Sivashinsky, channel equalization
 # --------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ Examples
 
 from __future__ import annotations
 
-__all__ = ["DivergenceError", "DivergenceWarning"]
+__all__ = ["DivergenceError", "DivergenceWarning", "WashoutWarning"]
 
 
 class DivergenceWarning(UserWarning):
@@ -36,5 +36,24 @@ class DivergenceError(RuntimeError):
     --------
     >>> from reservoir.exceptions import DivergenceError
     >>> issubclass(DivergenceError, RuntimeError)
+    True
+    """
+
+
+class WashoutWarning(UserWarning):
+    """The reservoir still remembers its initial state at the end of the washout.
+
+    Issued by ``fit`` of :class:`reservoir.ESNRegressor` and
+    :class:`reservoir.ESNClassifier` when ``washout > 0`` and two runs of the
+    first training sequence's washout steps, from the zero state and from a
+    random state, still differ by more than
+    ``reservoir.diagnostics.WASHOUT_TOLERANCE`` of their initial distance.
+    The check runs only the washout steps twice and changes no result; see
+    :func:`reservoir.echo_state_property` for the full diagnosis.
+
+    Examples
+    --------
+    >>> from reservoir.exceptions import WashoutWarning
+    >>> issubclass(WashoutWarning, UserWarning)
     True
     """

@@ -398,6 +398,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         spectral_radius: float = 0.9,
         density: float | None = None,
         topology: str = "random",
+        topology_params: dict | None = None,
         distribution: str = "normal",
         input_scaling=1.0,
         input_density: float = 1.0,
@@ -430,6 +431,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.spectral_radius = spectral_radius
         self.density = density
         self.topology = topology
+        self.topology_params = topology_params
         self.distribution = distribution
         self.input_scaling = input_scaling
         self.input_density = input_density

@@ -8,6 +8,7 @@ Row-vector convention throughout: a state ``x`` is a row and one step computes
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import warnings
 
@@ -201,17 +202,57 @@ def _eigen_radius(matrix, is_sparse: bool) -> float:
 _spectral_radius = spectral_radius
 
 
-def _structured(rng, n_units, topology, distribution, jump_size):
-    """Ring, delay line, cycle with jumps or orthogonal weights (unscaled)."""
+#: Weights of the structured topologies when not given (before scaling to the
+#: spectral radius): Rodan & Tino's cycle with jumps uses jumps much weaker
+#: than the cycle (equal weights make most eigenvalues small, and the memory
+#: of a linear reservoir collapses), the delay line with feedback a weak
+#: backward connection.
+DEFAULT_TOPOLOGY_WEIGHTS = {
+    "cycle_weight": 1.0,
+    "jump_weight": 0.05,
+    "forward_weight": 1.0,
+    "feedback_weight": 0.1,
+}
+#: Which topology uses which weight parameter.
+TOPOLOGY_WEIGHTS = {
+    "cycle_jumps": ("cycle_weight", "jump_weight"),
+    "delay_line_feedback": ("forward_weight", "feedback_weight"),
+}
+#: Keys a ``topology_params`` dict of the estimators may hold.
+TOPOLOGY_PARAMS = (
+    "jump_size",
+    "cycle_weight",
+    "jump_weight",
+    "forward_weight",
+    "feedback_weight",
+    "input_signs",
+)
+#: Sign patterns of the input weights (``input_signs``): Rodan & Tino's
+#: digits of pi, or random signs.
+INPUT_SIGNS = ("pi", "random")
+
+
+def _structured(rng, n_units, topology, distribution, jump_size, weights):
+    """Ring, delay lines, cycle with jumps or orthogonal weights (unscaled)."""
     idx = np.arange(n_units)
     if topology == "orthogonal":
         q, r = np.linalg.qr(rng.standard_normal((n_units, n_units)))
         return q * np.sign(np.diag(r))
+    if topology == "delay_line_feedback":
+        # forward chain i -> i+1 and feedback i+1 -> i (Rodan & Tino's DLRB)
+        rows = np.concatenate([idx[:-1], idx[1:]])
+        cols = np.concatenate([idx[1:], idx[:-1]])
+        values = np.concatenate(
+            [
+                np.full(n_units - 1, weights["forward_weight"]),
+                np.full(n_units - 1, weights["feedback_weight"]),
+            ]
+        )
+        return scipy.sparse.csr_array((values, (rows, cols)), shape=(n_units, n_units))
     if topology == "delay_line":
         rows, cols = idx[:-1], idx[1:]
     else:
         rows, cols = idx, (idx + 1) % n_units
-    values = _draw(rng, distribution, rows.size)
     if topology == "cycle_jumps":
         starts = np.arange(0, n_units - jump_size, jump_size)
         if starts.size == 0:
@@ -220,22 +261,86 @@ def _structured(rng, n_units, topology, distribution, jump_size):
                 f"units; use a jump_size smaller than n_units ({n_units})."
             )
         ends = starts + jump_size
-        # jumps are bidirectional and share one weight magnitude (Rodan & Tino 2012)
-        jump_values = _draw(rng, distribution, starts.size)
+        # Rodan & Tino (2012): one weight on every cycle connection, one on
+        # every (bidirectional) jump
+        jumps = np.full(2 * starts.size, weights["jump_weight"])
         rows = np.concatenate([rows, starts, ends])
         cols = np.concatenate([cols, ends, starts])
-        values = np.concatenate([values, jump_values, jump_values])
+        values = np.concatenate([np.full(n_units, weights["cycle_weight"]), jumps])
+    else:
+        values = _draw(rng, distribution, rows.size)
     return scipy.sparse.csr_array((values, (rows, cols)), shape=(n_units, n_units))
+
+
+def split_topology_params(topology_params) -> tuple[dict, str | None]:
+    """Check an estimator's ``topology_params``; split it for the builders.
+
+    Returns the keyword arguments for :func:`recurrent_matrix` and the input
+    weight distribution (``'pi_signs'``, ``'bernoulli'`` for random signs, or
+    None for the estimator's default).
+    """
+    if topology_params is None:
+        return {}, None
+    if not isinstance(topology_params, dict):
+        raise TypeError(
+            f"topology_params must be a dict (keys among {', '.join(TOPOLOGY_PARAMS)}) "
+            f"or None; got {topology_params!r}."
+        )
+    unknown = sorted(set(topology_params) - set(TOPOLOGY_PARAMS))
+    if unknown:
+        raise ValueError(
+            f"topology_params has unknown keys {unknown}; the keys are "
+            f"{', '.join(TOPOLOGY_PARAMS)}."
+        )
+    recurrent = {k: v for k, v in topology_params.items() if k != "input_signs"}
+    signs = topology_params.get("input_signs")
+    if signs is None:
+        return recurrent, None
+    check_option(signs, "topology_params['input_signs']", INPUT_SIGNS)
+    return recurrent, "pi_signs" if signs == "pi" else "bernoulli"
+
+
+def _topology_weights(topology: str, given: dict) -> dict:
+    """The weights a structured topology uses (defaults filled in), checked."""
+    used = TOPOLOGY_WEIGHTS.get(topology, ())
+    for name, value in given.items():
+        if value is not None and name not in used:
+            owners = [t for t, names in TOPOLOGY_WEIGHTS.items() if name in names]
+            raise ValueError(
+                f"{name} applies only to topology={owners[0]!r}; "
+                f"topology={topology!r} does not use it. Leave {name}=None."
+            )
+    weights = {}
+    for name in used:
+        value = given[name]
+        value = DEFAULT_TOPOLOGY_WEIGHTS[name] if value is None else value
+        weights[name] = check_real(value, name)
+    if topology == "cycle_jumps" and weights["cycle_weight"] == 0:
+        raise ValueError(
+            "cycle_weight must be non-zero (the cycle carries the memory of a "
+            "cycle reservoir); got 0."
+        )
+    if topology == "delay_line_feedback" and 0.0 in weights.values():
+        raise ValueError(
+            f"forward_weight and feedback_weight must be non-zero for "
+            f"topology='delay_line_feedback' (got {weights}); use "
+            f"topology='delay_line' for a chain without feedback."
+        )
+    return weights
 
 
 def recurrent_matrix(
     n_units: int,
     *,
-    spectral_radius: float = 0.9,
+    spectral_radius: float | None = 0.9,
     density: float | None = None,
     distribution: str = "normal",
     topology: str = "random",
     jump_size: int = 2,
+    cycle_weight: float | None = None,
+    jump_weight: float | None = None,
+    forward_weight: float | None = None,
+    feedback_weight: float | None = None,
     sparse: bool | None = None,
     random_state=None,
 ):
@@ -245,11 +350,12 @@ def recurrent_matrix(
     ----------
     n_units : int
         Number of reservoir units ``N``; the matrix is ``(N, N)``.
-    spectral_radius : float, default=0.9
+    spectral_radius : float or None, default=0.9
         Largest absolute eigenvalue of the result, hit to 1e-6 relative. Must
         be >= 0. For ``topology='delay_line'`` (a nilpotent matrix, whose
         spectral radius is always 0) it is the largest singular value instead,
-        i.e. the largest connection weight.
+        i.e. the largest connection weight. None keeps the weights as built
+        (for example Rodan & Tino's cycle and jump weights as given).
     density : float in (0, 1], default=None
         Fraction of non-zero weights, for ``topology='random'`` only (None
         means 0.1). The structured topologies fix their own connections, so a
@@ -257,15 +363,31 @@ def recurrent_matrix(
     distribution : {'normal', 'uniform', 'bernoulli'}, default='normal'
         Distribution of the non-zero weights before scaling: standard normal,
         uniform on [-1, 1], or +-1 with equal probability.
-    topology : {'random', 'ring', 'delay_line', 'cycle_jumps', 'orthogonal'}
+    topology : {'random', 'ring', 'delay_line', 'delay_line_feedback', \
+'cycle_jumps', 'orthogonal'}
         ``'random'``: Erdos-Renyi connections with ``density``. ``'ring'``:
         a simple cycle (unit i feeds unit i+1, the last feeds the first).
         ``'delay_line'``: a chain without the closing connection.
-        ``'cycle_jumps'``: a ring plus bidirectional jumps every ``jump_size``
-        units (Rodan & Tino 2012). ``'orthogonal'``: a random orthogonal matrix
-        (dense; every eigenvalue has modulus ``spectral_radius``).
+        ``'delay_line_feedback'``: a chain with ``forward_weight`` from unit
+        i to i+1 and ``feedback_weight`` back from i+1 to i (Rodan & Tino
+        2011). ``'cycle_jumps'``: a ring with ``cycle_weight`` on every
+        connection plus bidirectional jumps of ``jump_weight`` between units
+        0, ``jump_size``, 2 ``jump_size``, ... (Rodan & Tino 2012).
+        ``'orthogonal'``: a random orthogonal matrix (dense; every eigenvalue
+        has modulus ``spectral_radius``). The deterministic topologies
+        ``'delay_line_feedback'`` and ``'cycle_jumps'`` ignore
+        ``distribution`` and ``random_state``.
     jump_size : int, default=2
         Jump length for ``topology='cycle_jumps'``; ignored by the others.
+    cycle_weight, jump_weight : float, default=None
+        Weights of the cycle and of the jumps for ``topology='cycle_jumps'``
+        before the matrix is scaled to ``spectral_radius`` (so with a radius
+        only their ratio matters). None means 1.0 and 0.05
+        (``DEFAULT_TOPOLOGY_WEIGHTS``). Must stay None for other topologies.
+    forward_weight, feedback_weight : float, default=None
+        Weights of the forward chain and of the feedback connections for
+        ``topology='delay_line_feedback'``, before scaling (None: 1.0 and
+        0.1). Must stay None for other topologies.
     sparse : bool, default=None
         Return a ``scipy.sparse.csr_array`` (True) or a dense ndarray (False).
         None chooses CSR when the fraction of non-zeros is below
@@ -291,6 +413,9 @@ def recurrent_matrix(
     Rodan, A. and Tino, P. (2011). Minimum complexity echo state network.
     IEEE Trans. Neural Networks 22(1), 131-144.
 
+    Rodan, A. and Tino, P. (2012). Simple deterministically constructed cycle
+    reservoirs with regular jumps. Neural Computation 24(7), 1822-1852.
+
     Examples
     --------
     >>> from reservoir import recurrent_matrix, spectral_radius
@@ -303,9 +428,26 @@ def recurrent_matrix(
     ...                         distribution="bernoulli", random_state=0)
     >>> float(abs(ring.toarray()).max())
     0.5
+    >>> crj = recurrent_matrix(6, spectral_radius=None, topology="cycle_jumps",
+    ...                        jump_size=3, cycle_weight=0.8, jump_weight=0.2)
+    >>> crj.toarray()[0].tolist()
+    [0.0, 0.8, 0.0, 0.2, 0.0, 0.0]
     """
     n_units = check_int(n_units, "n_units", low=1)
-    radius = check_real(spectral_radius, "spectral_radius", low=0.0)
+    radius = (
+        None
+        if spectral_radius is None
+        else check_real(spectral_radius, "spectral_radius", low=0.0)
+    )
+    weights = _topology_weights(
+        topology if isinstance(topology, str) else "",
+        {
+            "cycle_weight": cycle_weight,
+            "jump_weight": jump_weight,
+            "forward_weight": forward_weight,
+            "feedback_weight": feedback_weight,
+        },
+    )
     check_option(distribution, "distribution", DISTRIBUTIONS)
     check_option(topology, "topology", TOPOLOGIES)
     if topology == "random":
@@ -318,12 +460,14 @@ def recurrent_matrix(
         )
     if topology == "cycle_jumps":
         jump_size = check_int(jump_size, "jump_size", low=2)
-    smallest = {"delay_line": 2, "cycle_jumps": 3}.get(topology, 1)
+    smallest = {"delay_line": 2, "delay_line_feedback": 2, "cycle_jumps": 3}.get(
+        topology, 1
+    )
     if n_units < smallest:
         raise ValueError(
             f"topology={topology!r} needs n_units >= {smallest} (with "
             f"n_units={n_units} it has no "
-            f"{'connection' if topology == 'delay_line' else 'jump'}); use "
+            f"{'jump' if topology == 'cycle_jumps' else 'connection'}); use "
             f"n_units >= {smallest} or topology='ring'."
         )
     if sparse is not None and not isinstance(sparse, bool | np.bool_):
@@ -336,7 +480,7 @@ def recurrent_matrix(
         for _ in range(MAX_REDRAWS):
             W = _random_sparse(rng, n_units, n_units, density, distribution)
             current = _spectral_radius(W)
-            if current > 1e-12 * float(np.max(np.abs(W.data))) or radius == 0:
+            if current > 1e-12 * float(np.max(np.abs(W.data))) or not radius:
                 break
         else:
             raise ValueError(
@@ -346,7 +490,7 @@ def recurrent_matrix(
                 f"{radius}; increase density or n_units."
             )
     else:
-        W = _structured(rng, n_units, topology, distribution, jump_size)
+        W = _structured(rng, n_units, topology, distribution, jump_size, weights)
         if topology == "delay_line":
             current = float(np.max(np.abs(W.data)))
         elif topology == "ring":
@@ -355,11 +499,16 @@ def recurrent_matrix(
             current = float(np.exp(np.mean(np.log(np.abs(W.data)))))
         elif topology == "orthogonal":
             current = 1.0
+        elif topology == "delay_line_feedback":
+            # tridiagonal Toeplitz: eigenvalues 2 sqrt(f b) cos(k pi / (N + 1))
+            product = abs(weights["forward_weight"] * weights["feedback_weight"])
+            current = 2.0 * math.sqrt(product) * math.cos(math.pi / (n_units + 1))
         else:
             current = _spectral_radius(W)
     unscaled = W.data if scipy.sparse.issparse(W) else W
     with np.errstate(over="ignore"):
-        W = W * (radius / current) if radius > 0 else W * 0.0
+        if radius is not None:  # None keeps the weights as built
+            W = W * (radius / current) if radius > 0 else W * 0.0
     if not np.all(np.isfinite(W.data if scipy.sparse.issparse(W) else W)):
         limit = np.finfo(np.float64).max / np.max(np.abs(unscaled)) * current
         raise ValueError(
@@ -374,6 +523,43 @@ def recurrent_matrix(
     if want_sparse:
         return scipy.sparse.csr_array(W)
     return W.toarray() if scipy.sparse.issparse(W) else np.ascontiguousarray(W)
+
+
+def _arctan_inverse(x: int, scale: int) -> int:
+    """``arctan(1 / x) * scale`` in integer arithmetic (Taylor series)."""
+    power = scale // x
+    total, n, sign = power, 1, 1
+    x2 = x * x
+    while power:
+        power //= x2
+        n += 2
+        sign = -sign
+        total += sign * (power // n)
+    return total
+
+
+@functools.lru_cache(maxsize=8)
+def pi_digits(n_digits: int) -> np.ndarray:
+    """The first ``n_digits`` decimal digits of pi (3, 1, 4, 1, 5, ...).
+
+    Machin's formula ``pi = 16 arctan(1/5) - 4 arctan(1/239)`` in exact
+    integer arithmetic with ten guard digits.
+    """
+    scale = 10 ** (n_digits + 10)
+    value = 16 * _arctan_inverse(5, scale) - 4 * _arctan_inverse(239, scale)
+    value //= 10 ** (10 + 1)  # drop the guard digits: n_digits digits left
+    # Python refuses to print integers of more than 4300 digits: convert in
+    # blocks of 1000 (most significant block first)
+    block = 10**1000
+    parts = []
+    while value:
+        value, low = divmod(value, block)
+        parts.append(low)
+    text = "".join(
+        str(part) if k == len(parts) - 1 else str(part).zfill(1000)
+        for k, part in reversed(list(enumerate(parts)))
+    )
+    return np.frombuffer(text.encode(), dtype=np.uint8) - ord("0")
 
 
 def input_matrix(
@@ -398,15 +584,26 @@ def input_matrix(
         (row ``d`` of ``W_in`` is multiplied by ``input_scaling[d]``).
     density : float in (0, 1], default=1.0
         Fraction of non-zero input weights.
-    distribution : {'uniform', 'normal', 'bernoulli'}, default='uniform'
-        Distribution of the non-zero weights before scaling.
+    distribution : {'uniform', 'normal', 'bernoulli', 'pi_signs'}, \
+default='uniform'
+        Distribution of the non-zero weights before scaling. ``'pi_signs'``
+        is Rodan & Tino's deterministic sign pattern (minimum-complexity
+        ESN): every weight has magnitude 1 and the sign of the ``k``-th
+        weight (row by row) is ``-`` when the ``k``-th decimal digit of pi
+        (3, 1, 4, 1, 5, ...) is 0-4 and ``+`` when it is 5-9.
     random_state : int, RandomState instance or None, default=None
-        Seed or generator.
+        Seed or generator (only the positions of a sparse ``'pi_signs'``
+        matrix are random).
 
     Returns
     -------
     W_in : ndarray of shape (n_features, n_units)
         Dense float64 weights.
+
+    References
+    ----------
+    Rodan, A. and Tino, P. (2011). Minimum complexity echo state network.
+    IEEE Trans. Neural Networks 22(1), 131-144.
 
     Examples
     --------
@@ -416,6 +613,8 @@ def input_matrix(
     (2, 4)
     >>> bool(abs(W_in[1]).max() <= 0.1)
     True
+    >>> input_matrix(1, 6, distribution="pi_signs").tolist()  # 3 1 4 1 5 9
+    [[-1.0, -1.0, -1.0, -1.0, 1.0, 1.0]]
     """
     n_features = check_int(n_features, "n_features", low=1)
     n_units = check_int(n_units, "n_units", low=1)
@@ -423,14 +622,17 @@ def input_matrix(
     density = check_real(
         density, "input density", low=0.0, low_inclusive=False, high=1.0
     )
-    check_option(distribution, "distribution", DISTRIBUTIONS)
+    check_option(distribution, "distribution", (*DISTRIBUTIONS, "pi_signs"))
     rng = check_rng(random_state)
+    draw = "bernoulli" if distribution == "pi_signs" else distribution
     if density == 1.0:
-        W_in = _draw(rng, distribution, n_features * n_units).reshape(
-            n_features, n_units
-        )
+        W_in = _draw(rng, draw, n_features * n_units).reshape(n_features, n_units)
     else:
-        W_in = _random_sparse(rng, n_features, n_units, density, distribution).toarray()
+        W_in = _random_sparse(rng, n_features, n_units, density, draw).toarray()
+    if distribution == "pi_signs":
+        nonzero = W_in != 0  # row-major order, as the digits are read
+        signs = np.where(pi_digits(int(nonzero.sum())) >= 5, 1.0, -1.0)
+        W_in[nonzero] = signs
     return np.ascontiguousarray(W_in * scale[:, None])
 
 

@@ -233,6 +233,21 @@ def _check_scale_vector(scale, n_outputs: int) -> np.ndarray:
     return arr
 
 
+def _step_errors(y_true: ArrayLike, y_pred: ArrayLike, scale=None) -> np.ndarray:
+    """Normalised error ``e_t`` of every step, as in :func:`valid_prediction_time`.
+
+    Validates its arguments as that function does; ``scale`` None uses the
+    standard deviation of each column of ``y_true``.
+    """
+    true, pred = _check_targets(y_true, y_pred)
+    if scale is None:
+        norm = np.std(true, axis=0)
+        _check_normaliser(norm, "standard deviation")
+    else:
+        norm = _check_scale_vector(scale, true.shape[1])
+    return np.sqrt(np.mean(((true - pred) / norm) ** 2, axis=1))
+
+
 def valid_prediction_time(
     y_true: ArrayLike,
     y_pred: ArrayLike,
@@ -308,15 +323,9 @@ def valid_prediction_time(
     0.054
     """
     threshold = check_real(threshold, "threshold", low=0.0, low_inclusive=False)
-    true, pred = _check_targets(y_true, y_pred)
-    if scale is None:
-        norm = np.std(true, axis=0)
-        _check_normaliser(norm, "standard deviation")
-    else:
-        norm = _check_scale_vector(scale, true.shape[1])
-    err = np.sqrt(np.mean(((true - pred) / norm) ** 2, axis=1))
+    err = _step_errors(y_true, y_pred, scale)
     over = np.flatnonzero(err > threshold)
-    steps = int(over[0]) if over.size else int(true.shape[0])
+    steps = int(over[0]) if over.size else int(err.size)
     if lyapunov_exponent is None:
         return steps
     lam = check_real(

@@ -1,11 +1,12 @@
 """Hyperparameter search for echo state networks at the cost of one harvest.
 
 * :class:`ESNSearchCV` searches reservoir hyperparameters and the ridge
-  penalty together. For each reservoir configuration and each time-series
-  fold it runs the reservoir once, solves every alpha from one
-  eigendecomposition of the Gram matrix, and scores each alpha exactly as
-  :class:`~sklearn.model_selection.GridSearchCV` would score an
-  :class:`~reservoir.ESNRegressor` refitted with that alpha.
+  penalty together, for an ESN or a pipeline ending with one. For each
+  reservoir configuration and each fold it fits the estimator once, solves
+  the readout again for every alpha from the same Gram matrix, and scores
+  each alpha with any scikit-learn scorer exactly as
+  :class:`~sklearn.model_selection.GridSearchCV` would score the estimator
+  refitted with that alpha.
 * :func:`recommended_search_space` returns the ranges recommended by Hinaut &
   Trouvain (2021) as ``scipy.stats`` distributions for
   :class:`~sklearn.model_selection.RandomizedSearchCV` (or for
@@ -17,6 +18,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import numbers
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -25,15 +27,21 @@ import numpy as np
 import scipy.sparse
 import scipy.stats
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
+from sklearn.base import clone
+from sklearn.metrics._scorer import _MultimetricScorer
 from sklearn.model_selection import ParameterGrid, ParameterSampler, TimeSeriesSplit
-from sklearn.utils import _safe_indexing
+from sklearn.model_selection._search import BaseSearchCV, _check_refit
+from sklearn.model_selection._validation import (
+    _insert_error_scores,
+    _warn_or_raise_about_fit_failures,
+)
 from sklearn.utils.validation import check_is_fitted, indexable
 
 from ._esn import ESNRegressor, _check_alphas
-from ._ridge import GramAccumulator, RidgePath
-from ._threading import numba_threads
+from ._ridge import GramAccumulator
+from ._search_paths import final_reservoir_estimator, fold_path, vectorised_scoring
 from ._validation import check_int, check_option, is_sequence_collection
+from .forecast import ESNForecaster
 
 __all__ = ["ESNSearchCV", "merge_partial_fits", "recommended_search_space"]
 
@@ -92,112 +100,6 @@ def recommended_search_space(
     return {prefix + name: dist for name, dist in space.items()}
 
 
-def _r2(y_true, preds):
-    """R² of every alpha's predictions, as ``r2_score`` (uniform average)."""
-    sse = ((y_true[None] - preds) ** 2).sum(axis=1)  # (n_alphas, n_targets)
-    sst = ((y_true - y_true.mean(axis=0)) ** 2).sum(axis=0)
-    out = np.empty_like(sse)
-    nonzero = sst != 0
-    out[:, nonzero] = 1.0 - sse[:, nonzero] / sst[nonzero]
-    # a constant target: sklearn's force_finite gives 1 for a perfect fit, else 0
-    out[:, ~nonzero] = np.where(sse[:, ~nonzero] == 0, 1.0, 0.0)
-    return out.mean(axis=1)
-
-
-def _mse(y_true, preds):
-    return ((y_true[None] - preds) ** 2).mean(axis=1).mean(axis=1)
-
-
-def _rmse(y_true, preds):  # as root_mean_squared_error: per target, then mean
-    return np.sqrt(((y_true[None] - preds) ** 2).mean(axis=1)).mean(axis=1)
-
-
-def _mae(y_true, preds):
-    return np.abs(y_true[None] - preds).mean(axis=1).mean(axis=1)
-
-
-#: scoring name -> (vectorised metric over alphas, sign); the score is
-#: sign * metric (higher is better). Each equals the scikit-learn scorer.
-_SCORERS: dict[str, tuple[Callable, float]] = {
-    "r2": (_r2, 1.0),
-    "neg_mean_squared_error": (_mse, -1.0),
-    "neg_root_mean_squared_error": (_rmse, -1.0),
-    "neg_mean_absolute_error": (_mae, -1.0),
-}
-
-
-def _check_scoring(scoring) -> Callable:
-    """A function ``(y_true (n, K), preds (A, n, K), y_ndim) -> scores (A,)``."""
-    if scoring is None:
-        scoring = "r2"
-    if isinstance(scoring, str):
-        if scoring not in _SCORERS:
-            raise ValueError(
-                f"scoring must be None, one of {', '.join(map(repr, _SCORERS))} "
-                f"or a callable score(y_true, y_pred) (higher is better); "
-                f"got {scoring!r}."
-            )
-        metric, sign = _SCORERS[scoring]
-        return lambda y_true, preds, y_ndim: sign * metric(y_true, preds)
-    if callable(scoring):
-        return lambda y_true, preds, y_ndim: np.array(
-            [
-                scoring(y_true[:, 0], p[:, 0]) if y_ndim == 1 else scoring(y_true, p)
-                for p in preds
-            ],
-            dtype=np.float64,
-        )
-    raise TypeError(
-        f"scoring must be None, a string or a callable score(y_true, y_pred); "
-        f"got {scoring!r}."
-    )
-
-
-def _fold_path(estimator, X, y, train, test, alphas, score, test_state):
-    """Harvest one fold once; score every alpha. Runs in a joblib worker."""
-    start = time.perf_counter()
-    X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
-    if test_state == "continue":
-        # run on from the end of the training rows through any gap
-        ahead = np.arange(train[-1] + 1, test[-1] + 1)
-        X_test, y_test = _safe_indexing(X, ahead), _safe_indexing(y, ahead)
-    else:
-        X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
-    washout = estimator._check_readout_params()[0]
-    sequences, targets, y_ndim = estimator._check_training_data(
-        X_train, y_train, reset=True
-    )
-    reservoir = estimator._build_reservoir(sequences[0].shape[1])
-    estimator.reservoir_ = reservoir
-    with numba_threads(estimator.n_jobs):
-        (gram,), final = estimator._harvest(
-            reservoir,
-            sequences,
-            targets,
-            reservoir.initial_states(len(sequences)),
-            [washout] * len(sequences),
-        )
-        path = RidgePath(gram)
-        fit_time = time.perf_counter() - start
-        start = time.perf_counter()
-        test_seqs, test_targets, _ = estimator._check_sequences(
-            X_test, y_test, reset=False
-        )
-        if test_state == "continue":
-            x0 = reservoir.initial_states(1, final[0])
-        else:  # as GridSearchCV's predict(X_test): the test fold starts from zero
-            x0 = reservoir.initial_states(len(test_seqs))
-        states = reservoir.run(test_seqs, x0)
-    Z = np.vstack(
-        [estimator._features(u, s) for u, s in zip(test_seqs, states, strict=True)]
-    )
-    y_true = np.concatenate(test_targets).reshape(Z.shape[0], -1)
-    if test_state == "continue":
-        Z, y_true = Z[-len(test) :], y_true[-len(test) :]
-    scores = score(y_true, path.predict(Z, alphas), y_ndim)
-    return scores, fit_time, time.perf_counter() - start
-
-
 def _check_continuing_folds(folds) -> None:
     for k, (train, test) in enumerate(folds):
         train, test = np.asarray(train), np.asarray(test)
@@ -220,46 +122,88 @@ def _format_params(params: Mapping) -> str:
     )
 
 
-class ESNSearchCV(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
+def _alpha_values(values, name: str) -> list:
+    """The alphas of a grid entry (a list of penalties), validated."""
+    if not isinstance(values, list | tuple | np.ndarray):
+        raise ValueError(
+            f"param_grid[{name!r}] must be a list of penalties (the path solved "
+            f"for every configuration); got {values!r}."
+        )
+    _check_alphas(list(values))
+    return list(values)
+
+
+def _grid_candidates(grid: dict, alpha_name: str, alphas: list):
+    """``ParameterGrid`` order over ``grid`` with the alphas in their place.
+
+    Yields ``(params, configuration key, alpha index)``: the same dicts in the
+    same order as ``list(ParameterGrid({**grid, alpha_name: alphas}))``, each
+    with the indices of its other values (its configuration) and of its alpha.
+    """
+    full = {**grid, alpha_name: alphas}
+    keys = sorted(full)
+    values = [list(full[k]) for k in keys]
+    at = keys.index(alpha_name)
+    for index in itertools.product(*(range(len(v)) for v in values)):
+        params = {k: v[i] for k, v, i in zip(keys, values, index, strict=True)}
+        yield params, index[:at] + index[at + 1 :], index[at]
+
+
+class ESNSearchCV(BaseSearchCV):
     """Search reservoir hyperparameters and the whole ridge alpha path.
 
-    Gives the results of ``GridSearchCV(estimator, param_grid, cv=cv)`` (or of
-    ``RandomizedSearchCV`` with ``n_iter``) on an :class:`~reservoir.ESNRegressor`
-    at the cost of one reservoir run per configuration and fold, whatever the
-    number of alphas: each fold's training rows are summarised by their Gram
-    matrix, whose eigendecomposition solves every alpha, and each alpha is
-    scored on the test fold run from the zero state, exactly as
-    ``GridSearchCV`` refitting the estimator for that alpha would. The
-    reservoir configurations and folds run in parallel through joblib
-    (``n_jobs``), with one Numba thread per worker.
+    Gives the results of ``GridSearchCV(estimator, param_grid, cv=cv,
+    scoring=scoring)`` (or of ``RandomizedSearchCV`` with ``n_iter``), row by
+    row, at the cost of one reservoir run per configuration and fold,
+    whatever the number of alphas. The estimator is an
+    :class:`~reservoir.ESNRegressor`, :class:`~reservoir.ESNClassifier` or
+    :class:`~reservoir.ESNForecaster`, or a
+    :class:`~sklearn.pipeline.Pipeline` whose last step is one of them (its
+    preprocessing steps are fitted on each fold's training rows, as
+    ``GridSearchCV`` fits them). For each configuration and fold the
+    estimator is fitted once; the ridge readout is then solved again for
+    every alpha from the same Gram matrix and every alpha is scored on the
+    test fold, whose rows run through the reservoir once for all the alphas
+    (each scorer receives, for each alpha, an object whose ``predict`` gives
+    that alpha's predictions). The (configuration, fold) pairs run in
+    parallel through joblib (``n_jobs``), with one Numba thread per worker.
 
     Parameters
     ----------
-    estimator : ESNRegressor
-        The base estimator; its other hyperparameters stay fixed.
+    estimator : ESNRegressor, ESNClassifier, ESNForecaster or Pipeline
+        The base estimator (with the built-in ridge readout); its other
+        hyperparameters stay fixed. A pipeline's parameters are named as in
+        ``GridSearchCV``, e.g. ``esnregressor__spectral_radius``.
     param_grid : dict or list of dicts
         Parameter names to lists of values, as in ``GridSearchCV``; with
         ``n_iter`` values may also be ``scipy.stats`` distributions, as in
-        ``RandomizedSearchCV``. An ``"alpha"`` entry must be a list of
-        penalties: the path solved for every configuration. Without one, the
-        estimator's ``alpha`` (a number or a sequence) is the path.
+        ``RandomizedSearchCV``. The ridge penalty (``alpha``, or
+        ``<last step>__alpha`` in a pipeline) must be a list: the path solved
+        for every configuration. Without one, the estimator's ``alpha`` (a
+        number or a sequence) is the path.
     n_iter : int, default=None
         None searches the full grid; an int samples that many reservoir
         configurations (``ParameterSampler``), each with the whole alpha path.
     cv : int or cross-validation splitter, default=5
         An int means ``TimeSeriesSplit(cv)``. Splits index the rows of a
         single series, or the sequences of a collection.
-    scoring : {'r2', 'neg_mean_squared_error', 'neg_root_mean_squared_error', \
-'neg_mean_absolute_error'}, callable or None, default=None
-        Test score, higher is better; None is the estimator's ``score`` (R²).
-        A callable gets ``(y_true, y_pred)``. For a collection of sequences
-        the test sequences' rows are concatenated before scoring.
+    scoring : str, callable, list, tuple, dict or None, default=None
+        Anything ``GridSearchCV`` takes: a name from
+        ``sklearn.metrics.get_scorer_names()``, a scorer made with
+        ``make_scorer``, a callable ``scorer(estimator, X, y)`` returning a
+        number (or a dict of them), or several scorers as a list, tuple or
+        dict. None is the estimator's ``score`` (R² for a regressor or
+        forecaster, accuracy for a classifier). For a collection of sequences
+        with a target per step, the test sequences' rows are concatenated
+        before scoring.
     n_jobs : int, default=None
         Number of joblib workers over (configuration, fold) pairs; None means
         1 and -1 all cores. Works with any joblib backend, e.g. Dask's.
-    refit : bool, default=True
-        Refit the best (configuration, alpha) on the whole data as
-        ``best_estimator_``.
+    refit : bool, str or callable, default=True
+        As in ``GridSearchCV``: refit the best candidate on the whole data as
+        ``best_estimator_``; with several scorers, the name of the one that
+        chooses it, or False; a callable gets ``cv_results_`` and returns the
+        index of the best candidate.
     verbose : int, default=0
         1 prints every configuration's parameters, best alpha, mean score and
         time as it finishes; 2 also every fold and the score of every alpha.
@@ -270,32 +214,51 @@ class ESNSearchCV(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         ``GridSearchCV`` calling ``predict(X_test)`` does, so the first steps
         of every test fold carry the reservoir's transient. 'continue': from
         the state at the end of the training rows, run on through any gap, as
-        when forecasting a series; this needs one series and folds like
-        ``TimeSeriesSplit``'s, and scores the model rather than its warm-up.
+        when forecasting a series; this needs an ``ESNRegressor``, one series
+        and folds like ``TimeSeriesSplit``'s, and scores the model rather than
+        its warm-up. (``ESNForecaster.predict`` always continues from the end
+        of its training rows.)
+    error_score : 'raise' or float, default=np.nan
+        Score of a (configuration, fold) whose fit fails, as in
+        ``GridSearchCV``; 'raise' raises the error.
+    return_train_score : bool, default=False
+        Also score every candidate on its training rows (run again from the
+        zero state), as ``GridSearchCV`` does.
+    pre_dispatch : int or str, default='2*n_jobs'
+        Number of tasks dispatched ahead, as in ``joblib.Parallel``.
 
     Attributes
     ----------
     cv_results_ : dict of ndarrays
-        One entry per (configuration, alpha) candidate, in the format of
-        ``GridSearchCV.cv_results_``: ``params``, ``param_<name>``,
-        ``split<k>_test_score``, ``mean_test_score``, ``std_test_score``,
-        ``rank_test_score``, ``mean_fit_time``, ``std_fit_time``,
-        ``mean_score_time``, ``std_score_time`` (times are per configuration
-        and fold, shared by its alphas).
+        One entry per (configuration, alpha) candidate, with the keys and the
+        row order of ``GridSearchCV.cv_results_`` (``ParameterGrid`` order
+        over the grid with the alphas in their place): ``params``,
+        ``param_<name>``, ``split<k>_test_<metric>``, ``mean_test_<metric>``,
+        ``std_test_<metric>``, ``rank_test_<metric>`` (``<metric>`` is
+        ``score`` for one scorer), train scores with ``return_train_score``,
+        ``mean_fit_time``, ``std_fit_time``, ``mean_score_time``,
+        ``std_score_time`` (times are per configuration and fold, shared by
+        its alphas). With ``n_iter`` the rows are the sampled configurations,
+        each followed by its alphas.
     best_index_ : int
         Index of the best candidate in ``cv_results_``.
     best_params_ : dict
-        Parameters of the best candidate, including ``alpha``.
+        Parameters of the best candidate, including the alpha.
     best_score_ : float
-        Mean test score of the best candidate.
-    best_estimator_ : ESNRegressor
-        The best candidate refitted on all the data (with ``refit=True``).
+        Mean test score of the best candidate (not with a callable
+        ``refit``).
+    best_estimator_ : estimator
+        The best candidate refitted on all the data (with ``refit``).
     refit_time_ : float
         Seconds spent refitting the best candidate.
+    scorer_ : callable or dict
+        The scorer(s) used, as in ``GridSearchCV``.
+    multimetric_ : bool
+        Whether several scorers were used.
     n_splits_ : int
         Number of folds.
-    n_features_in_ : int
-        Number of input features (with ``refit=True``).
+    feature_names_in_ : ndarray of shape (n_features,)
+        Input column names, when the refitted estimator has them.
 
     See Also
     --------
@@ -306,34 +269,57 @@ class ESNSearchCV(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     Examples
     --------
     >>> import numpy as np
+    >>> from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
     >>> from reservoir import ESNRegressor
     >>> from reservoir.model_selection import ESNSearchCV
     >>> X = np.sin(np.linspace(0, 80, 2001))[:, None]
-    >>> search = ESNSearchCV(
-    ...     ESNRegressor(50, washout=50, random_state=0),
-    ...     {"spectral_radius": [0.5, 0.9], "leak_rate": [0.3, 1.0],
-    ...      "alpha": [1e-8, 1e-6, 1e-4, 1e-2]},
-    ...     cv=3,
-    ... ).fit(X[:-1], X[1:, 0])
+    >>> grid = {"spectral_radius": [0.5, 0.9], "leak_rate": [0.3, 1.0],
+    ...         "alpha": [1e-8, 1e-6, 1e-4, 1e-2]}
+    >>> esn = ESNRegressor(50, washout=50, random_state=0)
+    >>> search = ESNSearchCV(esn, grid, cv=3).fit(X[:-1], X[1:, 0])
     >>> len(search.cv_results_["params"])  # 4 configurations x 4 alphas
     16
+
+    The same rows, scores and best parameters as ``GridSearchCV``, which
+    runs the reservoir four times as often:
+
+    >>> reference = GridSearchCV(esn, grid, cv=TimeSeriesSplit(3))
+    >>> reference = reference.fit(X[:-1], X[1:, 0])
+    >>> search.cv_results_["params"] == reference.cv_results_["params"]
+    True
+    >>> search.best_params_ == reference.best_params_
+    True
+
+    A pipeline, and any scikit-learn scorer:
+
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> pipe = make_pipeline(StandardScaler(), esn)
+    >>> search = ESNSearchCV(
+    ...     pipe, {"esnregressor__leak_rate": [0.3, 1.0],
+    ...            "esnregressor__alpha": [1e-6, 1e-2]},
+    ...     cv=3, scoring="neg_mean_absolute_error",
+    ... ).fit(X[:-1], X[1:, 0])
     >>> sorted(search.best_params_)
-    ['alpha', 'leak_rate', 'spectral_radius']
+    ['esnregressor__alpha', 'esnregressor__leak_rate']
     """
 
     def __init__(
         self,
-        estimator: ESNRegressor,
+        estimator,
         param_grid: Mapping | list[Mapping],
         *,
         n_iter: int | None = None,
         cv=5,
-        scoring: str | Callable | None = None,
+        scoring=None,
         n_jobs: int | None = None,
-        refit: bool = True,
+        refit: bool | str | Callable = True,
         verbose: int = 0,
         random_state=None,
         test_state: str = "zero",
+        error_score=np.nan,
+        return_train_score: bool = False,
+        pre_dispatch="2*n_jobs",
     ):
         self.estimator = estimator
         self.param_grid = param_grid
@@ -345,9 +331,17 @@ class ESNSearchCV(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
         self.verbose = verbose
         self.random_state = random_state
         self.test_state = test_state
+        self.error_score = error_score
+        self.return_train_score = return_train_score
+        self.pre_dispatch = pre_dispatch
 
-    def _configurations(self) -> tuple[list[dict], list[np.ndarray]]:
-        """Reservoir configurations and the alpha path of each."""
+    def _candidates(self, alpha_name: str, default_alphas: list):
+        """Candidates in ``cv_results_`` order and the configurations to fit.
+
+        Returns the candidates' parameters, the configurations (parameters
+        without alpha, and the alpha values of each) and, per candidate, the
+        index of its configuration and of its alpha.
+        """
         grids = self.param_grid
         if isinstance(grids, Mapping):
             grids = [grids]
@@ -357,175 +351,216 @@ class ESNSearchCV(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             raise TypeError(
                 f"param_grid must be a dict or a list of dicts; got {grids!r}."
             )
-        configs, paths = [], []
+        candidates, configs, where = [], [], []
         for grid in grids:
             grid = dict(grid)
-            if "alpha" in grid:
-                if not isinstance(grid["alpha"], list | tuple | np.ndarray):
-                    raise ValueError(
-                        "param_grid['alpha'] must be a list of penalties (the "
-                        f"path solved for every configuration); got "
-                        f"{grid['alpha']!r}."
-                    )
-                alphas, _ = _check_alphas(list(grid.pop("alpha")))
+            if alpha_name in grid:
+                alphas = _alpha_values(grid.pop(alpha_name), alpha_name)
             else:
-                alphas, _ = _check_alphas(self.estimator.alpha)
+                alphas = default_alphas
             if self.n_iter is None:
-                sampled = list(ParameterGrid(grid)) if grid else [{}]
-            else:
-                n_iter = check_int(self.n_iter, "n_iter", low=1)
-                sampled = list(
-                    ParameterSampler(grid, n_iter, random_state=self.random_state)
-                )
-            configs.extend(sampled)
-            paths.extend([alphas] * len(sampled))
-        return configs, paths
+                ParameterGrid(grid)  # validates the values as GridSearchCV does
+                seen: dict = {}
+                for params, key, a in _grid_candidates(grid, alpha_name, alphas):
+                    if key not in seen:
+                        seen[key] = len(configs)
+                        config = {k: v for k, v in params.items() if k != alpha_name}
+                        configs.append((config, alphas))
+                    candidates.append(params)
+                    where.append((seen[key], a))
+                continue
+            n_iter = check_int(self.n_iter, "n_iter", low=1)
+            for config in ParameterSampler(
+                grid, n_iter, random_state=self.random_state
+            ):
+                for a, alpha in enumerate(alphas):
+                    candidates.append({**config, alpha_name: alpha})
+                    where.append((len(configs), a))
+                configs.append((config, alphas))
+        return candidates, configs, where
 
-    def fit(self, X, y):
+    def _check_cv(self):
+        cv = self.cv
+        if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
+            return TimeSeriesSplit(check_int(cv, "cv", low=2))
+        if isinstance(cv, str) or not hasattr(cv, "split"):
+            raise TypeError(
+                f"cv must be an int >= 2 or a splitter such as TimeSeriesSplit; "
+                f"got {cv!r}."
+            )
+        return cv
+
+    def fit(self, X, y=None, *, groups=None):
         """Run the search.
 
         Parameters
         ----------
         X : array-like of shape (n_timesteps, n_features), or a collection of \
 sequences
-            Input, as for :meth:`reservoir.ESNRegressor.fit`.
-        y : array-like of shape (n_timesteps,) or (n_timesteps, n_targets), or \
-one such array per sequence
-            Targets.
+            Input, as for the estimator's ``fit`` (the series itself for an
+            ``ESNForecaster``).
+        y : array-like, default=None
+            Targets, as for the estimator's ``fit`` (None for an
+            ``ESNForecaster``).
+        groups : array-like of shape (n_samples,), default=None
+            Group labels for a splitter that uses them (such as
+            ``GroupKFold``), as in ``GridSearchCV.fit``.
 
         Returns
         -------
         self : ESNSearchCV
             The fitted search.
         """
-        if not isinstance(self.estimator, ESNRegressor):
-            raise TypeError(
-                f"estimator must be an ESNRegressor; got {self.estimator!r}. Use "
-                f"GridSearchCV for other estimators."
-            )
-        if self.estimator.readout is not None:
-            raise ValueError(
-                "ESNSearchCV needs the built-in ridge readout (readout=None)."
-            )
+        final, alpha_name = final_reservoir_estimator(self.estimator)
         verbose = check_int(self.verbose, "verbose", low=0)
-        score = _check_scoring(self.scoring)
-        cv = self.cv
-        if isinstance(cv, numbers.Integral) and not isinstance(cv, bool):
-            cv = TimeSeriesSplit(check_int(cv, "cv", low=2))
-        elif isinstance(cv, str) or not hasattr(cv, "split"):
-            raise TypeError(
-                f"cv must be an int >= 2 or a splitter such as TimeSeriesSplit; "
-                f"got {cv!r}."
+        check_option(self.test_state, "test_state", ("zero", "continue"))
+        if self.test_state == "continue" and not isinstance(final, ESNRegressor):
+            raise ValueError(
+                f"test_state='continue' needs an ESNRegressor (predict from a "
+                f"given state); got {type(final).__name__}. "
+                + (
+                    "ESNForecaster.predict always continues from the end of its "
+                    "training rows: leave test_state='zero'."
+                    if isinstance(final, ESNForecaster)
+                    else "Leave test_state='zero'."
+                )
             )
+        if self.error_score != "raise" and not isinstance(
+            self.error_score, numbers.Real
+        ):
+            raise ValueError(
+                f"error_score must be 'raise' or a number; got {self.error_score!r}."
+            )
+        scorers, refit_metric = self._get_scorers()
+        cv = self._check_cv()
         if not is_sequence_collection(X):
             X, y = indexable(X, y)
         elif isinstance(X, np.ndarray) and X.ndim == 3:
             y = np.asarray(y)
         else:
             X, y = list(X), list(y)
-        check_option(self.test_state, "test_state", ("zero", "continue"))
         if self.test_state == "continue" and is_sequence_collection(X):
             raise ValueError(
                 "test_state='continue' needs one series (a 2-D X); a "
                 "collection's test sequences start from the zero state."
             )
-        configs, paths = self._configurations()
-        folds = list(cv.split(X, y))
+        default_alphas = final.alpha
+        if np.ndim(default_alphas) == 0:
+            default_alphas = [default_alphas]
+        _check_alphas(list(default_alphas))
+        candidates, configs, where = self._candidates(alpha_name, list(default_alphas))
+        vectorised = vectorised_scoring(self.scoring, final)
+        folds = list(cv.split(X, y, groups))
         if self.test_state == "continue":
             _check_continuing_folds(folds)
         n_cfg, n_folds = len(configs), len(folds)
         if verbose:
-            n_cand = sum(p.size for p in paths)
             print(
                 f"[ESNSearchCV] {n_folds} folds for each of {n_cfg} reservoir "
-                f"configurations ({n_cand} candidates with the alphas): "
-                f"{n_cfg * n_folds} reservoir runs instead of {n_cand * n_folds}"
+                f"configurations ({len(candidates)} candidates with the alphas): "
+                f"{n_cfg * n_folds} reservoir runs instead of "
+                f"{len(candidates) * n_folds}"
             )
         tasks = [
-            delayed(_fold_path)(
-                clone(self.estimator).set_params(**configs[c], alpha=list(paths[c])),
+            delayed(fold_path)(
+                clone(self.estimator).set_params(
+                    **clone({**config, alpha_name: alphas[0]}, safe=False)
+                ),
                 X,
                 y,
                 train,
                 test,
-                paths[c],
-                score,
-                self.test_state,
+                np.array(alphas, dtype=np.float64),
+                scorers,
+                return_train_score=self.return_train_score,
+                test_state=self.test_state,
+                error_score=self.error_score,
+                vectorised=vectorised,
             )
-            for c in range(n_cfg)
+            for config, alphas in configs
             for train, test in folds
         ]
         results = []
-        outputs = Parallel(n_jobs=self.n_jobs, return_as="generator")(tasks)
-        for k, out in enumerate(outputs):
+        parallel = Parallel(
+            n_jobs=self.n_jobs, pre_dispatch=self.pre_dispatch, return_as="generator"
+        )
+        for k, out in enumerate(parallel(tasks)):
             results.append(out)
-            c, f = divmod(k, n_folds)
-            if verbose >= 2:
-                best = int(np.argmax(out[0]))
-                print(
-                    f"[ESNSearchCV] [{c + 1}/{n_cfg}] fold {f + 1}/{n_folds} "
-                    f"{_format_params(configs[c])}: best alpha={paths[c][best]:.3g} "
-                    f"score={out[0][best]:.6g} ({out[1] + out[2]:.2f}s)"
+            if verbose:
+                self._report(k, results, configs, n_folds, verbose)
+        out = [results[c * n_folds + f][a] for c, a in where for f in range(n_folds)]
+        _warn_or_raise_about_fit_failures(out, self.error_score)
+        if callable(self.scoring):
+            _insert_error_scores(out, self.error_score)
+        self.multimetric_ = isinstance(out[0]["test_scores"], dict)
+        if callable(self.scoring) and self.multimetric_:
+            self._check_refit_for_multimetric(out[0]["test_scores"])
+            refit_metric = self.refit
+        results = self._format_results(candidates, n_folds, out)
+        if self.refit or not self.multimetric_:
+            self.best_index_ = int(
+                self._select_best_index(self.refit, refit_metric, results)
+            )
+            if not callable(self.refit):
+                self.best_score_ = float(
+                    results[f"mean_test_{refit_metric}"][self.best_index_]
                 )
-            if verbose and f == n_folds - 1:
-                mean = np.mean([r[0] for r in results[-n_folds:]], axis=0)
-                best = int(np.argmax(mean))
-                took = sum(r[1] + r[2] for r in results[-n_folds:])
-                print(
-                    f"[ESNSearchCV] [{c + 1}/{n_cfg}] {_format_params(configs[c])}: "
-                    f"best alpha={paths[c][best]:.3g} mean score={mean[best]:.6g} "
-                    f"({took:.2f}s)"
-                )
-                if verbose >= 2:
-                    for a, m in zip(paths[c], mean, strict=True):
-                        print(f"[ESNSearchCV]     alpha={a:.3g} mean score={m:.6g}")
-        self._store_results(configs, paths, results, n_folds)
-        self.n_splits_ = n_folds
+            self.best_params_ = results["params"][self.best_index_]
         if self.refit:
             start = time.perf_counter()
-            self.best_estimator_ = (
-                clone(self.estimator).set_params(**self.best_params_).fit(X, y)
+            self.best_estimator_ = clone(self.estimator).set_params(
+                **clone(self.best_params_, safe=False)
             )
+            if y is None:
+                self.best_estimator_.fit(X)
+            else:
+                self.best_estimator_.fit(X, y)
             self.refit_time_ = time.perf_counter() - start
-            self.n_features_in_ = self.best_estimator_.n_features_in_
             if hasattr(self.best_estimator_, "feature_names_in_"):
                 self.feature_names_in_ = self.best_estimator_.feature_names_in_
+        self.scorer_ = (
+            scorers._scorers if isinstance(scorers, _MultimetricScorer) else scorers
+        )
+        self.cv_results_ = results
+        self.n_splits_ = n_folds
         return self
 
-    def _store_results(self, configs, paths, results, n_folds) -> None:
-        params, split_scores, fit_times, score_times = [], [], [], []
-        for c, config in enumerate(configs):
-            per_fold = results[c * n_folds : (c + 1) * n_folds]
-            for a, alpha in enumerate(paths[c]):
-                params.append({**config, "alpha": float(alpha)})
-                split_scores.append([r[0][a] for r in per_fold])
-                fit_times.append([r[1] for r in per_fold])
-                score_times.append([r[2] for r in per_fold])
-        split_scores = np.array(split_scores)
-        mean = split_scores.mean(axis=1)
-        out: dict = {"params": params}
-        for name in sorted({k for p in params for k in p}):
-            column = np.ma.MaskedArray(np.empty(len(params), dtype=object), mask=True)
-            for i, p in enumerate(params):
-                if name in p:
-                    column[i] = p[name]
-            out[f"param_{name}"] = column
-        for k in range(n_folds):
-            out[f"split{k}_test_score"] = split_scores[:, k]
-        out["mean_test_score"] = mean
-        out["std_test_score"] = split_scores.std(axis=1)
-        ranked = np.where(np.isfinite(mean), mean, -np.inf)
-        out["rank_test_score"] = scipy.stats.rankdata(-ranked, method="min").astype(
-            np.int32
+    def _main_score(self, scores) -> float:
+        """The score verbose output reports: the refit metric's, or the first."""
+        if isinstance(scores, dict):
+            name = self.refit if isinstance(self.refit, str) else next(iter(scores))
+            return float(scores[name])
+        return float(scores)
+
+    def _report(self, k, results, configs, n_folds, verbose) -> None:
+        c, f = divmod(k, n_folds)
+        config, alphas = configs[c]
+        out = results[k]
+        scores = np.array([self._main_score(r["test_scores"]) for r in out])
+        took = out[0]["fit_time"] + out[0]["score_time"]
+        if verbose >= 2:
+            best = int(np.nanargmax(scores)) if np.isfinite(scores).any() else 0
+            print(
+                f"[ESNSearchCV] [{c + 1}/{len(configs)}] fold {f + 1}/{n_folds} "
+                f"{_format_params(config)}: best alpha={alphas[best]:.3g} "
+                f"score={scores[best]:.6g} ({took:.2f}s)"
+            )
+        if f != n_folds - 1:
+            return
+        per_fold = results[-n_folds:]
+        mean = np.mean(
+            [[self._main_score(r["test_scores"]) for r in o] for o in per_fold], axis=0
         )
-        out["mean_fit_time"] = np.mean(fit_times, axis=1)
-        out["std_fit_time"] = np.std(fit_times, axis=1)
-        out["mean_score_time"] = np.mean(score_times, axis=1)
-        out["std_score_time"] = np.std(score_times, axis=1)
-        self.cv_results_ = out
-        self.best_index_ = int(np.argmax(ranked))
-        self.best_params_ = params[self.best_index_]
-        self.best_score_ = float(mean[self.best_index_])
+        best = int(np.nanargmax(mean)) if np.isfinite(mean).any() else 0
+        took = sum(o[0]["fit_time"] + o[0]["score_time"] for o in per_fold)
+        print(
+            f"[ESNSearchCV] [{c + 1}/{len(configs)}] {_format_params(config)}: "
+            f"best alpha={alphas[best]:.3g} mean score={mean[best]:.6g} "
+            f"({took:.2f}s)"
+        )
+        if verbose >= 2:
+            for a, m in zip(alphas, mean, strict=True):
+                print(f"[ESNSearchCV]     alpha={a:.3g} mean score={m:.6g}")
 
     def predict(self, X, **predict_params):
         """Predict with ``best_estimator_``.
@@ -536,14 +571,16 @@ one such array per sequence
 sequences
             Input.
         **predict_params : dict
-            Passed on to :meth:`reservoir.ESNRegressor.predict`
-            (``initial_state``, ``return_state``).
+            Passed on to the best estimator's ``predict`` (for example
+            ``initial_state`` and ``return_state`` of
+            :meth:`reservoir.ESNRegressor.predict`).
 
         Returns
         -------
         y_pred : ndarray or list of ndarrays
             Predictions of the best estimator.
         """
+        _check_refit(self, "predict")
         check_is_fitted(self, "best_estimator_")
         return self.best_estimator_.predict(X, **predict_params)
 

@@ -100,3 +100,70 @@ def force(pre, W, W_fb, leak, activation, x0, z0, Y, W_out, P, lam, every, mode)
             W_out = W_out + np.outer(pi / d, Y[t] - z)
             P = (P - np.outer(pi, pi) / d) / lam
     return np.array(outputs), x, W_out, P
+
+
+def paper_ngrc_fit(series, start, n_train, degree, bias, alpha):
+    """The NG-RC recipe of Gauthier et al. (2021), as in the authors' code.
+
+    Two delays (``lin_t = [y_t, y_(t-1)]``), a constant (with ``bias``) and
+    the monomials of one ``degree`` in nested-loop order ``i <= j (<= l)``;
+    the feature matrix is ``(n_features, n_train)``, the targets the
+    increments ``series[start:start + n_train] - series[start - 1:...]``, and
+    ``W_out = T Z' pinv(Z Z' + alpha I)`` of shape ``(n_outputs, n_features)``.
+    """
+    end = start + n_train
+    lin = np.vstack([series[start - 1 : end - 1].T, series[start - 2 : end - 2].T])
+    rows = [np.ones(n_train)] if bias else []
+    rows.extend(lin)
+    for combo in combinations_with_replacement(range(lin.shape[0]), degree):
+        product = lin[combo[0]]
+        for i in combo[1:]:
+            product = product * lin[i]
+        rows.append(product)
+    Z = np.array(rows)
+    T = series[start:end].T - series[start - 1 : end - 1].T
+    return T @ Z.T @ np.linalg.pinv(Z @ Z.T + alpha * np.eye(Z.shape[0])), Z
+
+
+def paper_ngrc_rollout(W_out, last, before, n_points, degree, bias):
+    """The authors' closed loop: ``n_points`` rows, the known ``last`` first."""
+    out = [np.asarray(last, dtype=float)]
+    before = np.asarray(before, dtype=float)
+    for _ in range(n_points - 1):
+        lin = np.concatenate([out[-1], before])
+        feat = [1.0] if bias else []
+        feat.extend(lin)
+        for combo in combinations_with_replacement(range(lin.size), degree):
+            product = lin[combo[0]]
+            for i in combo[1:]:
+                product = product * lin[i]
+            feat.append(product)
+        before = out[-1]
+        out.append(out[-1] + W_out @ np.array(feat))
+    return np.array(out)
+
+
+def exact_ridge(Z, T, alpha):
+    """Ridge solution of the float64 data ``Z``, ``T`` in rational arithmetic."""
+    from fractions import Fraction
+
+    m = Z.shape[1]
+    Zf = [[Fraction(v) for v in row] for row in Z]
+    Tf = [[Fraction(v) for v in row] for row in T]
+    rows = []
+    for i in range(m):
+        row = [sum(z[i] * z[j] for z in Zf) for j in range(m)]
+        row[i] += Fraction(alpha)
+        row += [
+            sum(z[i] * t[j] for z, t in zip(Zf, Tf, strict=True))
+            for j in range(T.shape[1])
+        ]
+        rows.append(row)
+    for c in range(m):  # Gauss-Jordan; the matrix is positive definite
+        pivot = rows[c][c]
+        rows[c] = [v / pivot for v in rows[c]]
+        for r in range(m):
+            if r != c and rows[r][c] != 0:
+                f = rows[r][c]
+                rows[r] = [a - f * b for a, b in zip(rows[r], rows[c], strict=True)]
+    return np.array([[float(v) for v in row[m:]] for row in rows])

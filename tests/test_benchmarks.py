@@ -31,6 +31,8 @@ SMOKE_ARGS = {
     "bench_nvar_online.py": ["--quick"],
     "bench_real_series.py": ["--quick"],
     "bench_public.py": ["--quick"],
+    "bench_capacity.py": ["--quick"],
+    "bench_plasticity.py": ["--quick"],
 }
 
 

@@ -533,3 +533,21 @@ def test_diverging_model_is_reported_as_failed(tmp_path, capsys):
     assert "The ESN FAILED" in out and "diverged" in out
     rows = [line.split(",") for line in output.read_text().splitlines()[1:]]
     assert rows and all(r[4] == "" for r in rows[: 3 * 200])
+
+
+def test_short_monthly_series_gets_a_shorter_default_horizon(tmp_path, capsys):
+    """60 months: the monthly horizon (18) would leave one backtest origin;
+    the default is half the test part (9) instead, with several origins."""
+    months = np.datetime64("2001-01", "M") + np.arange(60)
+    y = 100 + 10 * np.sin(2 * np.pi * np.arange(60) / 12) + np.arange(60) * 0.3
+    lines = [f"{m},{float(v)!r}" for m, v in zip(months, y, strict=True)]
+    path = tmp_path / "short.csv"
+    path.write_text("month,value\n" + "\n".join(lines) + "\n")
+    options = ["--time-column", "month", "--time-budget", "2", "--quiet"]
+    code = main(["forecast", "--csv", str(path), *options])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "backtest  : horizon 9, 10 origin(s)" in out
+    table = out.split("NRMSE by horizon")[1].split("\n\n")[0]
+    assert table.splitlines()[-1].split()[0] == "9"
+    assert "Forecast of the 9 steps after 2005-12" in out

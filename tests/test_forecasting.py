@@ -401,3 +401,20 @@ def test_kpss_statistic_equals_statsmodels_short_lag():
     expected = [0.12664736631391624, 2.5642203505181826, 0.13280219814639913]
     for y, value in zip(series, expected, strict=True):
         assert kpss_statistic(y) == pytest.approx(value, rel=1e-12)
+
+
+def test_search_can_overrule_kpss_with_the_levels():
+    """A trend that stopped: KPSS asks for a difference, but the series has
+    been level (an AR(1) around 10) over every validation block, so the
+    levels candidate, always tried, wins the cross-validation."""
+    from reservoir.forecasting.search import transform_candidates
+
+    rng = np.random.default_rng(3)
+    noise = np.zeros(300)
+    for t in range(1, 300):
+        noise[t] = 0.8 * noise[t - 1] + rng.normal()
+    y = np.where(np.arange(300) < 60, np.arange(300) / 6.0, 10.0) + noise
+    assert transform_candidates(y[:, None], None, 270) == [{"difference": 1}, {}]
+    result = search_forecaster(y, 6, n_candidates=4)
+    assert "difference" not in result.best_params
+    assert np.isfinite(result.best_score)

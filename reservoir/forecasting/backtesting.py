@@ -231,7 +231,8 @@ def default_horizon(calendar: Calendar, n_timesteps: int, train_fraction: float)
     """The horizon :func:`backtest` takes when none is given.
 
     The calendar's customary horizon (monthly 18, quarterly 8, annual 6,
-    ...), else ``DEFAULT_HORIZON`` (100), at most half the test part.
+    ...), else ``DEFAULT_HORIZON`` (100); at most half the test part, so
+    that a short series is backtested from several origins.
 
     Parameters
     ----------
@@ -254,11 +255,14 @@ def default_horizon(calendar: Calendar, n_timesteps: int, train_fraction: float)
     100
     >>> default_horizon(Calendar.steps(144), 144, 0.7)
     22
+    >>> import numpy as np
+    >>> months = np.datetime64("2001-01", "M") + np.arange(60)
+    >>> monthly = Calendar.from_stamps(months.astype("datetime64[D]"))
+    >>> monthly.horizon, default_horizon(monthly, 60, 0.7)
+    (18, 9)
     """
-    if calendar.horizon:
-        return calendar.horizon
     n_test = n_timesteps - int(n_timesteps * train_fraction)
-    return min(DEFAULT_HORIZON, max(1, n_test // 2))
+    return min(calendar.horizon or DEFAULT_HORIZON, max(1, n_test // 2))
 
 
 def check_length(n_timesteps: int, train_fraction: float, horizon: int) -> None:

@@ -138,14 +138,17 @@ def transform_candidates(y: np.ndarray, season: int | None, n_rows: int) -> list
     As in Hyndman & Khandakar's automatic ARIMA, the KPSS test decides the
     first difference: of the series itself, and, with a ``season`` and data
     for at least four seasons, of its seasonal difference (a second
-    branch). A positive series adds the same on its logarithm.
+    branch). A positive series adds the same on its logarithm. The series
+    as it is (no transform) is always a candidate as well: the test is a
+    heuristic and over-differences series whose trend stopped (a level
+    shift), where cross-validation can still pick the levels.
 
     Examples
     --------
     >>> import numpy as np
     >>> from reservoir.forecasting.search import transform_candidates
     >>> transform_candidates(np.arange(1.0, 101.0)[:, None], None, 100)
-    [{'difference': 1}, {'log': True, 'difference': 1}]
+    [{'difference': 1}, {'log': True, 'difference': 1}, {}]
     """
     positive = bool(np.all(y > 0))
     branches = [{}]
@@ -161,6 +164,8 @@ def transform_candidates(y: np.ndarray, season: int | None, n_rows: int) -> list
             if _needs_difference(series):
                 candidate["difference"] = 1
             out.append(dict(candidate, **branch))
+    if {} not in out:
+        out.append({})  # levels: cross-validation may overrule the test
     return out
 
 
