@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import numpy as np
@@ -12,7 +13,18 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._esn import _ARCH_DOC, _IP_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
+from ._esn import (
+    _ARCH_DOC,
+    _IP_DOC,
+    _PARAMS_DOC,
+    _STATISTICS_DOC,
+    _TAIL_DOC,
+    _VERBOSE_DOC,
+    _BaseReservoirEstimator,
+    check_keep_statistics,
+    check_partial_fit_allowed,
+)
+from ._progress import Progress, check_verbose, report
 from ._ridge import GramAccumulator, RowBuffer
 from ._threading import numba_threads
 from ._validation import (
@@ -95,7 +107,7 @@ class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
     n_support_points : int, default=5
         Number of evenly spaced steps, from the end of the washout to the last
         step, whose features are concatenated for ``aggregation='support'``.
-{_TAIL_DOC}
+{_TAIL_DOC}{_STATISTICS_DOC}{_VERBOSE_DOC}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -171,6 +183,8 @@ n_readout_features)
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
+        keep_statistics: bool = True,
+        verbose: int = 0,
     ):
         self.n_units = n_units
         self.spectral_radius = spectral_radius
@@ -198,6 +212,8 @@ n_readout_features)
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.keep_statistics = keep_statistics
+        self.verbose = verbose
 
     # ----------------------------------------------------------------- input
     def _split_labels(self, X, y, *, reset: bool):
@@ -243,6 +259,8 @@ n_readout_features)
         alpha = check_real(self.alpha, "alpha", low=0.0)
         check_option(self.aggregation, "aggregation", AGGREGATIONS)
         n_support = check_int(self.n_support_points, "n_support_points", low=1)
+        check_verbose(self.verbose)
+        check_keep_statistics(self.keep_statistics)
         if not isinstance(self.include_input, bool | np.bool_):
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
@@ -271,6 +289,7 @@ n_readout_features)
         x0=None,
         skips=None,
         final=None,
+        progress=None,
     ):
         """Yield ``(sequence index, first row, features)``.
 
@@ -278,7 +297,8 @@ n_readout_features)
         ``skips[i]`` on when given), chunk by chunk. Per sequence: one row per
         sequence (last, mean or support). ``x0`` replaces the zero initial
         states; ``final``, an ``(n_sequences, n_units)`` array, receives the
-        state after the last step of every sequence.
+        state after the last step of every sequence. ``progress``, a
+        :class:`~reservoir._progress.Progress`, counts the time steps run.
         """
         reservoir = self.reservoir_
         if x0 is None:
@@ -288,6 +308,8 @@ n_readout_features)
         for i, start, states in reservoir.iter_states(sequences, x0):
             length = sequences[i].shape[0]
             stop = start + states.shape[0]
+            if progress is not None:
+                progress.update(stop - start)
             if final is not None and stop == length:
                 final[i] = states[-1]
             skip = max((washout if skips is None else skips[i]) - start, 0)
@@ -356,7 +378,14 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 "aggregation='vote' averages the readout's scores over a sequence: "
                 "give a readout with predict_proba or decision_function."
             )
-        for name in ("_gram", "_W_out", "coef_", "intercept_", "readout_"):
+        for name in (
+            "_gram",
+            "_W_out",
+            "coef_",
+            "intercept_",
+            "readout_",
+            "_statistics_dropped",
+        ):
             if hasattr(self, name):  # a refit starts from scratch
                 delattr(self, name)
         sequences, step_labels, seq_labels, _ = self._split_labels(X, y, reset=True)
@@ -387,7 +416,11 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 return np.repeat(seq_codes[i : i + 1], n_rows)
             return step_codes[i][first : first + n_rows]
 
-        with numba_threads(self.n_jobs):
+        verbose, name = check_verbose(self.verbose), type(self).__name__
+        progress = Progress(
+            verbose, name, "harvest", sum(u.shape[0] for u in sequences)
+        )
+        with numba_threads(self.n_jobs), progress:
             if self.readout is None:
                 # one-vs-all targets in {-1, 1}, one row per class
                 table = (
@@ -398,7 +431,11 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 buffer = None
                 final = np.empty((len(sequences), reservoir.n_units))
                 for i, first, feats in self._iter_features(
-                    sequences, washout, per_step=per_step, final=final
+                    sequences,
+                    washout,
+                    per_step=per_step,
+                    final=final,
+                    progress=progress,
                 ):
                     if buffer is None:
                         buffer = RowBuffer(
@@ -412,17 +449,33 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 self._last_states = final
                 self._steps_seen = np.array([u.shape[0] for u in sequences])
                 self._set_ridge_readout(alpha)
+                if not self.keep_statistics:  # the readout is solved already
+                    del self._gram
+                    self._statistics_dropped = True
             else:
                 rows, codes = [], []
                 for i, first, feats in self._iter_features(
-                    sequences, washout, per_step=per_step
+                    sequences, washout, per_step=per_step, progress=progress
                 ):
                     rows.append(feats.copy())
                     codes.append(codes_of(i, first, feats.shape[0]))
                 labels = self.classes_[np.concatenate(codes)]
                 features = np.vstack(rows)
                 check_readout_features(features, sequences)
+                progress.close()
+                report(
+                    verbose,
+                    name,
+                    f"fitting the readout {type(self.readout).__name__} on "
+                    f"{features.shape[0]} rows x {features.shape[1]} features",
+                )
+                started = time.perf_counter()
                 self.readout_ = clone(self.readout).fit(features, labels)
+                report(
+                    verbose,
+                    name,
+                    f"readout fitted in {time.perf_counter() - started:.1f} s",
+                )
         return self
 
     def _set_ridge_readout(self, alpha: float) -> None:
@@ -489,6 +542,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             raise TypeError(
                 f"continue_state must be True or False; got {continue_state!r}."
             )
+        check_partial_fit_allowed(self)
         first = not hasattr(self, "_gram")
         if first and classes is None:
             raise ValueError(
@@ -571,7 +625,13 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         buffer = RowBuffer(gram)
         final = np.empty((n_seq, reservoir.n_units))
         skips = [max(washout - int(k), 0) for k in seen]
-        with numba_threads(self.n_jobs):
+        progress = Progress(
+            check_verbose(self.verbose),
+            type(self).__name__,
+            "harvest",
+            sum(u.shape[0] for u in sequences),
+        )
+        with numba_threads(self.n_jobs), progress:
             for i, row, feats in self._iter_features(
                 sequences,
                 washout,
@@ -579,6 +639,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 x0=x0,
                 skips=skips,
                 final=final,
+                progress=progress,
             ):
                 if per_sequence:
                     codes = np.repeat(seq_codes[i : i + 1], feats.shape[0])
@@ -662,6 +723,11 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             outputs = np.stack(outputs)
         if method != "predict":  # scores or probabilities, not labels
             warn_if_not_finite(outputs, self, method)
+            if self.reservoir_.dtype == np.float32:  # float32 in, float32 out
+                if self.per_sequence_:
+                    outputs = outputs.astype(np.float32)
+                else:
+                    outputs = [o.astype(np.float32) for o in outputs]
         return outputs, ("sequences" if self.per_sequence_ else layout)
 
     def _labels_from_scores(self, scores: np.ndarray, method: str) -> np.ndarray:
@@ -703,7 +769,8 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
 list of such arrays for per-step classification of a list
             Per step (or per sequence, averaged over the steps for
             ``aggregation='vote'``). With a ``readout``, its own
-            ``decision_function`` (available when it has one).
+            ``decision_function`` (available when it has one). float32 when
+            ``dtype='float32'``.
         """
         outputs, layout = self._scores(X, "decision_function")
         if layout == "sequences":
@@ -724,7 +791,7 @@ list of such arrays for per-step classification of a list
         -------
         proba : ndarray of shape (n_samples, n_classes), or a list of them
             Per step, or per sequence (averaged over the steps for
-            ``aggregation='vote'``).
+            ``aggregation='vote'``); float32 when ``dtype='float32'``.
         """
         outputs, layout = self._scores(X, "predict_proba")
         if layout in ("sequences", "one"):

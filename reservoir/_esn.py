@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import time
 import warnings
 from collections import Counter
 from collections.abc import Sequence
@@ -23,6 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import _reservoir as _reservoir_module
 from ._plasticity import adapt as adapt_plasticity
 from ._plasticity import check_plasticity, folded_reservoir
+from ._progress import Progress, check_verbose, report
 from ._readout_features import (
     READOUT_FEATURES,
     lag_rows,
@@ -329,8 +331,10 @@ _ARCH_DOC = _LAYERS_DOC + _BIDIRECTIONAL_DOC
 
 _TAIL_DOC = """\
     dtype : {'float64', 'float32'}, default='float64'
-        Precision of the reservoir states. The readout is always solved in
-        float64.
+        Precision of the reservoir states, and of what the fitted estimator
+        returns (predictions, scores, forecasts, states): float32 in, float32
+        out. The readout is always solved and applied in float64; with
+        ``'float32'`` its outputs are rounded to float32 at the end.
     random_state : int, RandomState instance, Generator or None, default=None
         Seed for the weights. The same seed gives bit-identical float64
         results on one machine with the same BLAS thread count (across
@@ -343,12 +347,54 @@ _TAIL_DOC = """\
 """
 
 
+_STATISTICS_DOC = """\
+    keep_statistics : bool, default=True
+        Keep the readout's Gram statistics (``(n_readout_features,
+        n_readout_features)`` floats and their factorisation: a fitted
+        2,000-unit model pickles to 45 MB with them, 13 MB without) after
+        ``fit`` so that :meth:`partial_fit` can add data to them. False drops
+        them, for smaller pickles and memory, when no ``partial_fit`` will
+        follow; ``partial_fit`` on the ridge readout then raises. Predictions
+        are the same either way.
+"""
+
+_VERBOSE_DOC = """\
+    verbose : int, default=0
+        Progress reports on standard error: 0 writes nothing; 1 the progress
+        of the harvest (time steps run), of long readout fits and the alpha
+        chosen from a path; 2 also the score of every alpha. On a terminal
+        the progress is a bar redrawn in place, elsewhere a few plain lines.
+        The numbers do not depend on it.
+"""
+
+
 #: Most state values one harvesting chunk holds while fitting (16 MiB).
 HARVEST_CHUNK_VALUES = 2 * 1024 * 1024
 
 #: Most contiguous row blocks a cross-validation splitter may cut the training
 #: rows into (each block keeps one Gram matrix).
 MAX_CV_BLOCKS = 64
+
+
+def check_keep_statistics(value) -> bool:
+    """``keep_statistics`` as a bool, or a TypeError naming it."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"keep_statistics must be True or False; got {value!r}.")
+    return bool(value)
+
+
+def check_partial_fit_allowed(estimator) -> None:
+    """Refuse ``partial_fit`` when ``keep_statistics=False`` drops (or dropped)
+    the statistics it adds to."""
+    if not check_keep_statistics(estimator.keep_statistics) or getattr(
+        estimator, "_statistics_dropped", False
+    ):
+        raise ValueError(
+            f"partial_fit adds data to the Gram statistics that "
+            f"keep_statistics=False drops after each fit; set "
+            f"keep_statistics=True (est.set_params(keep_statistics=True)) and "
+            f"fit again to use partial_fit on this {type(estimator).__name__}."
+        )
 
 
 def _check_alphas(alpha) -> tuple[np.ndarray, bool]:
@@ -469,7 +515,7 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         readout (with ``partial_fit``, such as
         :class:`~reservoir.RLSRegressor`) is also trained step by step by
         :meth:`partial_fit`.
-{_TAIL_DOC}
+{_TAIL_DOC}{_STATISTICS_DOC}{_VERBOSE_DOC}
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
@@ -560,6 +606,8 @@ n_readout_features)
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
+        keep_statistics: bool = True,
+        verbose: int = 0,
     ):
         self.n_units = n_units
         self.spectral_radius = spectral_radius
@@ -588,12 +636,23 @@ n_readout_features)
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.keep_statistics = keep_statistics
+        self.verbose = verbose
+
+    def _drop_statistics(self) -> None:
+        """Drop the Gram statistics after ``fit`` when ``keep_statistics`` is
+        False (the readout is already solved from them)."""
+        if not self.keep_statistics and hasattr(self, "_gram"):
+            del self._gram
+            self._statistics_dropped = True
 
     def _check_readout_params(self):
         """Validate washout, alpha, cv and readout; return the parsed values."""
         washout = check_int(self.washout, "washout", low=0)
         alphas, is_path = _check_alphas(self.alpha)
         cv = _check_cv(self.cv)
+        check_verbose(self.verbose)
+        check_keep_statistics(self.keep_statistics)
         if not isinstance(self.include_input, bool | np.bool_):
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
@@ -713,13 +772,29 @@ n_readout_features)
         batch = max(Counter(u.shape[0] for u in sequences).values())
         budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
         chunk_steps = max(1, budget // (reservoir.n_units * batch))
+        progress = Progress(
+            check_verbose(self.verbose),
+            type(self).__name__,
+            "harvest",
+            sum(u.shape[0] for u in sequences),
+        )
         if len(buffers) == 1 and not self._extra_features():
-            self._harvest_chunks(
-                reservoir, sequences, targets, x0, skips, chunk_steps, buffers[0], final
-            )
+            with progress:
+                self._harvest_chunks(
+                    reservoir,
+                    sequences,
+                    targets,
+                    x0,
+                    skips,
+                    chunk_steps,
+                    buffers[0],
+                    final,
+                    progress,
+                )
             return [buffers[0].flush()], final
         for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
             stop = start + states.shape[0]
+            progress.update(stop - start)
             if stop == sequences[i].shape[0]:
                 final[i] = states[-1]
             first = max(start, skips[i])
@@ -741,11 +816,21 @@ n_readout_features)
                             ),
                             targets[i][lo:hi],
                         )
+        progress.close()
         with overflow_reported():
             return [buffer.flush() for buffer in buffers], final
 
     def _harvest_chunks(
-        self, reservoir, sequences, targets, x0, skips, chunk_steps, buffer, final
+        self,
+        reservoir,
+        sequences,
+        targets,
+        x0,
+        skips,
+        chunk_steps,
+        buffer,
+        final,
+        progress=None,
     ):
         """``_harvest`` into one accumulator, a whole chunk of sequences at once.
 
@@ -764,6 +849,9 @@ n_readout_features)
             sequences, x0, chunk_steps
         ):
             stop = start + states.shape[1]
+            if progress is not None:  # time steps run in this chunk
+                run = np.clip(lengths[members] - start, 0, stop - start)
+                progress.update(int(run.sum()))
             if members is not padded_members:  # a new bucket: its targets
                 padded_members = members
                 if len(members) == 1:
@@ -813,19 +901,34 @@ n_readout_features)
             if hasattr(self, name):
                 delattr(self, name)
         scored = gram.n_samples > 0 and (is_path or folds is not None)
+        verbose, name = check_verbose(self.verbose), type(self).__name__
         if scored and folds is not None:
             fold_scores = np.empty((len(folds), alphas.size))
-            for k, (train, test) in enumerate(folds):
-                path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
-                held_out = GramAccumulator.sum(blocks[b] for b in test)
-                sse = path.validation_sse(alphas, held_out).mean(axis=1)
-                fold_scores[k] = -sse / max(held_out.n_samples, 1)
+            with Progress(
+                verbose, name, "alpha path (cv folds)", len(folds), "folds"
+            ) as progress:
+                for k, (train, test) in enumerate(folds):
+                    path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
+                    held_out = GramAccumulator.sum(blocks[b] for b in test)
+                    sse = path.validation_sse(alphas, held_out).mean(axis=1)
+                    fold_scores[k] = -sse / max(held_out.n_samples, 1)
+                    progress.update(1)
             self.alpha_fold_scores_ = fold_scores
             self.alpha_scores_ = fold_scores.mean(axis=0)
         elif scored:
             self.alpha_scores_ = -RidgePath(gram).gcv(alphas)
         best = int(np.argmax(self.alpha_scores_)) if scored else 0
         self.alpha_ = float(alphas[best])
+        if scored:
+            how = "GCV" if folds is None else f"{len(folds)}-fold blocked CV"
+            for alpha, score in zip(alphas, self.alpha_scores_, strict=True):
+                report(verbose, name, f"alpha={alpha:.3g}: score {score:.6g}", level=2)
+            report(
+                verbose,
+                name,
+                f"alpha path: {alphas.size} alphas scored by {how}; "
+                f"alpha_={self.alpha_:.3g} (score {self.alpha_scores_[best]:.6g})",
+            )
         self._gram = gram
         if gram.n_samples == 0:  # partial_fit still inside the washout
             return
@@ -866,7 +969,12 @@ one such array per sequence
             warn_if_not_washed_out(reservoir, sequences[0], washout)
         x0 = reservoir.initial_states(len(sequences))
         skips = [washout] * len(sequences)
-        for name in ("alpha_scores_", "alpha_fold_scores_", "_gram"):
+        for name in (
+            "alpha_scores_",
+            "alpha_fold_scores_",
+            "_gram",
+            "_statistics_dropped",
+        ):
             if hasattr(self, name):  # a refit starts from scratch
                 delattr(self, name)
         with numba_threads(self.n_jobs):
@@ -893,8 +1001,21 @@ one such array per sequence
                 )
                 Y = np.vstack([t[washout:] for t in targets])
                 check_readout_features(Z, sequences)
+                verbose, name = check_verbose(self.verbose), type(self).__name__
+                report(
+                    verbose,
+                    name,
+                    f"fitting the readout {type(self.readout).__name__} on "
+                    f"{Z.shape[0]} rows x {Z.shape[1]} features",
+                )
+                started = time.perf_counter()
                 self.readout_ = clone(self.readout).fit(
                     Z, Y[:, 0] if self._y_ndim == 1 else Y
+                )
+                report(
+                    verbose,
+                    name,
+                    f"readout fitted in {time.perf_counter() - started:.1f} s",
                 )
                 self.alpha_ = float(alphas[0])
         self.reservoir_ = reservoir
@@ -904,6 +1025,7 @@ one such array per sequence
         self._n_readout_rows = int(self._steps_seen.sum()) - washout * len(sequences)
         if self.readout is None:
             self._set_readout(gram, alphas, is_path, blocks, folds)
+            self._drop_statistics()
         return self
 
     def partial_fit(self, X, y, *, continue_state: bool = False):
@@ -974,6 +1096,7 @@ one such array per sequence
             )
         if self.readout is not None:
             return self._partial_fit_online(X, y, continue_state)
+        check_partial_fit_allowed(self)
         first = not hasattr(self, "_gram")
         sequences, targets, y_ndim = self._check_training_data(
             X, y, reset=first, check_washout=not continue_state
@@ -1128,7 +1251,8 @@ n_units), default=None
         Returns
         -------
         y_pred : ndarray, or list of ndarrays for a list input
-            Prediction for every time step, in the layout of ``X``.
+            Prediction for every time step, in the layout of ``X``; float32
+            when ``dtype='float32'`` (computed in float64, then rounded).
         final_state : ndarray of shape (n_units,) or (n_sequences, n_units)
             Only with ``return_state=True``.
         """
@@ -1137,7 +1261,9 @@ n_units), default=None
         sequences, _, layout = self._check_sequences(X, reset=False)
         x0 = self._initial_states(len(sequences), initial_state)
         outputs: list = [None] * len(sequences)
-        final = np.empty((len(sequences), self.reservoir_.n_units))
+        final = np.empty(
+            (len(sequences), self.reservoir_.n_units), dtype=self.reservoir_.dtype
+        )
         inputs = self._lagged_inputs(sequences)
         with numba_threads(self.n_jobs):
             for i, start, states in self.reservoir_.iter_states(sequences, x0):
@@ -1145,8 +1271,11 @@ n_units), default=None
                 part = self._readout_predict(
                     self._readout_rows(inputs[i][start:stop], states)
                 )
-                if outputs[i] is None:
-                    outputs[i] = np.empty((sequences[i].shape[0], *part.shape[1:]))
+                if outputs[i] is None:  # float32 states: float32 out
+                    outputs[i] = np.empty(
+                        (sequences[i].shape[0], *part.shape[1:]),
+                        dtype=self.reservoir_.dtype,
+                    )
                 outputs[i][start:stop] = part
                 if stop == sequences[i].shape[0]:
                     final[i] = states[-1]

@@ -19,12 +19,17 @@ from . import _generate
 from ._esn import (
     _LAYERS_DOC,
     _PARAMS_DOC,
+    _STATISTICS_DOC,
     _TAIL_DOC,
+    _VERBOSE_DOC,
     _BaseReservoirEstimator,
     _check_alphas,
     _check_cv,
     _cv_blocks,
+    check_keep_statistics,
+    check_partial_fit_allowed,
 )
+from ._progress import Progress, check_verbose, report
 from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath
 from ._threading import numba_threads
@@ -273,7 +278,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         readout (``alpha`` is then unused and must be one value, ``cv``
         None), and its weights drive the closed loop. The fitted copy is
         ``readout_``; :meth:`partial_fit` keeps training it.
-
+{_STATISTICS_DOC}{_VERBOSE_DOC}
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
@@ -426,6 +431,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         random_state=None,
         n_jobs: int | None = None,
         readout=None,
+        keep_statistics: bool = True,
+        verbose: int = 0,
     ):
         self.n_units = n_units
         self.spectral_radius = spectral_radius
@@ -459,6 +466,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.readout = readout
+        self.keep_statistics = keep_statistics
+        self.verbose = verbose
 
     # ------------------------------------------------------------------
     # validation
@@ -522,6 +531,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         if cv is None and params["is_path"]:
             cv = TimeSeriesSplit(DEFAULT_CV_SPLITS)
         params["cv"] = cv
+        params["verbose"] = check_verbose(self.verbose)
+        check_keep_statistics(self.keep_statistics)
         return params
 
     def _check_series(self, y, name: str, *, reset: bool) -> np.ndarray:
@@ -921,7 +932,12 @@ class ESNForecaster(_BaseReservoirEstimator):
             The fitted forecaster.
         """
         params = self._check_params()
-        for name in ("_gram", "alpha_scores_", "alpha_fold_scores_"):
+        for name in (
+            "_gram",
+            "alpha_scores_",
+            "alpha_fold_scores_",
+            "_statistics_dropped",
+        ):
             if hasattr(self, name):  # a refit starts from scratch
                 delattr(self, name)
         Y, Xe = self._start(y, X, params)
@@ -955,11 +971,14 @@ class ESNForecaster(_BaseReservoirEstimator):
         noise = params["noise_level"]
         x0 = reservoir.initial_states(1)[0]
         last = x0
+        name = type(self).__name__
+        progress = Progress(params["verbose"], name, "harvest", U.shape[0])
         with numba_threads(self.n_jobs):
             for start, u, states in self._teacher_forced(
                 reservoir, U, x0, rng, noise, params["noise_type"]
             ):
                 stop = start + states.shape[0]
+                progress.update(stop - start)
                 feats = self._readout_features(
                     u, L[start:stop], states, self._input_scale
                 )
@@ -970,6 +989,7 @@ class ESNForecaster(_BaseReservoirEstimator):
                 hit = (feature_rows >= start) & (feature_rows < stop)
                 captured_features[hit] = feats[feature_rows[hit] - start]
                 last = states[-1].copy()
+            progress.close()
             self._state_noisy, self._rows_seen, self._rng = last, U.shape[0], rng
             if noise > 0:
                 last = self._final_state(U, x0)
@@ -989,6 +1009,9 @@ class ESNForecaster(_BaseReservoirEstimator):
                 self.alpha_scores_ = scores.mean(axis=0)
         self._choose_alpha(params)
         self._finish(gram, last, Y)
+        if not self.keep_statistics:  # the readout is solved already
+            del self._gram
+            self._statistics_dropped = True
         return self
 
     def _accumulator(self, n_features: int, n_targets: int):
@@ -1090,6 +1113,16 @@ class ESNForecaster(_BaseReservoirEstimator):
             )
             return
         self.alpha_ = float(alphas[int(np.argmax(scores))])
+        verbose, name = params["verbose"], type(self).__name__
+        for alpha, score in zip(alphas, scores, strict=True):
+            report(verbose, name, f"alpha={alpha:.3g}: score {score:.6g}", level=2)
+        report(
+            verbose,
+            name,
+            f"alpha path: {alphas.size} alphas scored by {len(self.alpha_fold_scores_)}"
+            f" rolling-origin folds; alpha_={self.alpha_:.3g} "
+            f"(score {np.max(scores):.6g})",
+        )
 
     # ------------------------------------------------------------------
     # cross-validation of the penalty
@@ -1196,14 +1229,19 @@ class ESNForecaster(_BaseReservoirEstimator):
         alphas = params["alphas"]
         K = self.n_features_in_
         scores = np.empty((len(folds), alphas.size))
-        for k, ((train, _), rows) in enumerate(
-            zip(folds, self._fold_origins, strict=True)
-        ):
-            path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
-            feats = features[np.searchsorted(origin_rows, rows)]
-            pred = path.predict(feats, alphas)  # (A, n, H * K)
-            pred = pred.reshape(alphas.size, rows.size, self._horizon, K)
-            scores[k] = -self._fold_errors(Y, rows, pred)
+        progress = Progress(
+            params["verbose"], type(self).__name__, "alpha path", len(folds), "folds"
+        )
+        with progress:
+            for k, ((train, _), rows) in enumerate(
+                zip(folds, self._fold_origins, strict=True)
+            ):
+                path = RidgePath(GramAccumulator.sum(blocks[b] for b in train))
+                feats = features[np.searchsorted(origin_rows, rows)]
+                pred = path.predict(feats, alphas)  # (A, n, H * K)
+                pred = pred.reshape(alphas.size, rows.size, self._horizon, K)
+                scores[k] = -self._fold_errors(Y, rows, pred)
+                progress.update(1)
         return scores
 
     def _closed_loop_cv_scores(
@@ -1213,6 +1251,13 @@ class ESNForecaster(_BaseReservoirEstimator):
         alphas = params["alphas"]
         horizon, K = self._cv_horizon, self.n_features_in_
         scores = np.empty((len(folds), alphas.size))
+        progress = Progress(
+            params["verbose"],
+            type(self).__name__,
+            f"alpha path ({horizon}-step closed-loop forecasts)",
+            len(folds) * alphas.size,
+            "fold-alphas",
+        )
         for k, ((train, _), rows) in enumerate(
             zip(folds, self._fold_origins, strict=True)
         ):
@@ -1230,7 +1275,9 @@ class ESNForecaster(_BaseReservoirEstimator):
                     forecasts[a, i, :n_steps] = self._closed_loop(
                         x_before, z_hist, Xf, n_steps, weights
                     )
+                progress.update(1)
             scores[k] = -self._fold_errors(Y, rows, forecasts)
+        progress.close()
         return scores
 
     # ------------------------------------------------------------------
@@ -1287,6 +1334,7 @@ class ESNForecaster(_BaseReservoirEstimator):
                 "partial_fit supports strategy='recursive' only (the direct "
                 "readouts need targets from the next chunk)."
             )
+        check_partial_fit_allowed(self)
         first = not hasattr(self, "_gram")
         if first:
             Y, Xe = self._start(y, X, params)
@@ -1322,12 +1370,16 @@ class ESNForecaster(_BaseReservoirEstimator):
             seen = self._rows_seen
         noise = params["noise_level"]
         washout = params["washout"]
-        with numba_threads(self.n_jobs):
+        progress = Progress(
+            params["verbose"], type(self).__name__, "harvest", U.shape[0]
+        )
+        with numba_threads(self.n_jobs), progress:
             last = x0
             for start, u, states in self._teacher_forced(
                 self.reservoir_, U, x0, self._rng, noise, params["noise_type"]
             ):
                 stop = start + states.shape[0]
+                progress.update(stop - start)
                 skip = max(washout - seen - start, 0)
                 if start + skip < stop:
                     gram.update(
@@ -1450,7 +1502,9 @@ default=None
         Returns
         -------
         y_forecast : ndarray of shape (n_steps,) or (n_steps, n_features)
-            The forecast, 1-D when the forecaster was fitted on a 1-D series.
+            The forecast, 1-D when the forecaster was fitted on a 1-D series;
+            float32 when ``dtype='float32'`` (computed in float64, then
+            rounded).
         """
         out, z = self._forecast_raw(n_steps, context, X_future, X_context)
         self._check_divergence(z, out)
@@ -1501,11 +1555,12 @@ default=None
         -------
         forecasts : ndarray of shape (n_origins, n_steps) or (n_origins, \
 n_steps, n_features)
-            One forecast per origin (2-D when fitted on a 1-D series).
+            One forecast per origin (2-D when fitted on a 1-D series); float32
+            when ``dtype='float32'``.
         """
         out, z = self._forecast_origins_raw(y, origins, n_steps, X)
         self._check_divergence(z, out)
-        return out[..., 0] if self._y_ndim == 1 else out
+        return self._out_dtype(out[..., 0] if self._y_ndim == 1 else out)
 
     def _forecast_origins_raw(self, y, origins, n_steps, X):
         """``forecast_origins`` before the divergence check: forecasts
@@ -1566,7 +1621,14 @@ n_steps, n_features)
         return out, z
 
     def _output(self, Y: np.ndarray) -> np.ndarray:
-        return Y[:, 0] if self._y_ndim == 1 else Y
+        return self._out_dtype(Y[:, 0] if self._y_ndim == 1 else Y)
+
+    def _out_dtype(self, values: np.ndarray) -> np.ndarray:
+        """``values`` (computed in float64) in the precision of ``dtype``:
+        float32 in, float32 out."""
+        if self.reservoir_.dtype == np.float32:
+            return values.astype(np.float32)
+        return values
 
     def predict(
         self,
@@ -1598,7 +1660,7 @@ default=None
         Returns
         -------
         y_pred : ndarray of the shape of ``y``
-            One-step-ahead predictions.
+            One-step-ahead predictions; float32 when ``dtype='float32'``.
         """
         check_is_fitted(self)
         Y = self._check_series(y, "y", reset=False)
@@ -1621,7 +1683,7 @@ default=None
                 z_pred[start:stop] = (
                     feats @ self._weights.W_out[:, :k] + self._weights.b_out[:k]
                 )
-        out = transform.inverse_one_step(z_pred, full)
+        out = self._out_dtype(transform.inverse_one_step(z_pred, full))
         if np.ndim(y) == 1:
             return out[:, 0]
         return out

@@ -1,20 +1,45 @@
-"""Converters between reservoir's sequence layout and aeon / sktime collections.
+"""Converters between reservoir's sequence layout and aeon / sktime collections,
+and :class:`SktimeESNForecaster`, an ESN as an sktime forecaster.
 
 reservoir stores a collection time-major: a list of ``(n_timesteps, n_features)``
 arrays or a 3-D array ``(n_sequences, n_timesteps, n_features)``. aeon
 (``np3D``) and sktime (``numpy3D``) store equal-length collections
 channel-major, ``(n_cases, n_channels, n_timepoints)``, and unequal-length
 ones as a list of ``(n_channels, n_timepoints)`` arrays.
+
+``SktimeESNForecaster`` needs sktime (``pip install "reservoir-esn[sktime]"``);
+it is imported on first use, so this module imports without sktime.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sklearn.utils import check_array
 
 from ._validation import as_float_array
 
-__all__ = ["from_aeon", "to_aeon"]
+if TYPE_CHECKING:  # imported on first use by __getattr__ (needs sktime)
+    from ._sktime import SktimeESNForecaster
+
+__all__ = ["SktimeESNForecaster", "from_aeon", "to_aeon"]
+
+
+def __getattr__(name: str):
+    """``SktimeESNForecaster``, imported on first use (it needs sktime)."""
+    if name == "SktimeESNForecaster":
+        try:
+            from ._sktime import SktimeESNForecaster
+        except ImportError as exc:
+            if "sktime" not in str(exc):
+                raise
+            raise ImportError(
+                "SktimeESNForecaster needs sktime, an optional dependency: "
+                'pip install "reservoir-esn[sktime]" (or pip install sktime).'
+            ) from exc
+        return SktimeESNForecaster
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _numeric(X, name: str) -> np.ndarray:

@@ -30,6 +30,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from . import _nvar_kernels
+from ._progress import Progress, check_verbose
 from ._ridge import GramAccumulator
 from ._series import SeriesForecasterMixin
 from ._validation import (
@@ -444,6 +445,11 @@ class NVARForecaster(SeriesForecasterMixin, BaseEstimator):
     target : {'increment', 'value'}, default='increment'
         Learn ``y_t - y_(t-1)`` (the paper's choice) or ``y_t``.
 
+    verbose : int, default=0
+        1 reports the progress of the feature harvest (time steps) on
+        standard error: a bar on a terminal, a few plain lines elsewhere. The
+        numbers do not depend on it.
+
     Attributes
     ----------
     coef_ : ndarray of shape (n_features, n_readout_features)
@@ -510,6 +516,7 @@ n_features)
         include_bias: bool = True,
         alpha: float = 1e-6,
         target: str = "increment",
+        verbose: int = 0,
     ):
         self.n_delays = n_delays
         self.stride = stride
@@ -517,6 +524,7 @@ n_features)
         self.include_bias = include_bias
         self.alpha = alpha
         self.target = target
+        self.verbose = verbose
 
     # ------------------------------------------------------------------
     # public API
@@ -556,10 +564,18 @@ n_features)
         U = np.ascontiguousarray(np.hstack([Xe[1:], Y[:-1]]))
         T = Y[1:] - Y[:-1] if increment else Y[1:]
         gram = GramAccumulator(monomials.n_features, n_targets)
-        for start in range(n_history, U.shape[0], CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, U.shape[0])
-            history = U[start - n_history : start]
-            gram.update(monomials.features(U[start:stop], history), T[start:stop])
+        progress = Progress(
+            check_verbose(self.verbose),
+            type(self).__name__,
+            "harvest",
+            max(U.shape[0] - n_history, 0),
+        )
+        with progress:
+            for start in range(n_history, U.shape[0], CHUNK_ROWS):
+                stop = min(start + CHUNK_ROWS, U.shape[0])
+                history = U[start - n_history : start]
+                gram.update(monomials.features(U[start:stop], history), T[start:stop])
+                progress.update(stop - start)
         W = gram.solve_uncentred(alpha)
         self._monomials = monomials
         self._W = np.ascontiguousarray(W)

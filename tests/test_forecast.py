@@ -132,7 +132,7 @@ def test_context_equal_to_training_series_gives_default_forecast(mg):
 def test_float32_close_to_float64(mg):
     f64 = _model().fit(mg[:600]).forecast(50)
     f32 = _model(dtype="float32").fit(mg[:600]).forecast(50)
-    assert f32.dtype == np.float64
+    assert f32.dtype == np.float32  # float32 in, float32 out (issue 16)
     np.testing.assert_allclose(f32, f64, atol=2e-3)
 
 

@@ -61,3 +61,86 @@ def test_different_channel_counts_are_refused():
         to_aeon([np.zeros((5, 2)), np.zeros((6, 3))])
     with pytest.raises(ValueError, match=r"same number of channels.*X\[2\] has 1"):
         from_aeon([np.zeros((2, 5)), np.zeros((2, 6)), np.zeros((1, 6))])
+
+
+# issue 16: an ESN for sktime users, passing sktime's own estimator checks
+def test_sktime_forecaster_passes_sktime_check_estimator():
+    pytest.importorskip("sktime")
+    from sktime.utils.estimator_checks import check_estimator
+
+    from reservoir.interop import SktimeESNForecaster
+
+    results = check_estimator(
+        SktimeESNForecaster, raise_exceptions=False, verbose=False
+    )
+    failed = {name: str(result)[:300] for name, result in results.items()
+              if result != "PASSED"}  # fmt: skip
+    assert len(results) > 100  # the forecaster suite ran, not an empty selection
+    assert not failed, failed
+
+
+def test_sktime_evaluate_with_expanding_window_beats_the_naive_forecaster():
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("sktime")
+    from sktime.forecasting.model_evaluation import evaluate
+    from sktime.forecasting.model_selection import ExpandingWindowSplitter
+    from sktime.forecasting.naive import NaiveForecaster
+
+    from reservoir.forecast import ESNForecaster
+    from reservoir.interop import SktimeESNForecaster
+
+    t = np.arange(400)
+    y = pd.Series(np.sin(2 * np.pi * t / 25) + 0.5 * np.sin(2 * np.pi * t / 7))
+    cv = ExpandingWindowSplitter(initial_window=250, step_length=30, fh=[1, 2, 5, 10])
+    esn = SktimeESNForecaster(
+        ESNForecaster(100, washout=30, alpha=1e-6, random_state=0)
+    )
+    ours = evaluate(esn, cv, y)
+    naive = evaluate(NaiveForecaster(strategy="last"), cv, y)
+    assert len(ours) == len(naive) == 5  # windows at 250, 280, ..., 370
+    metric = "test_MeanAbsolutePercentageError"
+    assert np.all(np.isfinite(ours[metric]))
+    # a noiseless two-tone signal: the ESN is far better than persistence
+    assert ours[metric].mean() < 0.2 * naive[metric].mean()
+
+
+def test_sktime_forecaster_update_keeps_or_refits_the_readout():
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("sktime")
+    from reservoir.forecast import ESNForecaster
+    from reservoir.interop import SktimeESNForecaster
+
+    y = pd.Series(np.sin(np.arange(300) / 6))
+    template = ESNForecaster(60, washout=20, random_state=0)
+    model = SktimeESNForecaster(template).fit(y[:250])
+    coef = model.forecaster_.coef_.copy()
+    model.update(y[250:], update_params=False)
+    np.testing.assert_array_equal(model.forecaster_.coef_, coef)
+    # the forecast continues the whole series: as ESNForecaster with context
+    expected = model.forecaster_.forecast(3, context=y.to_numpy()[:, None])
+    np.testing.assert_allclose(model.predict(fh=[1, 2, 3]).to_numpy(), expected[:, 0])
+    model.update(y[250:], update_params=True)
+    refit = ESNForecaster(60, washout=20, random_state=0).fit(
+        np.concatenate([y.to_numpy(), y.to_numpy()[250:]])[:, None]
+    )
+    np.testing.assert_array_equal(model.forecaster_.coef_, refit.coef_)
+    with pytest.raises(TypeError, match="forecaster must be an ESNForecaster"):
+        SktimeESNForecaster("esn").fit(y)
+
+
+def test_interop_imports_without_sktime_and_names_the_extra():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['sktime'] = None  # as if not installed\n"
+        "import reservoir, reservoir.interop\n"
+        "try:\n"
+        "    reservoir.interop.SktimeESNForecaster\n"
+        "except ImportError as exc:\n"
+        "    print(exc)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert 'pip install "reservoir-esn[sktime]"' in proc.stdout

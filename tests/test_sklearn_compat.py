@@ -1,7 +1,8 @@
 """scikit-learn's estimator checks on every reservoir estimator."""
 
+import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.utils.estimator_checks import parametrize_with_checks
+from sklearn.utils.estimator_checks import check_estimator, parametrize_with_checks
 
 from reservoir import (
     CommitteeRegressor,
@@ -40,9 +41,7 @@ def expected_failures(estimator):
 ESTIMATORS = [
     ESNRegressor(n_units=30, random_state=0),
     ReservoirTransformer(n_units=30, random_state=0),
-    ESNRegressor(
-        n_units=30, topology="ring", leak_rate=0.3, dtype="float32", random_state=0
-    ),
+    ESNClassifier(n_units=20, dtype="float32", random_state=0),
     ESNRegressor(n_units=[20, 10], n_layers=2, bidirectional=True, random_state=0),
     ESNClassifier(n_units=30, random_state=0),
     ESNClassifier(n_units=20, n_layers=2, aggregation="vote", random_state=0),
@@ -79,3 +78,27 @@ ESTIMATORS = [
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failures)
 def test_sklearn_api(estimator, check):
     check(estimator)
+
+
+def test_float32_regressor_fails_only_the_float64_multioutput_check():
+    """float32 in, float32 out conflicts with one scikit-learn check.
+
+    ``ESNRegressor(dtype='float32').predict`` returns float32 (issue 16), and
+    ``check_regressor_multioutput`` asserts float64 predictions. That is the
+    one check besides the time-order ones that this variant fails, so it runs
+    here, with the conflict spelled out, instead of in the list above, whose
+    only expected failures are the time-order checks.
+    """
+    est = ESNRegressor(
+        n_units=30, topology="ring", leak_rate=0.3, dtype="float32", random_state=0
+    )
+    results = check_estimator(est, on_fail=None)
+    failed = {r["check_name"]: r["exception"] for r in results
+              if r["status"] == "failed"}  # fmt: skip
+    assert len(results) > 40
+    assert set(failed) == set(TIME_ORDER_CHECKS) | {"check_regressor_multioutput"}
+    message = str(failed["check_regressor_multioutput"])
+    assert "expected to be floating-point precision" in message
+    assert "Got float32 instead" in message
+    X = np.random.default_rng(0).standard_normal((50, 2))
+    assert est.fit(X, X.sum(axis=1)).predict(X).dtype == np.float32
