@@ -13,6 +13,14 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._esn import _ARCH_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
+from ._model_space import (
+    MODEL_SPACES,
+    REDUCTIONS,
+    RunningRows,
+    StateReduction,
+    model_space_vectors,
+    ridge_on_rows,
+)
 from ._ridge import GramAccumulator, RowBuffer
 from ._threading import numba_threads
 from ._validation import (
@@ -30,7 +38,7 @@ from ._validation import (
 
 __all__ = ["ESNClassifier"]
 
-AGGREGATIONS = ("last", "mean", "support", "vote")
+AGGREGATIONS = ("last", "mean", "support", "vote", *MODEL_SPACES)
 
 
 def _readout_has(method: str, *, ridge: bool):
@@ -46,8 +54,9 @@ def _readout_has(method: str, *, ridge: bool):
 
 
 def _ridge_readout(self) -> bool:
-    """Availability test of ``partial_fit``: only the ridge readout streams."""
-    return self.readout is None
+    """Availability test of ``partial_fit``: only the ridge readout streams
+    (model-space vectors are not streamed)."""
+    return self.readout is None and self.aggregation not in MODEL_SPACES
 
 
 def _one_column_to_1d(scores: np.ndarray) -> np.ndarray:
@@ -162,6 +171,9 @@ n_readout_features)
         readout=None,
         aggregation: str = "mean",
         n_support_points: int = 5,
+        model_space_alpha: float = 1.0,
+        state_reduction: str | None = None,
+        n_components: int | None = None,
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
@@ -184,6 +196,9 @@ n_readout_features)
         self.readout = readout
         self.aggregation = aggregation
         self.n_support_points = n_support_points
+        self.model_space_alpha = model_space_alpha
+        self.state_reduction = state_reduction
+        self.n_components = n_components
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -232,6 +247,7 @@ n_readout_features)
         alpha = check_real(self.alpha, "alpha", low=0.0)
         check_option(self.aggregation, "aggregation", AGGREGATIONS)
         n_support = check_int(self.n_support_points, "n_support_points", low=1)
+        self._check_model_space_params()
         if not isinstance(self.include_input, bool | np.bool_):
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
@@ -244,6 +260,59 @@ n_readout_features)
                 f"predict; got {self.readout!r}."
             )
         return washout, alpha, n_support
+
+    def _check_model_space_params(self) -> tuple[float, str | None, int | None]:
+        """Validated ``(model_space_alpha, state_reduction, n_components)``."""
+        alpha = check_real(
+            self.model_space_alpha, "model_space_alpha", low=0.0, low_inclusive=False
+        )
+        reduction = self.state_reduction
+        if reduction is not None:
+            check_option(reduction, "state_reduction", REDUCTIONS)
+        n_components = self.n_components
+        if n_components is not None:
+            n_components = check_int(n_components, "n_components", low=1)
+        elif reduction is not None:
+            raise ValueError(
+                f"state_reduction={reduction!r} needs n_components, the number "
+                f"of components to keep (e.g. n_components=75)."
+            )
+        return alpha, reduction, n_components
+
+    def _model_space(self) -> bool:
+        """Whether the sequences are represented in a model space."""
+        return self.per_sequence_ and self.aggregation in MODEL_SPACES
+
+    def _model_space_features(self, sequences, washout: int, *, fit: bool):
+        """Model-space vectors of ``sequences``; ``fit`` also fits the state
+        reduction on them (training sequences only)."""
+        alpha, reduction, n_components = self._check_model_space_params()
+        for i, seq in enumerate(sequences):
+            if seq.shape[0] - washout < 2:
+                raise ValueError(
+                    f"aggregation={self.aggregation!r} fits a model that predicts "
+                    f"the next step, so every sequence needs at least 2 steps "
+                    f"after washout={washout}; sequence {i} has {seq.shape[0]} "
+                    f"steps. Lower washout or drop the short sequences."
+                )
+        rows = RunningRows(self.reservoir_, sequences, washout)
+        if fit:
+            self._reduction = None
+            if reduction is not None:
+                n_state = rows.states.shape[1]
+                if n_components > n_state:
+                    raise ValueError(
+                        f"n_components={n_components} exceeds the size of the "
+                        f"reservoir state ({n_state} units); use at most "
+                        f"{n_state}."
+                    )
+                with overflow_reported():
+                    self._reduction = StateReduction(reduction, n_components).fit(
+                        rows
+                    )
+                self.state_components_ = self._reduction.components_
+        with overflow_reported():
+            return model_space_vectors(rows, self.aggregation, alpha, self._reduction)
 
     # -------------------------------------------------------------- features
     def _support_steps(self, length: int, washout: int) -> np.ndarray:
@@ -345,7 +414,15 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 "aggregation='vote' averages the readout's scores over a sequence: "
                 "give a readout with predict_proba or decision_function."
             )
-        for name in ("_gram", "_W_out", "coef_", "intercept_", "readout_"):
+        for name in (
+            "_gram",
+            "_W_out",
+            "coef_",
+            "intercept_",
+            "readout_",
+            "_reduction",
+            "state_components_",
+        ):
             if hasattr(self, name):  # a refit starts from scratch
                 delattr(self, name)
         sequences, step_labels, seq_labels, _ = self._split_labels(X, y, reset=True)
@@ -374,6 +451,22 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 return np.repeat(seq_codes[i : i + 1], n_rows)
             return step_codes[i][first : first + n_rows]
 
+        if self._model_space():
+            with numba_threads(self.n_jobs):
+                features = self._model_space_features(sequences, washout, fit=True)
+            check_readout_features(features, sequences)
+            if self.readout is None:
+                table = (
+                    LabelBinarizer(pos_label=1, neg_label=-1)
+                    .fit_transform(self.classes_)
+                    .astype(np.float64)
+                )
+                coef, intercept = ridge_on_rows(features, table[seq_codes], alpha)
+                self._W_out, self._b_out = coef, intercept
+                self.coef_, self.intercept_ = coef.T.copy(), intercept.copy()
+            else:
+                self.readout_ = clone(self.readout).fit(features, seq_labels)
+            return self
         with numba_threads(self.n_jobs):
             if self.readout is None:
                 # one-vs-all targets in {-1, 1}, one row per class
@@ -622,6 +715,13 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                     f"washout={washout} leaves no step in sequence {i}, which has "
                     f"{seq.shape[0]} steps."
                 )
+        if self._model_space():
+            with numba_threads(self.n_jobs):
+                features = self._model_space_features(sequences, washout, fit=False)
+            outputs = self._readout_scores(features, method)
+            if method != "predict":
+                warn_if_not_finite(outputs, self, method)
+            return outputs, "sequences"
         per_step = self._per_step_readout()
         outputs: list = [None] * len(sequences)
         with numba_threads(self.n_jobs):
