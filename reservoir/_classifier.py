@@ -14,11 +14,9 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._esn import _ARCH_DOC, _PARAMS_DOC, _TAIL_DOC, _BaseReservoirEstimator
 from ._model_space import (
+    MODEL_SPACE_DOC,
     MODEL_SPACES,
-    REDUCTIONS,
-    RunningRows,
-    StateReduction,
-    model_space_vectors,
+    ModelSpaceMixin,
     ridge_on_rows,
 )
 from ._ridge import GramAccumulator, RowBuffer
@@ -64,7 +62,7 @@ def _one_column_to_1d(scores: np.ndarray) -> np.ndarray:
     return scores[:, 0] if scores.ndim == 2 and scores.shape[1] == 1 else scores
 
 
-class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
+class ESNClassifier(ClassifierMixin, ModelSpaceMixin, _BaseReservoirEstimator):
     __doc__ = f"""Echo state network classifier.
 
     Two tasks, told apart by the shape of ``y``:
@@ -75,9 +73,15 @@ class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
       lengths may differ, or a 3-D array) and ``y`` has one label per
       sequence. ``aggregation`` says how the states of a sequence become one
       feature vector: the last state, the mean state, the states at
-      ``n_support_points`` evenly spaced steps (Jaeger 2007), or every state
+      ``n_support_points`` evenly spaced steps (Jaeger 2007), every state
       voting (a per-step readout whose decisions are averaged over the
-      sequence).
+      sequence), or the parameters of a ridge model fitted on that sequence
+      alone (the *model space* of Bianchi et al. 2021): the readout that
+      predicts the next input from the current state
+      (``'output_model_space'``) or the linear model that predicts the next
+      state from the current one (``'reservoir_model_space'``), optionally
+      after a PCA or tensor PCA of the states fitted on the training
+      sequences.
 
     The default readout is ridge classification: one-vs-all targets in
     {{-1, 1}} fitted by ridge regression on ``[1, u, x]`` features, as
@@ -97,13 +101,18 @@ class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
     readout : classifier, default=None
         Any scikit-learn classifier to use instead of ridge classification;
         cloned in ``fit``.
-    aggregation : {{'last', 'mean', 'support', 'vote'}}, default='mean'
+    aggregation : {{'last', 'mean', 'support', 'vote', \
+'output_model_space', 'reservoir_model_space'}}, default='mean'
         How a sequence's states become one feature vector (sequence
-        classification only).
+        classification only). The model spaces use the (reduced) states
+        from ``washout`` on, without the input (``include_input`` does not
+        apply), each reservoir in the order it ran (a bidirectional one's
+        backward half in reversed time, as in the paper); ``partial_fit`` is
+        not available with them.
     n_support_points : int, default=5
         Number of evenly spaced steps, from the end of the washout to the last
         step, whose features are concatenated for ``aggregation='support'``.
-{_TAIL_DOC}
+{MODEL_SPACE_DOC}{_TAIL_DOC}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -124,6 +133,9 @@ n_readout_features)
         Ridge readout intercept; absent when ``readout`` is given.
     readout_ : classifier
         The fitted readout when ``readout`` is given.
+    state_components_ : ndarray of shape (n_units, n_components)
+        Components of the state reduction fitted on the training sequences
+        (model-space aggregations with ``state_reduction`` only).
     n_features_in_ : int
         Number of input features.
 
@@ -136,6 +148,11 @@ n_readout_features)
     Jaeger, H. (2007). Discovering multiscale dynamical features with
     hierarchical echo state networks. Jacobs University technical report 10.
 
+    Bianchi, F. M., Scardapane, S., Lokse, S. and Jenssen, R. (2021).
+    Reservoir computing approaches for representation and classification of
+    multivariate time series. IEEE Transactions on Neural Networks and
+    Learning Systems 32(5), 2169-2179.
+
     Examples
     --------
     >>> import numpy as np
@@ -146,6 +163,11 @@ n_readout_features)
     ...      for f in [0.1, 0.5] * 20]
     >>> y = ["slow", "fast"] * 20
     >>> clf = ESNClassifier(50, aggregation="mean", washout=10, random_state=0)
+    >>> clf.fit(X[:30], y[:30]).score(X[30:], y[30:])
+    1.0
+    >>> clf = ESNClassifier(50, aggregation="reservoir_model_space", washout=10,
+    ...                     state_reduction="tensor_pca", n_components=10,
+    ...                     random_state=0)
     >>> clf.fit(X[:30], y[:30]).score(X[30:], y[30:])
     1.0
     """
@@ -261,58 +283,9 @@ n_readout_features)
             )
         return washout, alpha, n_support
 
-    def _check_model_space_params(self) -> tuple[float, str | None, int | None]:
-        """Validated ``(model_space_alpha, state_reduction, n_components)``."""
-        alpha = check_real(
-            self.model_space_alpha, "model_space_alpha", low=0.0, low_inclusive=False
-        )
-        reduction = self.state_reduction
-        if reduction is not None:
-            check_option(reduction, "state_reduction", REDUCTIONS)
-        n_components = self.n_components
-        if n_components is not None:
-            n_components = check_int(n_components, "n_components", low=1)
-        elif reduction is not None:
-            raise ValueError(
-                f"state_reduction={reduction!r} needs n_components, the number "
-                f"of components to keep (e.g. n_components=75)."
-            )
-        return alpha, reduction, n_components
-
     def _model_space(self) -> bool:
         """Whether the sequences are represented in a model space."""
         return self.per_sequence_ and self.aggregation in MODEL_SPACES
-
-    def _model_space_features(self, sequences, washout: int, *, fit: bool):
-        """Model-space vectors of ``sequences``; ``fit`` also fits the state
-        reduction on them (training sequences only)."""
-        alpha, reduction, n_components = self._check_model_space_params()
-        for i, seq in enumerate(sequences):
-            if seq.shape[0] - washout < 2:
-                raise ValueError(
-                    f"aggregation={self.aggregation!r} fits a model that predicts "
-                    f"the next step, so every sequence needs at least 2 steps "
-                    f"after washout={washout}; sequence {i} has {seq.shape[0]} "
-                    f"steps. Lower washout or drop the short sequences."
-                )
-        rows = RunningRows(self.reservoir_, sequences, washout)
-        if fit:
-            self._reduction = None
-            if reduction is not None:
-                n_state = rows.states.shape[1]
-                if n_components > n_state:
-                    raise ValueError(
-                        f"n_components={n_components} exceeds the size of the "
-                        f"reservoir state ({n_state} units); use at most "
-                        f"{n_state}."
-                    )
-                with overflow_reported():
-                    self._reduction = StateReduction(reduction, n_components).fit(
-                        rows
-                    )
-                self.state_components_ = self._reduction.components_
-        with overflow_reported():
-            return model_space_vectors(rows, self.aggregation, alpha, self._reduction)
 
     # -------------------------------------------------------------- features
     def _support_steps(self, length: int, washout: int) -> np.ndarray:

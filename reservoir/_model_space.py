@@ -36,11 +36,27 @@ from . import _model_space_kernels
 from ._reservoir import BidirectionalReservoir
 from ._ridge import GramAccumulator
 from ._threading import small_linalg
+from ._validation import check_int, check_option, check_real, overflow_reported
 
 __all__: list[str] = []
 
 MODEL_SPACES = ("output_model_space", "reservoir_model_space")
 REDUCTIONS = ("pca", "tensor_pca")
+
+MODEL_SPACE_DOC = """\
+    model_space_alpha : float > 0, default=1.0
+        Ridge penalty of the per-sequence models of the model-space
+        aggregations (the paper's ``w_ridge_embedding``).
+    state_reduction : {None, 'pca', 'tensor_pca'}, default=None
+        Reduce the states before the model space, with a reduction fitted on
+        the training sequences only: ``'pca'`` (principal components of the
+        state rows) or ``'tensor_pca'`` (the tensor PCA of Bianchi et al.:
+        the covariance of the sequences x steps x units tensor around the
+        mean sequence).
+    n_components : int, default=None
+        Number of components kept by ``state_reduction`` (required with
+        it; at most the number of reservoir units).
+"""
 
 
 class RunningRows:
@@ -206,3 +222,62 @@ def ridge_on_rows(F: np.ndarray, Y: np.ndarray, alpha: float):
             dual = scipy.linalg.lstsq(K, Yc, check_finite=False)[0]
         coef = Fc.T @ dual
     return coef, mean_y - mean_f @ coef
+
+
+class ModelSpaceMixin:
+    """Estimator side of the model spaces: parameter checks and the vectors.
+
+    Uses the estimator's ``aggregation``, ``model_space_alpha``,
+    ``state_reduction``, ``n_components`` and fitted ``reservoir_``; sets
+    ``_reduction`` and ``state_components_`` when fitting.
+    """
+
+    def _check_model_space_params(self) -> tuple[float, str | None, int | None]:
+        """Validated ``(model_space_alpha, state_reduction, n_components)``."""
+        alpha = check_real(
+            self.model_space_alpha, "model_space_alpha", low=0.0, low_inclusive=False
+        )
+        reduction = self.state_reduction
+        if reduction is not None:
+            check_option(reduction, "state_reduction", REDUCTIONS)
+        n_components = self.n_components
+        if n_components is not None:
+            n_components = check_int(n_components, "n_components", low=1)
+        elif reduction is not None:
+            raise ValueError(
+                f"state_reduction={reduction!r} needs n_components, the number "
+                f"of components to keep (e.g. n_components=75)."
+            )
+        return alpha, reduction, n_components
+
+    def _model_space_features(self, sequences, washout: int, *, fit: bool):
+        """Model-space vectors of ``sequences``; ``fit`` also fits the state
+        reduction on them (training sequences only)."""
+        alpha, reduction, n_components = self._check_model_space_params()
+        for i, seq in enumerate(sequences):
+            if seq.shape[0] - washout < 2:
+                raise ValueError(
+                    f"aggregation={self.aggregation!r} fits a model that predicts "
+                    f"the next step, so every sequence needs at least 2 steps "
+                    f"after washout={washout}; sequence {i} has {seq.shape[0]} "
+                    f"steps. Lower washout or drop the short sequences."
+                )
+        rows = RunningRows(self.reservoir_, sequences, washout)
+        if fit:
+            self._reduction = None
+            if reduction is not None:
+                n_state = rows.states.shape[1]
+                if n_components > n_state:
+                    raise ValueError(
+                        f"n_components={n_components} exceeds the size of the "
+                        f"reservoir state ({n_state} units); use at most "
+                        f"{n_state}."
+                    )
+                with overflow_reported():
+                    self._reduction = StateReduction(reduction, n_components).fit(
+                        rows
+                    )
+                self.state_components_ = self._reduction.components_
+        with overflow_reported():
+            return model_space_vectors(rows, self.aggregation, alpha, self._reduction)
+
