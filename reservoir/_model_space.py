@@ -91,20 +91,26 @@ class RunningRows:
         self.steps = np.concatenate([np.arange(n) for n in lengths])
         if x0 is None:
             x0 = reservoir.initial_states(len(sequences))
-        for i, states in enumerate(reservoir.run(sequences, x0)):
-            rows = slice(self.starts[i], self.stops[i])
-            U = sequences[i]
-            if split is None:
+        if split is None:
+            for i, states in enumerate(reservoir.run(sequences, x0)):
+                rows = slice(self.starts[i], self.stops[i])
                 self.states[rows] = states[washout:]
-                self.inputs[rows] = U[washout:]
-            else:
-                # each half in the order its reservoir ran
-                length = U.shape[0]
-                self.states[rows, :split] = states[washout:, :split]
-                self.states[rows, split:] = states[: length - washout, split:][::-1]
-                d = U.shape[1]
-                self.inputs[rows, :d] = U[washout:]
-                self.inputs[rows, d:] = U[: length - washout][::-1]
+                self.inputs[rows] = sequences[i][washout:]
+            return
+        # each half in the order its reservoir ran: the backward stack over the
+        # reversed sequences (batched like any forward run)
+        d = sequences[0].shape[1]
+        reversed_sequences = [np.ascontiguousarray(U[::-1]) for U in sequences]
+        forward = reservoir.forward.run(sequences, np.ascontiguousarray(x0[:, :split]))
+        backward = reservoir.backward.run(
+            reversed_sequences, np.ascontiguousarray(x0[:, split:])
+        )
+        for i in range(len(sequences)):
+            rows = slice(self.starts[i], self.stops[i])
+            self.states[rows, :split] = forward[i][washout:]
+            self.states[rows, split:] = backward[i][washout:]
+            self.inputs[rows, :d] = sequences[i][washout:]
+            self.inputs[rows, d:] = reversed_sequences[i][washout:]
 
 
 class StateReduction:
