@@ -434,7 +434,8 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                     .fit_transform(self.classes_)
                     .astype(np.float64)
                 )
-                coef, intercept = ridge_on_rows(features, table[seq_codes], alpha)
+                with numba_threads(self.n_jobs):
+                    coef, intercept = ridge_on_rows(features, table[seq_codes], alpha)
                 self._W_out, self._b_out = coef, intercept
                 self.coef_, self.intercept_ = coef.T.copy(), intercept.copy()
             else:

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.blas
 
 from . import _model_space_kernels
 from ._reservoir import BidirectionalReservoir
@@ -142,16 +143,24 @@ class StateReduction:
             centre = X.mean(axis=0)
             Xc = X - centre
         else:
-            counts = np.bincount(rows.steps).astype(np.float64)
-            sums = np.zeros((counts.shape[0], X.shape[1]))
-            np.add.at(sums, rows.steps, X)
+            # the mean sequence: the mean over sequences at each step
+            order = np.argsort(rows.steps, kind="stable")
+            counts = np.bincount(rows.steps)
+            firsts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+            sums = np.add.reduceat(X[order], firsts, axis=0)
             Xc = X - (sums / counts[:, None])[rows.steps]
             centre = np.zeros(X.shape[1])
-        with small_linalg(X.shape[1]):
-            cov = Xc.T @ Xc
-            values, vectors = scipy.linalg.eigh(cov, check_finite=False)
-        order = np.argsort(values)[::-1][: self.n_components]
-        V = vectors[:, order]
+        n_units = X.shape[1]
+        with small_linalg(n_units):
+            # lower triangle of Xc.T @ Xc (Fortran order: the upper of its view)
+            cov = scipy.linalg.blas.dsyrk(1.0, Xc, trans=1, lower=1)
+            _, vectors = scipy.linalg.eigh(
+                cov,
+                lower=True,
+                subset_by_index=[n_units - self.n_components, n_units - 1],
+                check_finite=False,
+            )
+        V = vectors[:, ::-1]  # largest eigenvalue first
         signs = np.sign(V[np.argmax(np.abs(V), axis=0), np.arange(V.shape[1])])
         signs[signs == 0] = 1.0
         self.components_ = np.ascontiguousarray(V * signs)
@@ -280,10 +289,7 @@ class ModelSpaceMixin:
                         f"{n_state}."
                     )
                 with overflow_reported():
-                    self._reduction = StateReduction(reduction, n_components).fit(
-                        rows
-                    )
+                    self._reduction = StateReduction(reduction, n_components).fit(rows)
                 self.state_components_ = self._reduction.components_
         with overflow_reported():
             return model_space_vectors(rows, self.aggregation, alpha, self._reduction)
-

@@ -29,6 +29,7 @@ SMOKE_ARGS = {
     "bench_nvar_online.py": ["--quick"],
     "bench_real_series.py": ["--quick"],
     "bench_public.py": ["--quick"],
+    "bench_model_space.py": ["--quick"],
 }
 
 

@@ -55,9 +55,7 @@ def test_reference_ridge_is_sklearns_ridge():
 
 @pytest.mark.parametrize("architecture", list(ARCHITECTURES))
 @pytest.mark.parametrize("kind", KINDS)
-def test_model_space_vectors_equal_a_per_sequence_numpy_ridge(
-    data, kind, architecture
-):
+def test_model_space_vectors_equal_a_per_sequence_numpy_ridge(data, kind, architecture):
     X, _ = data
     space = _space(kind, architecture, washout=2, model_space_alpha=0.5)
     got = space.fit_transform(X)
