@@ -18,10 +18,13 @@ Three multivariate classification sets that ship inside registry packages
   Dataset): 13 channels, lengths 6-92, 10 classes; a fixed stratified split
   (``--digits-train`` / ``--digits-test`` sequences, split seed 0).
 
-Every channel is standardised with the training mean and standard deviation
-(the same inputs for both libraries). ``RC_model`` takes a 3-D array, so
-sequences of different lengths are zero-padded at the end for it (as the
-package's own Japanese Vowels file is); ``ESNClassifier`` takes them unpadded.
+Every channel is standardised with the training mean and standard deviation.
+``RC_model`` takes a 3-D array, so sequences of different lengths are
+zero-padded at the end to the longest one (as the package's own Japanese
+Vowels file is); ``ESNClassifier`` gets the same padded arrays (the same
+inputs for both libraries; the padded tail tells the length, which helps on
+the spoken digits), and, for the sets whose lengths differ, one more row
+shows its reservoir model space on the unpadded sequences.
 
 Our hyperparameters were chosen by looking at seeds 0-2 only; the table
 reports seeds 10-14 (``--seeds``). Both libraries get ``--threads`` threads
@@ -52,10 +55,14 @@ import numpy as np
 
 from reservoir import ESNClassifier
 
-#: Our configurations, chosen on seeds 0-2. Shared reservoir settings first.
+#: Our configurations, chosen on seeds 0-2 (reservoir size, spectral radius,
+#: components and penalties searched there; one setting for all three sets).
+#: Our leaky update is ``(1 - a) x + a f(.)`` and the peer's ``(1 - a) x +
+#: f(.)``: a spectral radius of 0.98 here gives the linearised memory of the
+#: peer's 0.59 at a = 0.6 (0.6 * 0.98 = 0.59).
 SHARED = {
-    "n_units": 450,
-    "spectral_radius": 0.59,
+    "n_units": 100,
+    "spectral_radius": 0.98,
     "leak_rate": 0.6,
     "density": 0.25,
     "input_scaling": 0.1,
@@ -69,14 +76,14 @@ OURS = {
     "mean": {"aggregation": "mean", "alpha": 5.0},
     "output model space": {
         "aggregation": "output_model_space",
-        "model_space_alpha": 10.0,
+        "model_space_alpha": 1.0,
         "state_reduction": "tensor_pca",
         "n_components": 75,
         "alpha": 5.0,
     },
     "reservoir model space": {
         "aggregation": "reservoir_model_space",
-        "model_space_alpha": 10.0,
+        "model_space_alpha": 1.0,
         "state_reduction": "tensor_pca",
         "n_components": 75,
         "alpha": 5.0,
@@ -190,6 +197,12 @@ def synthetic_set():
     return X[:40], y[:40], X[40:], y[40:]
 
 
+def same_length(X_tr, X_te):
+    """Both collections zero-padded at the end to the longest sequence."""
+    length = max(x.shape[0] for x in [*X_tr, *X_te])
+    return padded(X_tr, length), padded(X_te, length)
+
+
 def run_peer(seed, threads, X_tr, y_tr, X_te, y_te):
     try:
         from reservoir_computing.modules import RC_model
@@ -198,8 +211,7 @@ def run_peer(seed, threads, X_tr, y_tr, X_te, y_te):
     from sklearn.preprocessing import OneHotEncoder
     from threadpoolctl import threadpool_limits
 
-    length = max(x.shape[0] for x in [*X_tr, *X_te])
-    A_tr, A_te = padded(X_tr, length), padded(X_te, length)
+    A_tr, A_te = same_length(X_tr, X_te)
     encoder = OneHotEncoder(sparse_output=False).fit(np.asarray(y_tr)[:, None])
     Y_tr = encoder.transform(np.asarray(y_tr)[:, None])
     # the package draws from NumPy's global generator
@@ -267,12 +279,22 @@ def main(argv=None) -> None:
         else:
             peer_time = float(np.median([t for _, t in peer]))
             rows.append(("reservoir-computing RC_model", peer, peer_time))
+        # the same zero-padded arrays as the peer's ...
+        A_tr, A_te = same_length(X_tr, X_te)
         for label, params in OURS.items():
+            ours = [
+                run_ours(params, s, args.threads, A_tr, y_tr, A_te, y_te) for s in seeds
+            ]
+            median = float(np.median([t for _, t in ours]))
+            rows.append((f"ours: {label}", ours, median))
+        # ... and the sequences as they are, when their lengths differ
+        if len({x.shape[0] for x in [*X_tr, *X_te]}) > 1:
+            params = OURS["reservoir model space"]
             ours = [
                 run_ours(params, s, args.threads, X_tr, y_tr, X_te, y_te) for s in seeds
             ]
             median = float(np.median([t for _, t in ours]))
-            rows.append((f"ours: {label}", ours, median))
+            rows.append(("ours: reservoir m.s. unpadded", ours, median))
         for label, results, fit_time in rows:
             acc = np.array([a for a, _ in results])
             print(
