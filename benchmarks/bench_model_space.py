@@ -264,7 +264,7 @@ def main(argv=None) -> None:
         ESNClassifier(**SHARED, **params, random_state=0).fit(X_tr[:12], y_tr[:12])
     print(f"seeds {seeds}; {args.threads} numba thread(s)")
     header = (
-        f"{'set':<16} {'representation':<28} {'accuracy':>22} "
+        f"{'set':<16} {'representation':<31} {'accuracy':>22} "
         f"{'fit s':>8} {'x faster':>9}"
     )
     print(header)
@@ -298,7 +298,7 @@ def main(argv=None) -> None:
         for label, results, fit_time in rows:
             acc = np.array([a for a, _ in results])
             print(
-                f"{name:<16} {label:<28} "
+                f"{name:<16} {label:<31} "
                 f"{acc.mean():>8.3f} [{acc.min():.3f}-{acc.max():.3f}] "
                 f"{fit_time:>8.3f} {peer_time / fit_time:>9.1f}"
             )
