@@ -264,11 +264,12 @@ def main(argv=None) -> None:
         ESNClassifier(**SHARED, **params, random_state=0).fit(X_tr[:12], y_tr[:12])
     print(f"seeds {seeds}; {args.threads} numba thread(s)")
     header = (
-        f"{'set':<16} {'representation':<31} {'accuracy':>22} "
+        f"{'set':<16} {'representation':<31} {'accuracy':>23} "
         f"{'fit s':>8} {'x faster':>9}"
     )
     print(header)
     print("-" * len(header))
+    per_seed = []
     for name, (X_tr, y_tr, X_te, y_te) in sets.items():
         X_tr, X_te = standardise(X_tr, X_te)
         peer = [run_peer(s, args.threads, X_tr, y_tr, X_te, y_te) for s in seeds]
@@ -299,9 +300,12 @@ def main(argv=None) -> None:
             acc = np.array([a for a, _ in results])
             print(
                 f"{name:<16} {label:<31} "
-                f"{acc.mean():>8.3f} [{acc.min():.3f}-{acc.max():.3f}] "
+                f"{acc.mean():>8.4f} [{acc.min():.3f}-{acc.max():.3f}] "
                 f"{fit_time:>8.3f} {peer_time / fit_time:>9.1f}"
             )
+            per_seed.append(f"{name} / {label}: " + " ".join(f"{a:.4f}" for a in acc))
+    print("\naccuracy per seed (in the order of --seeds):")
+    print("\n".join(per_seed))
 
 
 if __name__ == "__main__":

@@ -1136,7 +1136,12 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 f"include_input must be True or False; got {self.include_input!r}."
             )
         if self.aggregation is not None:
-            check_option(self.aggregation, "aggregation", MODEL_SPACES)
+            if self.aggregation not in MODEL_SPACES:
+                raise ValueError(
+                    f"aggregation must be None (the states of every step), "
+                    f"'output_model_space' or 'reservoir_model_space'; got "
+                    f"{self.aggregation!r}."
+                )
             washout = check_int(self.washout, "washout", low=0)
         self._check_model_space_params()
         for name in ("_reduction", "state_components_"):
