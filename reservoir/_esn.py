@@ -186,8 +186,7 @@ class _BaseReservoirEstimator(BaseEstimator):
             raise ValueError(
                 f"intrinsic plasticity (ip_epochs={epochs}) adapts the reservoir "
                 f"on the whole training data in fit; it is not available in "
-                f"partial_fit or ESNSearchCV. Use fit (or GridSearchCV), or "
-                f"ip_epochs=0."
+                f"partial_fit. Use fit, or ip_epochs=0."
             )
         gain, shift = adapt_plasticity(
             self.W_, self.W_in_, self.bias_, runner.leak, runner.activation,
