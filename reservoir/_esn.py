@@ -22,6 +22,7 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from . import _reservoir as _reservoir_module
+from ._model_space import MODEL_SPACE_DOC, MODEL_SPACES, ModelSpaceMixin
 from ._plasticity import adapt as adapt_plasticity
 from ._plasticity import check_plasticity, folded_reservoir
 from ._progress import Progress, check_verbose, report
@@ -192,8 +193,7 @@ class _BaseReservoirEstimator(BaseEstimator):
             raise ValueError(
                 f"intrinsic plasticity (ip_epochs={epochs}) adapts the reservoir "
                 f"on the whole training data in fit; it is not available in "
-                f"partial_fit or ESNSearchCV. Use fit (or GridSearchCV), or "
-                f"ip_epochs=0."
+                f"partial_fit. Use fit, or ip_epochs=0."
             )
         gain, shift = adapt_plasticity(
             self.W_, self.W_in_, self.bias_, runner.leak, runner.activation,
@@ -1287,7 +1287,10 @@ n_units), default=None
 
 
 class ReservoirTransformer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseReservoirEstimator
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    ModelSpaceMixin,
+    _BaseReservoirEstimator,
 ):
     __doc__ = f"""The states of a fixed reservoir as features.
 
@@ -1296,11 +1299,24 @@ class ReservoirTransformer(
     washout here (dropping rows would misalign ``y``); the readout after it sees
     every step.
 
+    With ``aggregation='output_model_space'`` or
+    ``'reservoir_model_space'``, ``transform`` instead maps a collection of
+    sequences to one row per sequence: the parameters of a ridge model fitted
+    on that sequence alone (Bianchi et al. 2021), for clustering or any
+    scikit-learn classifier.
+
     Parameters
     ----------
 {_PARAMS_DOC}{_IP_DOC}{_ARCH_DOC}    include_input : bool, default=False
-        Prepend the input ``u_t`` to the states ``[u_t, x_t]``.
-{_TAIL_DOC}
+        Prepend the input ``u_t`` to the states ``[u_t, x_t]`` (states of
+        every step only).
+    aggregation : {{None, 'output_model_space', 'reservoir_model_space'}}, \
+default=None
+        None: the states of every step. Otherwise the model-space vector of
+        each sequence (``X`` must be a collection).
+    washout : int, default=0
+        Steps at the start of each sequence left out of the model space.
+{MODEL_SPACE_DOC}{_TAIL_DOC}
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
@@ -1312,6 +1328,9 @@ class ReservoirTransformer(
         Reservoir bias (a list, as ``W_``).
     reservoir_ : object
         The weights in the layout the compiled kernels use (private).
+    state_components_ : ndarray of shape (n_units, n_components)
+        Components of the state reduction fitted on the training sequences
+        (only with ``state_reduction``).
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of shape (n_features,)
@@ -1320,6 +1339,14 @@ class ReservoirTransformer(
     See Also
     --------
     ESNRegressor : reservoir plus ridge readout in one estimator.
+    ESNClassifier : sequence classification, model spaces included.
+
+    References
+    ----------
+    Bianchi, F. M., Scardapane, S., Lokse, S. and Jenssen, R. (2021).
+    Reservoir computing approaches for representation and classification of
+    multivariate time series. IEEE Transactions on Neural Networks and
+    Learning Systems 32(5), 2169-2179.
 
     Examples
     --------
@@ -1334,6 +1361,17 @@ class ReservoirTransformer(
     (599,)
     >>> ReservoirTransformer(50, random_state=0).fit_transform(X).shape
     (599, 50)
+
+    One row per sequence: the reservoir model space after a PCA of the states
+    to 10 components (10 x 10 weights and 10 intercepts).
+
+    >>> from reservoir.datasets import make_sequence_classification
+    >>> X, y = make_sequence_classification(20, random_state=0)
+    >>> space = ReservoirTransformer(50, aggregation="reservoir_model_space",
+    ...                              state_reduction="pca", n_components=10,
+    ...                              random_state=0)
+    >>> space.fit_transform(X).shape
+    (20, 110)
     """
 
     def __init__(
@@ -1357,6 +1395,11 @@ class ReservoirTransformer(
         n_layers: int = 1,
         bidirectional: bool = False,
         include_input: bool = False,
+        aggregation: str | None = None,
+        washout: int = 0,
+        model_space_alpha: float = 1.0,
+        state_reduction: str | None = None,
+        n_components: int | None = None,
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
@@ -1379,12 +1422,28 @@ class ReservoirTransformer(
         self.n_layers = n_layers
         self.bidirectional = bidirectional
         self.include_input = include_input
+        self.aggregation = aggregation
+        self.washout = washout
+        self.model_space_alpha = model_space_alpha
+        self.state_reduction = state_reduction
+        self.n_components = n_components
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def _check_collection(self, layout: str) -> None:
+        if layout == "one":
+            raise ValueError(
+                f"aggregation={self.aggregation!r} gives one row per sequence: "
+                f"pass a collection of sequences (a list of 2-D arrays or a 3-D "
+                f"array), not a single 2-D sequence."
+            )
+
     def fit(self, X, y=None):
         """Draw the reservoir weights for inputs shaped like ``X``.
+
+        With a model-space ``aggregation`` and a ``state_reduction``, the
+        reduction is also fitted here, on the states of ``X``.
 
         Parameters
         ----------
@@ -1403,13 +1462,31 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
             )
-        sequences, _, _ = self._check_sequences(X, reset=True)
+        if self.aggregation is not None:
+            if self.aggregation not in MODEL_SPACES:
+                raise ValueError(
+                    f"aggregation must be None (the states of every step), "
+                    f"'output_model_space' or 'reservoir_model_space'; got "
+                    f"{self.aggregation!r}."
+                )
+            washout = check_int(self.washout, "washout", low=0)
+        self._check_model_space_params()
+        for name in ("_reduction", "state_components_"):
+            if hasattr(self, name):  # a refit starts from scratch
+                delattr(self, name)
+        sequences, _, layout = self._check_sequences(X, reset=True)
         self.reservoir_ = self._build_reservoir(
             sequences[0].shape[1], training=sequences
         )
-        self._n_features_out = self.reservoir_.n_units + (
-            self.n_features_in_ if self.include_input else 0
-        )
+        if self.aggregation is None:
+            self._n_features_out = self.reservoir_.n_units + (
+                self.n_features_in_ if self.include_input else 0
+            )
+            return self
+        self._check_collection(layout)
+        with numba_threads(self.n_jobs):
+            features = self._model_space_features(sequences, washout, fit=True)
+        self._n_features_out = features.shape[1]
         return self
 
     def transform(self, X, *, initial_state=None):
@@ -1427,12 +1504,28 @@ n_units), default=None
         Returns
         -------
         states : ndarray of shape (n_timesteps, n_units [+ n_features]), or \
-one such array per sequence
+one such array per sequence, or ndarray of shape (n_sequences, \
+n_model_parameters)
             States (after the input when ``include_input=True``), in the
-            layout of ``X``.
+            layout of ``X``; with a model-space ``aggregation``, one row per
+            sequence: the coefficients target by target, then the
+            intercepts.
         """
         check_is_fitted(self)
         sequences, _, layout = self._check_sequences(X, reset=False)
+        if self.aggregation is not None:
+            self._check_collection(layout)
+            if initial_state is not None:
+                raise ValueError(
+                    "initial_state is for the states of every step "
+                    "(aggregation=None); a model space starts every sequence "
+                    "from the zero state."
+                )
+            washout = check_int(self.washout, "washout", low=0)
+            with numba_threads(self.n_jobs):
+                features = self._model_space_features(sequences, washout, fit=False)
+            warn_if_not_finite(features, self, "transform")
+            return features
         x0 = self._initial_states(len(sequences), initial_state)
         with numba_threads(self.n_jobs):
             states = self.reservoir_.run(sequences, x0)

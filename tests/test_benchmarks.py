@@ -33,6 +33,7 @@ SMOKE_ARGS = {
     "bench_public.py": ["--quick"],
     "bench_capacity.py": ["--quick"],
     "bench_plasticity.py": ["--quick"],
+    "bench_model_space.py": ["--quick"],
 }
 
 

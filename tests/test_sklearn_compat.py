@@ -46,6 +46,13 @@ ESTIMATORS = [
     ESNClassifier(n_units=30, random_state=0),
     ESNClassifier(n_units=20, n_layers=2, aggregation="vote", random_state=0),
     ESNClassifier(n_units=30, readout=LogisticRegression(), random_state=0),
+    ESNClassifier(
+        n_units=20,
+        aggregation="reservoir_model_space",
+        state_reduction="pca",
+        n_components=5,
+        random_state=0,
+    ),
     EncoderDecoderRegressor(
         n_units=8, cell="gru", max_epochs=10, learning_rate=0.02, random_state=0
     ),
