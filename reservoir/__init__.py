@@ -8,6 +8,7 @@ __version__ = "0.1.0.dev0"
 
 from . import (
     capacity,
+    committee,
     comparators,
     datasets,
     diagnostics,
@@ -21,6 +22,7 @@ from . import (
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
 from .capacity import information_processing_capacity, memory_capacity
+from .committee import CommitteeRegressor
 from .comparators import EncoderDecoderRegressor, RNNClassifier, RNNRegressor, from_esn
 from .diagnostics import echo_state_property, effective_spectral_radius
 from .forecast import ESNForecaster
@@ -30,6 +32,7 @@ from .nvar import NVARForecaster, NVARTransformer
 from .online import FORCEForecaster, LMSRegressor, RLSRegressor
 
 __all__ = [
+    "CommitteeRegressor",
     "ESNClassifier",
     "ESNForecaster",
     "ESNRegressor",
@@ -44,6 +47,7 @@ __all__ = [
     "ReservoirTransformer",
     "bias_vector",
     "capacity",
+    "committee",
     "comparators",
     "datasets",
     "diagnostics",

@@ -24,6 +24,12 @@ from ._esn import (
     check_keep_statistics,
     check_partial_fit_allowed,
 )
+from ._model_space import (
+    MODEL_SPACE_DOC,
+    MODEL_SPACES,
+    ModelSpaceMixin,
+    ridge_on_rows,
+)
 from ._progress import Progress, check_verbose, report
 from ._ridge import GramAccumulator, RowBuffer
 from ._threading import numba_threads
@@ -43,7 +49,7 @@ from .diagnostics import warn_if_not_washed_out
 
 __all__ = ["ESNClassifier"]
 
-AGGREGATIONS = ("last", "mean", "support", "vote")
+AGGREGATIONS = ("last", "mean", "support", "vote", *MODEL_SPACES)
 
 
 def _readout_has(method: str, *, ridge: bool):
@@ -59,8 +65,9 @@ def _readout_has(method: str, *, ridge: bool):
 
 
 def _ridge_readout(self) -> bool:
-    """Availability test of ``partial_fit``: only the ridge readout streams."""
-    return self.readout is None
+    """Availability test of ``partial_fit``: only the ridge readout streams
+    (model-space vectors are not streamed)."""
+    return self.readout is None and self.aggregation not in MODEL_SPACES
 
 
 def _one_column_to_1d(scores: np.ndarray) -> np.ndarray:
@@ -68,7 +75,7 @@ def _one_column_to_1d(scores: np.ndarray) -> np.ndarray:
     return scores[:, 0] if scores.ndim == 2 and scores.shape[1] == 1 else scores
 
 
-class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
+class ESNClassifier(ClassifierMixin, ModelSpaceMixin, _BaseReservoirEstimator):
     __doc__ = f"""Echo state network classifier.
 
     Two tasks, told apart by the shape of ``y``:
@@ -79,9 +86,15 @@ class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
       lengths may differ, or a 3-D array) and ``y`` has one label per
       sequence. ``aggregation`` says how the states of a sequence become one
       feature vector: the last state, the mean state, the states at
-      ``n_support_points`` evenly spaced steps (Jaeger 2007), or every state
+      ``n_support_points`` evenly spaced steps (Jaeger 2007), every state
       voting (a per-step readout whose decisions are averaged over the
-      sequence).
+      sequence), or the parameters of a ridge model fitted on that sequence
+      alone (the *model space* of Bianchi et al. 2021): the readout that
+      predicts the next input from the current state
+      (``'output_model_space'``) or the linear model that predicts the next
+      state from the current one (``'reservoir_model_space'``), optionally
+      after a PCA or tensor PCA of the states fitted on the training
+      sequences.
 
     The default readout is ridge classification: one-vs-all targets in
     {{-1, 1}} fitted by ridge regression on ``[1, u, x]`` features, as
@@ -101,13 +114,18 @@ class ESNClassifier(ClassifierMixin, _BaseReservoirEstimator):
     readout : classifier, default=None
         Any scikit-learn classifier to use instead of ridge classification;
         cloned in ``fit``.
-    aggregation : {{'last', 'mean', 'support', 'vote'}}, default='mean'
+    aggregation : {{'last', 'mean', 'support', 'vote', \
+'output_model_space', 'reservoir_model_space'}}, default='mean'
         How a sequence's states become one feature vector (sequence
-        classification only).
+        classification only). The model spaces use the (reduced) states
+        from ``washout`` on, without the input (``include_input`` does not
+        apply), each reservoir in the order it ran (a bidirectional one's
+        backward half in reversed time, as in the paper); ``partial_fit`` is
+        not available with them.
     n_support_points : int, default=5
         Number of evenly spaced steps, from the end of the washout to the last
         step, whose features are concatenated for ``aggregation='support'``.
-{_TAIL_DOC}{_STATISTICS_DOC}{_VERBOSE_DOC}
+{MODEL_SPACE_DOC}{_TAIL_DOC}{_STATISTICS_DOC}{_VERBOSE_DOC}
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -128,6 +146,9 @@ n_readout_features)
         Ridge readout intercept; absent when ``readout`` is given.
     readout_ : classifier
         The fitted readout when ``readout`` is given.
+    state_components_ : ndarray of shape (n_units, n_components)
+        Components of the state reduction fitted on the training sequences
+        (model-space aggregations with ``state_reduction`` only).
     n_features_in_ : int
         Number of input features.
 
@@ -140,6 +161,11 @@ n_readout_features)
     Jaeger, H. (2007). Discovering multiscale dynamical features with
     hierarchical echo state networks. Jacobs University technical report 10.
 
+    Bianchi, F. M., Scardapane, S., Lokse, S. and Jenssen, R. (2021).
+    Reservoir computing approaches for representation and classification of
+    multivariate time series. IEEE Transactions on Neural Networks and
+    Learning Systems 32(5), 2169-2179.
+
     Examples
     --------
     >>> import numpy as np
@@ -150,6 +176,11 @@ n_readout_features)
     ...      for f in [0.1, 0.5] * 20]
     >>> y = ["slow", "fast"] * 20
     >>> clf = ESNClassifier(50, aggregation="mean", washout=10, random_state=0)
+    >>> clf.fit(X[:30], y[:30]).score(X[30:], y[30:])
+    1.0
+    >>> clf = ESNClassifier(50, aggregation="reservoir_model_space", washout=10,
+    ...                     state_reduction="tensor_pca", n_components=10,
+    ...                     random_state=0)
     >>> clf.fit(X[:30], y[:30]).score(X[30:], y[30:])
     1.0
     """
@@ -180,6 +211,9 @@ n_readout_features)
         readout=None,
         aggregation: str = "mean",
         n_support_points: int = 5,
+        model_space_alpha: float = 1.0,
+        state_reduction: str | None = None,
+        n_components: int | None = None,
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
@@ -209,6 +243,9 @@ n_readout_features)
         self.readout = readout
         self.aggregation = aggregation
         self.n_support_points = n_support_points
+        self.model_space_alpha = model_space_alpha
+        self.state_reduction = state_reduction
+        self.n_components = n_components
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
@@ -261,6 +298,7 @@ n_readout_features)
         n_support = check_int(self.n_support_points, "n_support_points", low=1)
         check_verbose(self.verbose)
         check_keep_statistics(self.keep_statistics)
+        self._check_model_space_params()
         if not isinstance(self.include_input, bool | np.bool_):
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
@@ -273,6 +311,10 @@ n_readout_features)
                 f"predict; got {self.readout!r}."
             )
         return washout, alpha, n_support
+
+    def _model_space(self) -> bool:
+        """Whether the sequences are represented in a model space."""
+        return self.per_sequence_ and self.aggregation in MODEL_SPACES
 
     # -------------------------------------------------------------- features
     def _support_steps(self, length: int, washout: int) -> np.ndarray:
@@ -385,6 +427,8 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             "intercept_",
             "readout_",
             "_statistics_dropped",
+            "_reduction",
+            "state_components_",
         ):
             if hasattr(self, name):  # a refit starts from scratch
                 delattr(self, name)
@@ -416,6 +460,23 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                 return np.repeat(seq_codes[i : i + 1], n_rows)
             return step_codes[i][first : first + n_rows]
 
+        if self._model_space():
+            with numba_threads(self.n_jobs):
+                features = self._model_space_features(sequences, washout, fit=True)
+            check_readout_features(features, sequences)
+            if self.readout is None:
+                table = (
+                    LabelBinarizer(pos_label=1, neg_label=-1)
+                    .fit_transform(self.classes_)
+                    .astype(np.float64)
+                )
+                with numba_threads(self.n_jobs):
+                    coef, intercept = ridge_on_rows(features, table[seq_codes], alpha)
+                self._W_out, self._b_out = coef, intercept
+                self.coef_, self.intercept_ = coef.T.copy(), intercept.copy()
+            else:
+                self.readout_ = clone(self.readout).fit(features, seq_labels)
+            return self
         verbose, name = check_verbose(self.verbose), type(self).__name__
         progress = Progress(
             verbose, name, "harvest", sum(u.shape[0] for u in sequences)
@@ -696,6 +757,13 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
                     f"washout={washout} leaves no step in sequence {i}, which has "
                     f"{seq.shape[0]} steps."
                 )
+        if self._model_space():
+            with numba_threads(self.n_jobs):
+                features = self._model_space_features(sequences, washout, fit=False)
+            outputs = self._readout_scores(features, method)
+            if method != "predict":
+                warn_if_not_finite(outputs, self, method)
+            return outputs, "sequences"
         per_step = self._per_step_readout()
         outputs: list = [None] * len(sequences)
         with numba_threads(self.n_jobs):

@@ -22,9 +22,17 @@ from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from . import _reservoir as _reservoir_module
+from ._model_space import MODEL_SPACE_DOC, MODEL_SPACES, ModelSpaceMixin
 from ._plasticity import adapt as adapt_plasticity
 from ._plasticity import check_plasticity, folded_reservoir
 from ._progress import Progress, check_verbose, report
+from ._readout_features import (
+    READOUT_FEATURES,
+    lag_rows,
+    lag_tail,
+    n_state_features,
+    readout_rows,
+)
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath, RowBuffer
 from ._threading import numba_threads, small_linalg
@@ -185,8 +193,7 @@ class _BaseReservoirEstimator(BaseEstimator):
             raise ValueError(
                 f"intrinsic plasticity (ip_epochs={epochs}) adapts the reservoir "
                 f"on the whole training data in fit; it is not available in "
-                f"partial_fit or ESNSearchCV. Use fit (or GridSearchCV), or "
-                f"ip_epochs=0."
+                f"partial_fit. Use fit, or ip_epochs=0."
             )
         gain, shift = adapt_plasticity(
             self.W_, self.W_in_, self.bias_, runner.leak, runner.activation,
@@ -501,6 +508,18 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         alphas.
     include_input : bool, default=True
         Whether the readout also sees the input ``u_t``.
+    n_lags : int, default=1
+        Number of input rows ``u_t, u_(t-1), ..., u_(t-n_lags+1)`` the
+        readout sees (lagged inputs; needs ``include_input=True`` when > 1).
+        Before the first row of a sequence its first row stands in; rows
+        passed to :meth:`partial_fit` with ``continue_state=True`` continue
+        the lags of the previous call, and :meth:`predict` starts them anew.
+    readout_features : {"linear", "squared", "even_squared"}, default="linear"
+        ``'squared'`` appends the squared states ``x_t ** 2`` to the readout's
+        features, which gives the linear readout even functions of the
+        state; ``'even_squared'`` squares every second unit instead (units
+        2, 4, ... counted from 1), keeping ``n_units`` state features, the
+        form of Pathak et al. (2018).
     readout : regressor, default=None
         Any scikit-learn regressor to use instead of the built-in ridge; it is
         cloned in ``fit`` and trained on the materialised features. An online
@@ -519,8 +538,11 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         Reservoir bias (a list, as ``W_``).
     coef_ : ndarray of shape (n_readout_features,) or (n_targets, \
 n_readout_features)
-        Ridge readout weights on ``[u_t, x_t]`` (``x_t`` alone without the
-        input); absent when ``readout`` is given.
+        Ridge readout weights on ``[u_t, ..., u_(t-n_lags+1), x_t]`` (``x_t``
+        alone without the input; ``x_t`` with every second unit squared for
+        ``readout_features='even_squared'``), followed by the weights of
+        ``x_t ** 2`` with ``readout_features='squared'``; absent when
+        ``readout`` is given.
     intercept_ : float or ndarray of shape (n_targets,)
         Readout intercept; absent when ``readout`` is given.
     alpha_ : float
@@ -589,6 +611,8 @@ n_readout_features)
         alpha: float | Sequence[float] = 1e-6,
         cv=None,
         include_input: bool = True,
+        n_lags: int = 1,
+        readout_features: str = "linear",
         readout=None,
         dtype: str = "float64",
         random_state=None,
@@ -617,6 +641,8 @@ n_readout_features)
         self.alpha = alpha
         self.cv = cv
         self.include_input = include_input
+        self.n_lags = n_lags
+        self.readout_features = readout_features
         self.readout = readout
         self.dtype = dtype
         self.random_state = random_state
@@ -642,6 +668,13 @@ n_readout_features)
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
             )
+        n_lags = check_int(self.n_lags, "n_lags", low=1)
+        if n_lags > 1 and not self.include_input:
+            raise ValueError(
+                f"n_lags={n_lags} adds lagged inputs to the readout, which "
+                "include_input=False removes; set include_input=True or n_lags=1."
+            )
+        check_option(self.readout_features, "readout_features", READOUT_FEATURES)
         if self.readout is not None:
             if not (hasattr(self.readout, "fit") and hasattr(self.readout, "predict")):
                 raise TypeError(
@@ -655,6 +688,43 @@ n_readout_features)
                     "readout's own parameters with GridSearchCV instead."
                 )
         return washout, alphas, is_path, cv
+
+    def _extra_features(self) -> bool:
+        """Whether the readout sees more than ``[u_t, x_t]``."""
+        return self.n_lags > 1 or self.readout_features != "linear"
+
+    def _readout_rows(self, inputs: np.ndarray, states: np.ndarray) -> np.ndarray:
+        """Readout rows from lagged input rows (see ``lag_rows``) and states."""
+        return readout_rows(inputs, states, self.include_input, self.readout_features)
+
+    def _features(
+        self, U: np.ndarray, states: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Readout rows of consecutive steps ``U`` from a sequence's start
+        (``out``: scratch for ``[u_t, x_t]``, see the base class)."""
+        if not self._extra_features():
+            return super()._features(U, states, out)
+        return self._readout_rows(lag_rows(U, self.n_lags), states)
+
+    def _lagged_inputs(self, sequences, before=None) -> list:
+        """Every sequence's lagged input rows (the sequences themselves when
+        ``n_lags=1``); ``before`` continues the rows of an earlier call."""
+        if before is None:
+            before = [None] * len(sequences)
+        return [
+            lag_rows(u, self.n_lags, b) for u, b in zip(sequences, before, strict=True)
+        ]
+
+    def _keep_input_tails(self, sequences, before=None) -> None:
+        """Store the last input rows a continued ``partial_fit`` needs."""
+        if self.n_lags == 1:
+            self._input_tails = None
+            return
+        if before is None:
+            before = [None] * len(sequences)
+        self._input_tails = [
+            lag_tail(u, self.n_lags, b) for u, b in zip(sequences, before, strict=True)
+        ]
 
     def _check_training_data(self, X, y, *, reset: bool, check_washout=True):
         """Validated training sequences, 2-D targets and the targets' ndim."""
@@ -672,7 +742,15 @@ n_readout_features)
         return sequences, targets, y_ndim
 
     def _harvest(
-        self, reservoir, sequences, targets, x0, skips, bounds=None, into=None
+        self,
+        reservoir,
+        sequences,
+        targets,
+        x0,
+        skips,
+        bounds=None,
+        into=None,
+        before=None,
     ):
         """Run the sequences and add their readout rows to Gram accumulators.
 
@@ -680,12 +758,15 @@ n_readout_features)
         ones) are numbered in sequence order; ``bounds`` cuts these numbers
         into contiguous blocks, one accumulator each (one block by default).
         ``into`` is an existing accumulator to add every row to, in place.
+        ``before`` holds, per sequence, the input rows preceding it (for the
+        lagged inputs of a continued sequence).
         Returns the accumulators and the final state of every sequence.
         """
         n_targets = targets[0].shape[1]
-        n_readout = reservoir.n_units + (
-            sequences[0].shape[1] if self.include_input else 0
+        n_readout = n_state_features(reservoir.n_units, self.readout_features) + (
+            sequences[0].shape[1] * self.n_lags if self.include_input else 0
         )
+        inputs = self._lagged_inputs(sequences, before)
         lengths = np.array(
             [max(u.shape[0] - k, 0) for u, k in zip(sequences, skips, strict=True)]
         )
@@ -711,7 +792,7 @@ n_readout_features)
             "harvest",
             sum(u.shape[0] for u in sequences),
         )
-        if len(buffers) == 1:
+        if len(buffers) == 1 and not self._extra_features():
             # the BLAS threads of the Gram updates chosen once, not per update
             with small_linalg(n_readout):
                 with progress:
@@ -739,8 +820,8 @@ n_readout_features)
                 if hi > lo:
                     with overflow_reported():
                         buffers[b].add(
-                            self._features(
-                                sequences[i][lo:hi], states[lo - start : hi - start]
+                            self._readout_rows(
+                                inputs[i][lo:hi], states[lo - start : hi - start]
                             ),
                             targets[i][lo:hi],
                         )
@@ -921,8 +1002,10 @@ one such array per sequence
                 final = np.array([s[-1] for s in states], dtype=np.float64)
                 Z = np.vstack(
                     [
-                        self._features(u[washout:], s[washout:])
-                        for u, s in zip(sequences, states, strict=True)
+                        self._readout_rows(u[washout:], s[washout:])
+                        for u, s in zip(
+                            self._lagged_inputs(sequences), states, strict=True
+                        )
                     ]
                 )
                 Y = np.vstack([t[washout:] for t in targets])
@@ -946,6 +1029,7 @@ one such array per sequence
                 self.alpha_ = float(alphas[0])
         self.reservoir_ = reservoir
         self._last_states = final
+        self._keep_input_tails(sequences)
         self._steps_seen = np.array([u.shape[0] for u in sequences])
         self._n_readout_rows = int(self._steps_seen.sum()) - washout * len(sequences)
         if self.readout is None:
@@ -1049,17 +1133,20 @@ one such array per sequence
                 )
             x0 = reservoir.initial_states(n_seq, self._last_states)
             seen = self._steps_seen
+            before = getattr(self, "_input_tails", None)
         else:
             x0 = reservoir.initial_states(n_seq)
             seen = np.zeros(n_seq, dtype=np.int64)
+            before = None
         skips = [max(washout - int(k), 0) for k in seen]
         with numba_threads(self.n_jobs):
             # rows go straight into the stored statistics: no second (N, N) copy
             (gram,), final = self._harvest(
-                reservoir, sequences, targets, x0, skips, into=gram
+                reservoir, sequences, targets, x0, skips, into=gram, before=before
             )
         check_readout_statistics(gram, sequences, targets)
         self._last_states = final
+        self._keep_input_tails(sequences, before)
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         self._set_readout(gram, alphas, is_path)
         if gram.n_samples == 0:
@@ -1117,10 +1204,13 @@ one such array per sequence
                 )
             x0 = reservoir.initial_states(n_seq, self._last_states)
             seen = self._steps_seen
+            before = getattr(self, "_input_tails", None)
         else:
             x0 = reservoir.initial_states(n_seq)
             seen = np.zeros(n_seq, dtype=np.int64)
+            before = None
         skips = [max(self.washout - int(k), 0) for k in seen]
+        inputs = self._lagged_inputs(sequences, before)
         final = np.empty((n_seq, reservoir.n_units))
         n_rows = getattr(self, "_n_readout_rows", 0) if not first else 0
         chunk_steps = max(1, HARVEST_CHUNK_VALUES // (reservoir.n_units * n_seq))
@@ -1131,13 +1221,14 @@ one such array per sequence
                     final[i] = states[-1]
                 first_row = max(start, skips[i])
                 if first_row < stop:
-                    Z = self._features(
-                        sequences[i][first_row:stop], states[first_row - start :]
+                    Z = self._readout_rows(
+                        inputs[i][first_row:stop], states[first_row - start :]
                     )
                     T = targets[i][first_row:stop]
                     self.readout_.partial_fit(Z, T[:, 0] if y_ndim == 1 else T)
                     n_rows += stop - first_row
         self._last_states = final
+        self._keep_input_tails(sequences, before)
         self._steps_seen = seen + np.array([u.shape[0] for u in sequences])
         self._n_readout_rows = n_rows
         if n_rows == 0:
@@ -1185,6 +1276,7 @@ n_units), default=None
         lengths = [u.shape[0] for u in sequences]
         n_readout = self.reservoir_.n_units + sequences[0].shape[1]
         scratch = None
+        lagged = self._lagged_inputs(sequences) if self._extra_features() else None
         with numba_threads(self.n_jobs):
             for members, start, inputs, states in self.reservoir_.iter_chunks(
                 sequences, x0
@@ -1198,7 +1290,12 @@ n_units), default=None
                     rows = min(start + states.shape[1], lengths[i]) - start
                     if rows <= 0:
                         continue
-                    Z = self._features(inputs[k, :rows], states[k, :rows], scratch)
+                    if lagged is None:
+                        Z = self._features(inputs[k, :rows], states[k, :rows], scratch)
+                    else:
+                        Z = self._readout_rows(
+                            lagged[i][start : start + rows], states[k, :rows]
+                        )
                     part = self._readout_predict(Z)
                     if outputs[i] is None:  # float32 states: float32 out
                         outputs[i] = np.empty(
@@ -1215,7 +1312,10 @@ n_units), default=None
 
 
 class ReservoirTransformer(
-    ClassNamePrefixFeaturesOutMixin, TransformerMixin, _BaseReservoirEstimator
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    ModelSpaceMixin,
+    _BaseReservoirEstimator,
 ):
     __doc__ = f"""The states of a fixed reservoir as features.
 
@@ -1224,11 +1324,24 @@ class ReservoirTransformer(
     washout here (dropping rows would misalign ``y``); the readout after it sees
     every step.
 
+    With ``aggregation='output_model_space'`` or
+    ``'reservoir_model_space'``, ``transform`` instead maps a collection of
+    sequences to one row per sequence: the parameters of a ridge model fitted
+    on that sequence alone (Bianchi et al. 2021), for clustering or any
+    scikit-learn classifier.
+
     Parameters
     ----------
 {_PARAMS_DOC}{_IP_DOC}{_ARCH_DOC}    include_input : bool, default=False
-        Prepend the input ``u_t`` to the states ``[u_t, x_t]``.
-{_TAIL_DOC}
+        Prepend the input ``u_t`` to the states ``[u_t, x_t]`` (states of
+        every step only).
+    aggregation : {{None, 'output_model_space', 'reservoir_model_space'}}, \
+default=None
+        None: the states of every step. Otherwise the model-space vector of
+        each sequence (``X`` must be a collection).
+    washout : int, default=0
+        Steps at the start of each sequence left out of the model space.
+{MODEL_SPACE_DOC}{_TAIL_DOC}
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
@@ -1240,6 +1353,9 @@ class ReservoirTransformer(
         Reservoir bias (a list, as ``W_``).
     reservoir_ : object
         The weights in the layout the compiled kernels use (private).
+    state_components_ : ndarray of shape (n_units, n_components)
+        Components of the state reduction fitted on the training sequences
+        (only with ``state_reduction``).
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of shape (n_features,)
@@ -1248,6 +1364,14 @@ class ReservoirTransformer(
     See Also
     --------
     ESNRegressor : reservoir plus ridge readout in one estimator.
+    ESNClassifier : sequence classification, model spaces included.
+
+    References
+    ----------
+    Bianchi, F. M., Scardapane, S., Lokse, S. and Jenssen, R. (2021).
+    Reservoir computing approaches for representation and classification of
+    multivariate time series. IEEE Transactions on Neural Networks and
+    Learning Systems 32(5), 2169-2179.
 
     Examples
     --------
@@ -1262,6 +1386,17 @@ class ReservoirTransformer(
     (599,)
     >>> ReservoirTransformer(50, random_state=0).fit_transform(X).shape
     (599, 50)
+
+    One row per sequence: the reservoir model space after a PCA of the states
+    to 10 components (10 x 10 weights and 10 intercepts).
+
+    >>> from reservoir.datasets import make_sequence_classification
+    >>> X, y = make_sequence_classification(20, random_state=0)
+    >>> space = ReservoirTransformer(50, aggregation="reservoir_model_space",
+    ...                              state_reduction="pca", n_components=10,
+    ...                              random_state=0)
+    >>> space.fit_transform(X).shape
+    (20, 110)
     """
 
     def __init__(
@@ -1285,6 +1420,11 @@ class ReservoirTransformer(
         n_layers: int = 1,
         bidirectional: bool = False,
         include_input: bool = False,
+        aggregation: str | None = None,
+        washout: int = 0,
+        model_space_alpha: float = 1.0,
+        state_reduction: str | None = None,
+        n_components: int | None = None,
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
@@ -1307,12 +1447,28 @@ class ReservoirTransformer(
         self.n_layers = n_layers
         self.bidirectional = bidirectional
         self.include_input = include_input
+        self.aggregation = aggregation
+        self.washout = washout
+        self.model_space_alpha = model_space_alpha
+        self.state_reduction = state_reduction
+        self.n_components = n_components
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
 
+    def _check_collection(self, layout: str) -> None:
+        if layout == "one":
+            raise ValueError(
+                f"aggregation={self.aggregation!r} gives one row per sequence: "
+                f"pass a collection of sequences (a list of 2-D arrays or a 3-D "
+                f"array), not a single 2-D sequence."
+            )
+
     def fit(self, X, y=None):
         """Draw the reservoir weights for inputs shaped like ``X``.
+
+        With a model-space ``aggregation`` and a ``state_reduction``, the
+        reduction is also fitted here, on the states of ``X``.
 
         Parameters
         ----------
@@ -1331,13 +1487,31 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
             )
-        sequences, _, _ = self._check_sequences(X, reset=True)
+        if self.aggregation is not None:
+            if self.aggregation not in MODEL_SPACES:
+                raise ValueError(
+                    f"aggregation must be None (the states of every step), "
+                    f"'output_model_space' or 'reservoir_model_space'; got "
+                    f"{self.aggregation!r}."
+                )
+            washout = check_int(self.washout, "washout", low=0)
+        self._check_model_space_params()
+        for name in ("_reduction", "state_components_"):
+            if hasattr(self, name):  # a refit starts from scratch
+                delattr(self, name)
+        sequences, _, layout = self._check_sequences(X, reset=True)
         self.reservoir_ = self._build_reservoir(
             sequences[0].shape[1], training=sequences
         )
-        self._n_features_out = self.reservoir_.n_units + (
-            self.n_features_in_ if self.include_input else 0
-        )
+        if self.aggregation is None:
+            self._n_features_out = self.reservoir_.n_units + (
+                self.n_features_in_ if self.include_input else 0
+            )
+            return self
+        self._check_collection(layout)
+        with numba_threads(self.n_jobs):
+            features = self._model_space_features(sequences, washout, fit=True)
+        self._n_features_out = features.shape[1]
         return self
 
     def transform(self, X, *, initial_state=None):
@@ -1355,12 +1529,28 @@ n_units), default=None
         Returns
         -------
         states : ndarray of shape (n_timesteps, n_units [+ n_features]), or \
-one such array per sequence
+one such array per sequence, or ndarray of shape (n_sequences, \
+n_model_parameters)
             States (after the input when ``include_input=True``), in the
-            layout of ``X``.
+            layout of ``X``; with a model-space ``aggregation``, one row per
+            sequence: the coefficients target by target, then the
+            intercepts.
         """
         check_is_fitted(self)
         sequences, _, layout = self._check_sequences(X, reset=False)
+        if self.aggregation is not None:
+            self._check_collection(layout)
+            if initial_state is not None:
+                raise ValueError(
+                    "initial_state is for the states of every step "
+                    "(aggregation=None); a model space starts every sequence "
+                    "from the zero state."
+                )
+            washout = check_int(self.washout, "washout", low=0)
+            with numba_threads(self.n_jobs):
+                features = self._model_space_features(sequences, washout, fit=False)
+            warn_if_not_finite(features, self, "transform")
+            return features
         x0 = self._initial_states(len(sequences), initial_state)
         with numba_threads(self.n_jobs):
             states = self.reservoir_.run(sequences, x0)

@@ -28,10 +28,13 @@ from sklearn.utils import check_array
 from ._validation import RandomStateLike, check_int, check_real, check_rng
 
 __all__ = [
+    "channel_equalization",
     "double_scroll",
     "henon",
+    "kuramoto_sivashinsky",
     "logistic_map",
     "lorenz",
+    "lorenz96",
     "mackey_glass",
     "make_sequence_classification",
     "multiple_superimposed_oscillators",
@@ -1368,3 +1371,399 @@ def delayed_input(
         if k < n_timesteps:
             y[k:, j] = u[: n_timesteps - k]
     return u.reshape(-1, 1), y
+
+
+# --------------------------------------------------------------------------
+# issue 18 tasks: Lorenz-96, Kuramoto-Sivashinsky, channel equalization
+# --------------------------------------------------------------------------
+
+
+def _lorenz96_rhs(x: np.ndarray, forcing: float, neighbours) -> np.ndarray:
+    plus1, minus1, minus2 = neighbours
+    return (x[plus1] - x[minus2]) * x[minus1] - x + forcing
+
+
+def lorenz96(
+    n_timesteps: int,
+    *,
+    n_variables: int = 40,
+    forcing: float = 8.0,
+    dt: float = 0.01,
+    integration_step: float = 0.01,
+    x0: ArrayLike | None = None,
+    discard: float = 10.0,
+    random_state: RandomStateLike = None,
+) -> np.ndarray:
+    r"""Lorenz (1996) model: ``n_variables`` coupled variables on a ring.
+
+    .. math::
+
+        \dot x_i = (x_{i+1} - x_{i-2})\, x_{i-1} - x_i + F,
+        \qquad i = 0, \dots, n-1 \ (\text{indices modulo } n)
+
+    integrated with the classical 4th-order Runge-Kutta scheme at a fixed
+    ``integration_step`` and sampled every ``dt``. With ``n_variables=40`` and
+    ``forcing=8`` (the defaults) the flow is chaotic (largest Lyapunov
+    exponent about 1.68), the setting of Vlachas et al. (2020).
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of samples (>= 1).
+    n_variables : int, default=40
+        Number of variables ``n`` (>= 4, so that the four neighbours
+        ``i-2, i-1, i, i+1`` are distinct).
+    forcing : float, default=8.0
+        Constant forcing ``F`` (finite).
+    dt : float, default=0.01
+        Time between samples (> 0); a whole multiple of ``integration_step``.
+    integration_step : float, default=0.01
+        Runge-Kutta step (> 0).
+    x0 : array-like of shape (n_variables,), default=None
+        Initial state at time 0. None: ``F`` everywhere with ``x_0 = F + 0.01``
+        (the usual start off the unstable equilibrium).
+    discard : float, default=10.0
+        Time units integrated and dropped before the first sample (>= 0); a
+        whole multiple of ``integration_step``.
+    random_state : int, RandomState, Generator or None, default=None
+        If given, ``x0`` is perturbed by noise drawn uniformly from
+        ``[-FLOW_PERTURBATION, FLOW_PERTURBATION]`` (0.1) per variable.
+        None: exactly ``x0``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_timesteps, n_variables)
+        ``X[i]`` is the state at time ``discard + i * dt``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or not finite, ``dt`` or ``discard``
+        is not a whole multiple of ``integration_step``, ``x0`` has the wrong
+        size, or the trajectory diverges.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Lorenz, E. N. (1996). Predictability: a problem partly solved. Proc.
+    Seminar on Predictability, ECMWF, 1-18.
+
+    Vlachas, P. R. et al. (2020). Backpropagation algorithms and reservoir
+    computing in recurrent neural networks for the forecasting of complex
+    spatiotemporal dynamics. Neural Networks 126, 191-217.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import lorenz96
+    >>> X = lorenz96(500, n_variables=40)
+    >>> X.shape
+    (500, 40)
+    >>> bool(-10 < X.min() and X.max() < 15)
+    True
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    n_variables = check_int(n_variables, "n_variables", low=4)
+    forcing = check_real(forcing, "forcing")
+    dt = check_real(dt, "dt", low=0.0, low_inclusive=False)
+    h = check_real(integration_step, "integration_step", low=0.0, low_inclusive=False)
+    discard = check_real(discard, "discard", low=0.0)
+    per_sample = _grid_steps(dt, h, "dt", "integration_step")
+    n_discard = _grid_steps(discard, h, "discard", "integration_step")
+    if x0 is None:
+        x0 = np.full(n_variables, forcing)
+        x0[0] += 0.01
+    state = _initial_state(x0, n_variables, random_state)
+
+    index = np.arange(n_variables)
+    nb = (
+        (index + 1) % n_variables,
+        (index - 1) % n_variables,
+        (index - 2) % n_variables,
+    )
+
+    def rk4(x: np.ndarray) -> np.ndarray:
+        k1 = _lorenz96_rhs(x, forcing, nb)
+        k2 = _lorenz96_rhs(x + 0.5 * h * k1, forcing, nb)
+        k3 = _lorenz96_rhs(x + 0.5 * h * k2, forcing, nb)
+        k4 = _lorenz96_rhs(x + h * k3, forcing, nb)
+        return x + (h / 6.0) * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+
+    x = state
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(n_discard):
+            x = rk4(x)
+        out = np.empty((n_timesteps, n_variables))
+        out[0] = x
+        for i in range(1, n_timesteps):
+            for _ in range(per_sample):
+                x = rk4(x)
+            out[i] = x
+    if not np.all(np.isfinite(out)) or np.abs(out).max() > ESCAPE_RADIUS:
+        raise ValueError(
+            "lorenz96: the trajectory diverged; use a smaller integration_step "
+            "or change forcing or x0."
+        )
+    return out
+
+
+#: Points on the complex contour of Kassam & Trefethen's ETDRK4 coefficients.
+KS_CONTOUR_POINTS = 32
+
+
+def _etdrk4_coefficients(lin: np.ndarray, h: float):
+    """ETDRK4 coefficients of Kassam & Trefethen (2005) for the diagonal
+    linear operator ``lin``, by contour integrals (mean over points on a
+    circle of radius 1 around every ``h * lin``), which avoids the
+    cancellation of the closed forms near 0."""
+    m = KS_CONTOUR_POINTS
+    roots = np.exp(1j * np.pi * (np.arange(1, m + 1) - 0.5) / m)
+    LR = h * lin[:, None] + roots[None, :]
+    E = np.exp(h * lin)
+    E2 = np.exp(h * lin / 2.0)
+    Q = h * np.real(np.mean((np.exp(LR / 2.0) - 1.0) / LR, axis=1))
+    f1 = h * np.real(
+        np.mean((-4.0 - LR + np.exp(LR) * (4.0 - 3.0 * LR + LR**2)) / LR**3, axis=1)
+    )
+    f2 = h * np.real(np.mean((2.0 + LR + np.exp(LR) * (-2.0 + LR)) / LR**3, axis=1))
+    f3 = h * np.real(
+        np.mean((-4.0 - 3.0 * LR - LR**2 + np.exp(LR) * (4.0 - LR)) / LR**3, axis=1)
+    )
+    return E, E2, Q, f1, f2, f3
+
+
+def kuramoto_sivashinsky(
+    n_timesteps: int,
+    *,
+    length: float = 22.0,
+    n_grid: int = 64,
+    dt: float = 0.25,
+    integration_step: float = 0.25,
+    u0: ArrayLike | None = None,
+    discard: float = 100.0,
+    random_state: RandomStateLike = None,
+) -> np.ndarray:
+    r"""Kuramoto-Sivashinsky equation on a periodic domain, by ETDRK4.
+
+    .. math::
+
+        u_t = -u\, u_x - u_{xx} - u_{xxxx}, \qquad x \in [0, L)\ \text{periodic}
+
+    solved pseudo-spectrally on ``n_grid`` equispaced points with the
+    exponential time-differencing 4th-order Runge-Kutta scheme of Cox &
+    Matthews (2002) in the form of Kassam & Trefethen (2005), whose
+    coefficients are evaluated by contour integrals (``KS_CONTOUR_POINTS``
+    points). The nonlinear term is computed in physical space; the Nyquist
+    mode's derivative is zero. The spatial mean of ``u`` is conserved.
+    ``length=22`` (the default) is weakly chaotic; Pathak et al. (2018) use
+    ``length=200, n_grid=512``.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of samples (>= 1).
+    length : float, default=22.0
+        Domain length ``L`` (> 0).
+    n_grid : int, default=64
+        Number of grid points (even, >= 8).
+    dt : float, default=0.25
+        Time between samples (> 0); a whole multiple of ``integration_step``.
+    integration_step : float, default=0.25
+        ETDRK4 step ``h`` (> 0).
+    u0 : array-like of shape (n_grid,), default=None
+        Initial profile at time 0. None: ``cos(y) (1 + sin(y))`` with
+        ``y = 2 pi x / L`` (Kassam & Trefethen's initial condition).
+    discard : float, default=100.0
+        Time units integrated and dropped before the first sample (>= 0); a
+        whole multiple of ``integration_step``.
+    random_state : int, RandomState, Generator or None, default=None
+        If given, ``u0`` is perturbed by noise drawn uniformly from
+        ``[-FLOW_PERTURBATION, FLOW_PERTURBATION]`` (0.1) per grid point.
+        None: exactly ``u0``.
+
+    Returns
+    -------
+    U : ndarray of shape (n_timesteps, n_grid)
+        ``U[i, j]`` is ``u`` at time ``discard + i * dt`` and position
+        ``j * L / n_grid``.
+
+    Raises
+    ------
+    ValueError
+        If an argument is out of range or not finite, ``n_grid`` is odd,
+        ``dt`` or ``discard`` is not a whole multiple of
+        ``integration_step``, ``u0`` has the wrong size, or the solution
+        diverges.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Kassam, A.-K. and Trefethen, L. N. (2005). Fourth-order time-stepping for
+    stiff PDEs. SIAM J. Sci. Comput. 26(4), 1214-1233.
+
+    Cox, S. M. and Matthews, P. C. (2002). Exponential time differencing for
+    stiff systems. J. Comput. Phys. 176(2), 430-455.
+
+    Pathak, J., Hunt, B., Girvan, M., Lu, Z. and Ott, E. (2018). Model-free
+    prediction of large spatiotemporally chaotic systems from data: a
+    reservoir computing approach. Phys. Rev. Lett. 120, 024102.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import kuramoto_sivashinsky
+    >>> U = kuramoto_sivashinsky(400)
+    >>> U.shape
+    (400, 64)
+    >>> bool(abs(U.mean(axis=1)).max() < 1e-10)  # the mean of u0 (zero) is kept
+    True
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    length = check_real(length, "length", low=0.0, low_inclusive=False)
+    n_grid = check_int(n_grid, "n_grid", low=8)
+    if n_grid % 2:
+        raise ValueError(f"n_grid must be even (the FFT grid); got {n_grid}.")
+    dt = check_real(dt, "dt", low=0.0, low_inclusive=False)
+    h = check_real(integration_step, "integration_step", low=0.0, low_inclusive=False)
+    discard = check_real(discard, "discard", low=0.0)
+    per_sample = _grid_steps(dt, h, "dt", "integration_step")
+    n_discard = _grid_steps(discard, h, "discard", "integration_step")
+    if u0 is None:
+        y = 2.0 * np.pi * np.arange(n_grid) / n_grid
+        u0 = np.cos(y) * (1.0 + np.sin(y))
+    state = _check_vector(u0, "u0", n_grid)
+    if random_state is not None:
+        state = _initial_state(state, n_grid, random_state)
+
+    k = 2.0 * np.pi / length * np.arange(n_grid // 2 + 1)
+    k[-1] = 0.0  # the Nyquist mode has no derivative
+    lin = k**2 - k**4
+    E, E2, Q, f1, f2, f3 = _etdrk4_coefficients(lin, h)
+    g = -0.5j * k
+
+    def nonlinear(v: np.ndarray) -> np.ndarray:
+        return g * np.fft.rfft(np.fft.irfft(v, n_grid) ** 2)
+
+    def step(v: np.ndarray) -> np.ndarray:
+        Nv = nonlinear(v)
+        a = E2 * v + Q * Nv
+        Na = nonlinear(a)
+        b = E2 * v + Q * Na
+        Nb = nonlinear(b)
+        c = E2 * a + Q * (2.0 * Nb - Nv)
+        Nc = nonlinear(c)
+        return E * v + Nv * f1 + 2.0 * (Na + Nb) * f2 + Nc * f3
+
+    v = np.fft.rfft(state)
+    out = np.empty((n_timesteps, n_grid))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(n_discard):
+            v = step(v)
+        out[0] = np.fft.irfft(v, n_grid)
+        for i in range(1, n_timesteps):
+            for _ in range(per_sample):
+                v = step(v)
+            out[i] = np.fft.irfft(v, n_grid)
+    if not np.all(np.isfinite(out)) or np.abs(out).max() > ESCAPE_RADIUS:
+        raise ValueError(
+            "kuramoto_sivashinsky: the solution diverged; use a smaller "
+            "integration_step or a finer n_grid."
+        )
+    return out
+
+
+#: Channel impulse response of the equalization task: ``q(n) = sum_k
+#: CHANNEL_TAPS[k] * s(n + 2 - k)``, i.e. the coefficients of
+#: ``s(n+2), s(n+1), ..., s(n-7)`` (Jaeger & Haas 2004).
+CHANNEL_TAPS = (0.08, -0.12, 1.0, 0.18, -0.1, 0.091, -0.05, 0.04, 0.03, 0.01)
+#: The four symbols sent through the channel.
+CHANNEL_SYMBOLS = (-3.0, -1.0, 1.0, 3.0)
+
+
+def channel_equalization(
+    n_timesteps: int,
+    *,
+    snr_db: float | None = 24.0,
+    random_state: RandomStateLike = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Nonlinear channel-equalization task (input ``u`` and target ``d``).
+
+    I.i.d. symbols ``s(n)`` drawn uniformly from ``{-3, -1, 1, 3}`` pass
+    through a linear channel with inter-symbol interference
+
+    .. math::
+
+        q(n) = 0.08 s(n+2) - 0.12 s(n+1) + s(n) + 0.18 s(n-1) - 0.1 s(n-2)
+               + 0.091 s(n-3) - 0.05 s(n-4) + 0.04 s(n-5) + 0.03 s(n-6)
+               + 0.01 s(n-7)
+
+    and a memoryless nonlinearity with additive white Gaussian noise,
+
+    .. math::
+
+        u(n) = q(n) + 0.036\, q(n)^2 - 0.011\, q(n)^3 + \nu(n).
+
+    The equalizer sees ``u`` and must output the symbol sent two steps
+    earlier, ``d(n) = s(n-2)`` (Jaeger & Haas 2004, the setting of Paquot et
+    al. 2012). The noise variance is the mean square of the noise-free
+    ``u`` over the generated sequence divided by ``10 ** (snr_db / 10)``.
+
+    Parameters
+    ----------
+    n_timesteps : int
+        Number of steps (>= 1).
+    snr_db : float or None, default=24.0
+        Signal-to-noise ratio in decibels (finite); None for no noise.
+    random_state : int, RandomState, Generator or None, default=None
+        Seed of the symbols and the noise (None: fresh entropy).
+
+    Returns
+    -------
+    u : ndarray of shape (n_timesteps, 1)
+        Received signal.
+    d : ndarray of shape (n_timesteps, 1)
+        Target symbols, ``d[n] = s(n - 2)``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_timesteps < 1`` or ``snr_db`` is not finite.
+    TypeError
+        If an argument has the wrong type.
+
+    References
+    ----------
+    Jaeger, H. and Haas, H. (2004). Harnessing nonlinearity: predicting
+    chaotic systems and saving energy in wireless communication. Science
+    304(5667), 78-80.
+
+    Paquot, Y., Duport, F., Smerieri, A., Dambre, J., Schrauwen, B.,
+    Haelterman, M. and Massar, S. (2012). Optoelectronic reservoir
+    computing. Scientific Reports 2, 287.
+
+    Examples
+    --------
+    >>> from reservoir.datasets import channel_equalization
+    >>> u, d = channel_equalization(1000, snr_db=28, random_state=0)
+    >>> u.shape, d.shape
+    ((1000, 1), (1000, 1))
+    >>> sorted(set(d.ravel().tolist()))
+    [-3.0, -1.0, 1.0, 3.0]
+    """
+    n_timesteps = check_int(n_timesteps, "n_timesteps", low=1)
+    if snr_db is not None:
+        snr_db = check_real(snr_db, "snr_db")
+    rng = check_rng(random_state)
+    n_taps = len(CHANNEL_TAPS)
+    # s[j] is the symbol at time j - 7: times -7 .. n_timesteps + 1
+    s = np.asarray(CHANNEL_SYMBOLS)[rng.randint(0, 4, size=n_timesteps + n_taps - 1)]
+    q = np.zeros(n_timesteps)
+    for k, tap in enumerate(CHANNEL_TAPS):
+        # tap k multiplies s(n + 2 - k), stored at index n + 9 - k
+        q += tap * s[n_taps - 1 - k : n_taps - 1 - k + n_timesteps]
+    u = q + 0.036 * q**2 - 0.011 * q**3
+    if snr_db is not None:
+        noise_var = float(np.mean(u**2)) / 10.0 ** (snr_db / 10.0)
+        u = u + math.sqrt(noise_var) * rng.standard_normal(n_timesteps)
+    d = s[5 : 5 + n_timesteps]  # s(n - 2) sits at index n + 5
+    return u.reshape(-1, 1), d.reshape(-1, 1).copy()

@@ -19,6 +19,8 @@ BENCHMARKS = sorted(p.name for p in (ROOT / "benchmarks").glob("bench_*.py"))
 SMOKE_ARGS = {
     "bench_harvest.py": ["--quick"],
     "bench_classification.py": ["--quick"],
+    "bench_accuracy.py": ["--quick"],
+    "bench_channel.py": ["--quick"],
     "bench_forecast.py": ["--quick"],
     # its pass/fail limit is for the full size; the smoke run only has to work
     # (the imports alone take 200-280 MB, depending on what is installed)
@@ -31,6 +33,7 @@ SMOKE_ARGS = {
     "bench_public.py": ["--quick"],
     "bench_capacity.py": ["--quick"],
     "bench_plasticity.py": ["--quick"],
+    "bench_model_space.py": ["--quick"],
 }
 
 

@@ -110,14 +110,23 @@ def test_plasticity_helps_a_saturated_reservoir_on_narma():
     assert errors[3] < 0.8 * errors[0]
 
 
-def test_esn_search_cv_refuses_plasticity():
+def test_esn_search_cv_with_plasticity_equals_grid_search():
+    """ESNSearchCV fits each configuration per fold, so plasticity adapts on
+    the fold's training rows as in GridSearchCV: the same scores."""
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
     from reservoir.model_selection import ESNSearchCV
 
     X = _data(300)
-    search = ESNSearchCV(
-        ESNRegressor(10, ip_epochs=1, washout=20, random_state=0),
-        {"alpha": [1e-6]},
-        cv=2,
+    y = np.roll(X[:, 0], 2)
+    estimator = ESNRegressor(10, ip_epochs=1, washout=20, random_state=0)
+    grid = {"alpha": [1e-6, 1e-2], "spectral_radius": [0.3, 0.5]}
+    ours = ESNSearchCV(estimator, grid, cv=TimeSeriesSplit(2)).fit(X, y)
+    theirs = GridSearchCV(estimator, grid, cv=TimeSeriesSplit(2)).fit(X, y)
+    np.testing.assert_allclose(
+        ours.cv_results_["mean_test_score"],
+        theirs.cv_results_["mean_test_score"],
+        rtol=1e-8,
     )
-    with pytest.raises(ValueError, match="not available in partial_fit or ESNSearchCV"):
-        search.fit(X, X[:, 0])
+    assert np.all(np.isfinite(ours.cv_results_["mean_test_score"]))
+    assert ours.best_params_ == theirs.best_params_

@@ -5,6 +5,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import check_estimator, parametrize_with_checks
 
 from reservoir import (
+    CommitteeRegressor,
     ESNClassifier,
     ESNRegressor,
     LMSRegressor,
@@ -45,6 +46,13 @@ ESTIMATORS = [
     ESNClassifier(n_units=30, random_state=0),
     ESNClassifier(n_units=20, n_layers=2, aggregation="vote", random_state=0),
     ESNClassifier(n_units=30, readout=LogisticRegression(), random_state=0),
+    ESNClassifier(
+        n_units=20,
+        aggregation="reservoir_model_space",
+        state_reduction="pca",
+        n_components=5,
+        random_state=0,
+    ),
     EncoderDecoderRegressor(
         n_units=8, cell="gru", max_epochs=10, learning_rate=0.02, random_state=0
     ),
@@ -69,6 +77,8 @@ ESTIMATORS = [
     RLSRegressor(forgetting_factor=0.999),
     LMSRegressor(learning_rate=0.5, normalized=True),
     ESNRegressor(n_units=20, readout=RLSRegressor(), random_state=0),
+    ESNRegressor(n_units=20, n_lags=3, readout_features="squared", random_state=0),
+    CommitteeRegressor(ESNRegressor(n_units=10), n_members=2, random_state=0),
 ]
 
 
