@@ -1590,9 +1590,10 @@ n_model_parameters)
         x0 = self._initial_states(len(sequences), initial_state)
         total = sum(seq.shape[0] for seq in sequences)
         name = type(self).__name__
-        with numba_threads(self.n_jobs), Progress(
-            verbose, name, "transform", total
-        ) as progress:
+        with (
+            numba_threads(self.n_jobs),
+            Progress(verbose, name, "transform", total) as progress,
+        ):
             states = run_reporting(self.reservoir_, sequences, x0, progress)
         warn_if_not_finite(states, self, "transform")
         if self.include_input:

@@ -260,9 +260,17 @@ def test_every_public_estimator_has_a_verbose_parameter():
 
     estimators = _public_estimators()
     names = {cls.__name__ for cls in estimators}
-    assert {"ReservoirTransformer", "RLSRegressor", "LMSRegressor",
-            "FORCEForecaster", "NVARTransformer", "CommitteeRegressor",
-            "RNNRegressor", "EncoderDecoderRegressor", "ESNSearchCV"} <= names  # fmt: skip
+    assert {
+        "ReservoirTransformer",
+        "RLSRegressor",
+        "LMSRegressor",
+        "FORCEForecaster",
+        "NVARTransformer",
+        "CommitteeRegressor",
+        "RNNRegressor",
+        "EncoderDecoderRegressor",
+        "ESNSearchCV",
+    } <= names
     for cls in estimators:
         parameter = inspect.signature(cls.__init__).parameters.get("verbose")
         assert parameter is not None, f"{cls.__name__} has no verbose parameter"
@@ -297,19 +305,33 @@ def _outputs(verbose):
     X, y = _regression_data(3000)
     series = _series(1500)
     out = []
-    for kwargs in [{}, {"n_layers": 2}, {"bidirectional": True},
-                   {"dtype": "float32", "density": 0.2}]:  # fmt: skip
+    for kwargs in [
+        {},
+        {"n_layers": 2},
+        {"bidirectional": True},
+        {"dtype": "float32", "density": 0.2},
+    ]:
         for data in (one, ragged, cube):
-            transformer = ReservoirTransformer(40, random_state=0, verbose=verbose,
-                                               **kwargs).fit(data)  # fmt: skip
+            transformer = ReservoirTransformer(
+                40, random_state=0, verbose=verbose, **kwargs
+            ).fit(data)
             steps = len(data) if data is one else sum(len(u) for u in data)
-            out.append((transformer.transform(data),
-                        f"[ReservoirTransformer] transform: 100% ({steps}/{steps} steps"))  # fmt: skip
+            out.append(
+                (
+                    transformer.transform(data),
+                    f"[ReservoirTransformer] transform: 100% ({steps}/{steps} steps",
+                )
+            )
     Xs, _ = _sequences()
-    space = ReservoirTransformer(30, aggregation="output_model_space",
-                                 random_state=0, verbose=verbose)  # fmt: skip
-    out.append((space.fit_transform(Xs),
-                "[ReservoirTransformer] output_model_space of 20 sequences (800 steps)"))  # fmt: skip
+    space = ReservoirTransformer(
+        30, aggregation="output_model_space", random_state=0, verbose=verbose
+    )
+    out.append(
+        (
+            space.fit_transform(Xs),
+            "[ReservoirTransformer] output_model_space of 20 sequences (800 steps)",
+        )
+    )
     for est in [LMSRegressor(0.5, normalized=True), LMSRegressor(0.01)]:
         est.set_params(verbose=verbose).fit(X, y)
         out.append((est.coef_, "[LMSRegressor] online fit: 100% (3000/3000 rows"))
@@ -320,18 +342,28 @@ def _outputs(verbose):
         force = FORCEForecaster(60, random_state=0, verbose=verbose, **kwargs)
         force.fit(series)
         message = "[FORCEForecaster] training run: 100% (1500/1500 steps"
-        out += [(force.coef_, message), (force.training_output_, message),
-                (force.state_, message), (force.forecast(30), message)]  # fmt: skip
+        out += [
+            (force.coef_, message),
+            (force.training_output_, message),
+            (force.state_, message),
+            (force.forecast(30), message),
+        ]
     nvar = NVARTransformer(3, 2, degree=3, verbose=verbose).fit(one)
-    out.append((nvar.transform(one), "[NVARTransformer] transform: 100% (300/300 steps"))
+    out.append(
+        (nvar.transform(one), "[NVARTransformer] transform: 100% (300/300 steps")
+    )
     history = rng.normal(size=(nvar.n_history_, 3))
-    features, tail = nvar.transform([one], history=history[None],
-                                    return_history=True)  # fmt: skip
+    features, tail = nvar.transform([one], history=history[None], return_history=True)
     out += [(features[0], "[NVARTransformer] transform"), (tail, "")]
-    committee = CommitteeRegressor(ESNRegressor(30, washout=20), n_members=3,
-                                   random_state=0, verbose=verbose).fit(X, y)  # fmt: skip
-    out.append((committee.predict(X),
-                "[CommitteeRegressor] member 3/3 (ESNRegressor, random_state="))  # fmt: skip
+    committee = CommitteeRegressor(
+        ESNRegressor(30, washout=20), n_members=3, random_state=0, verbose=verbose
+    ).fit(X, y)
+    out.append(
+        (
+            committee.predict(X),
+            "[CommitteeRegressor] member 3/3 (ESNRegressor, random_state=",
+        )
+    )
     return out
 
 
@@ -394,9 +426,11 @@ def _bad_verbose_fits():
 
 @pytest.mark.parametrize(
     ("verbose", "error", "match"),
-    [(-1, ValueError, "verbose must be an integer >= 0"),
-     ("yes", TypeError, "verbose must be an integer")],
-)  # fmt: skip
+    [
+        (-1, ValueError, "verbose must be an integer >= 0"),
+        ("yes", TypeError, "verbose must be an integer"),
+    ],
+)
 def test_bad_verbose_is_refused_by_every_other_estimator(verbose, error, match):
     for est, data in _bad_verbose_fits():
         with pytest.raises(error, match=match):
@@ -412,8 +446,11 @@ def test_merge_partial_fits_says_the_statistics_were_dropped():
     esn = ESNRegressor(30, washout=10, random_state=0)
     kept = clone(esn).fit(X[:300], y[:300])
     dropped = clone(esn).set_params(keep_statistics=False).fit(X[300:], y[300:])
-    with pytest.raises(ValueError, match=r"estimators\[1\] was fitted with "
-                       r"keep_statistics=False.*keep_statistics=True"):  # fmt: skip
+    with pytest.raises(
+        ValueError,
+        match=r"estimators\[1\] was fitted with "
+        r"keep_statistics=False.*keep_statistics=True",
+    ):
         merge_partial_fits([kept, dropped])
     refitted = dropped.set_params(keep_statistics=True).fit(X[300:], y[300:])
     merge_partial_fits([kept, refitted])  # merges once refitted with them
