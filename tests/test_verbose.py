@@ -401,6 +401,12 @@ def test_rnn_verbose_is_silent_at_zero_and_refuses_bad_values(capsys):
     np.testing.assert_array_equal(quiet.W_out_, loud.W_out_)
     with pytest.raises(ValueError, match="verbose must be an integer >= 0"):
         RNNRegressor(verbose=-1, **fast).fit(X, y)
+    from reservoir import EncoderDecoderRegressor
+
+    with pytest.raises(TypeError, match="verbose must be an integer"):
+        EncoderDecoderRegressor(verbose="loud", **fast).fit(X, y[:, :3])
+    EncoderDecoderRegressor(verbose=True, **fast).fit(X, y[:, :3])
+    assert capsys.readouterr().err.count("[EncoderDecoderRegressor] epoch") == 2
 
 
 def _bad_verbose_fits():
