@@ -408,6 +408,44 @@ def check_partial_fit_allowed(estimator) -> None:
         )
 
 
+def run_reporting(runner, sequences, x0, progress: Progress) -> list[np.ndarray]:
+    """``runner.run(sequences, x0)``, the steps run counted in ``progress``.
+
+    Without a report it is that one call. With one, each bucket of sequences
+    runs on its own (as ``run`` runs it) and, when its sequences have one
+    length and the runner can stop between time chunks, chunk by chunk at
+    ``run``'s own chunk boundaries, the state carried over: the same states
+    bit for bit, with a report after every chunk.
+    """
+    if not progress.enabled:
+        return runner.run(sequences, x0)
+    lengths = [seq.shape[0] for seq in sequences]
+    states: list = [None] * len(sequences)
+    for members in runner._buckets(lengths):
+        longest = lengths[members[0]]
+        bucket = [sequences[i] for i in members]
+        state = np.array(x0[members], dtype=runner.dtype)
+        if not runner.chunkable or any(lengths[i] != longest for i in members):
+            for i, seq_states in zip(members, runner.run(bucket, state), strict=True):
+                states[i] = seq_states
+            progress.update(sum(lengths[i] for i in members))
+            continue
+        per_chunk = runner._chunk_steps(len(members), longest, None)
+        parts = []
+        for start in range(0, longest, per_chunk):
+            part = runner.run([seq[start : start + per_chunk] for seq in bucket], state)
+            state = np.array([seq_states[-1] for seq_states in part])
+            parts.append(part)
+            progress.update(len(members) * part[0].shape[0])
+        for k, i in enumerate(members):
+            states[i] = (
+                parts[0][k]
+                if len(parts) == 1
+                else np.concatenate([part[k] for part in parts])
+            )
+    return states
+
+
 def _check_alphas(alpha) -> tuple[np.ndarray, bool]:
     """Alphas as a 1-D float array, and whether a sequence was given."""
     if np.ndim(alpha) == 0:
@@ -1341,7 +1379,13 @@ default=None
         each sequence (``X`` must be a collection).
     washout : int, default=0
         Steps at the start of each sequence left out of the model space.
-{MODEL_SPACE_DOC}{_TAIL_DOC}
+{MODEL_SPACE_DOC}{_TAIL_DOC}    verbose : int, default=0
+        Progress reports on standard error: 0 writes nothing; 1 the progress
+        of ``transform`` (time steps run, chunk by chunk or bucket of
+        sequences by bucket) and the time a model space took. On a terminal
+        the progress is a bar redrawn in place, elsewhere a few plain lines.
+        The numbers do not depend on it.
+
     Attributes
     ----------
     W_ : ndarray or scipy.sparse.csr_array of shape (n_units, n_units)
@@ -1428,6 +1472,7 @@ default=None
         dtype: str = "float64",
         random_state=None,
         n_jobs: int | None = None,
+        verbose: int = 0,
     ):
         self.n_units = n_units
         self.spectral_radius = spectral_radius
@@ -1455,6 +1500,7 @@ default=None
         self.dtype = dtype
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def _check_collection(self, layout: str) -> None:
         if layout == "one":
@@ -1487,6 +1533,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             raise TypeError(
                 f"include_input must be True or False; got {self.include_input!r}."
             )
+        verbose = check_verbose(self.verbose)
         if self.aggregation is not None:
             if self.aggregation not in MODEL_SPACES:
                 raise ValueError(
@@ -1510,9 +1557,22 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             return self
         self._check_collection(layout)
         with numba_threads(self.n_jobs):
-            features = self._model_space_features(sequences, washout, fit=True)
+            features = self._timed_model_space(sequences, washout, True, verbose)
         self._n_features_out = features.shape[1]
         return self
+
+    def _timed_model_space(self, sequences, washout, fit, verbose):
+        """Model-space vectors, with one report line of their size and time."""
+        tic = time.perf_counter()
+        features = self._model_space_features(sequences, washout, fit=fit)
+        report(
+            verbose,
+            type(self).__name__,
+            f"{self.aggregation} of {len(sequences)} sequences "
+            f"({sum(seq.shape[0] for seq in sequences)} steps) in "
+            f"{time.perf_counter() - tic:.1f} s",
+        )
+        return features
 
     def transform(self, X, *, initial_state=None):
         """Reservoir states of every step.
@@ -1538,6 +1598,7 @@ n_model_parameters)
         """
         check_is_fitted(self)
         sequences, _, layout = self._check_sequences(X, reset=False)
+        verbose = check_verbose(self.verbose)
         if self.aggregation is not None:
             self._check_collection(layout)
             if initial_state is not None:
@@ -1548,12 +1609,17 @@ n_model_parameters)
                 )
             washout = check_int(self.washout, "washout", low=0)
             with numba_threads(self.n_jobs):
-                features = self._model_space_features(sequences, washout, fit=False)
+                features = self._timed_model_space(sequences, washout, False, verbose)
             warn_if_not_finite(features, self, "transform")
             return features
         x0 = self._initial_states(len(sequences), initial_state)
-        with numba_threads(self.n_jobs):
-            states = self.reservoir_.run(sequences, x0)
+        total = sum(seq.shape[0] for seq in sequences)
+        name = type(self).__name__
+        with (
+            numba_threads(self.n_jobs),
+            Progress(verbose, name, "transform", total) as progress,
+        ):
+            states = run_reporting(self.reservoir_, sequences, x0, progress)
         warn_if_not_finite(states, self, "transform")
         if self.include_input:
             states = [

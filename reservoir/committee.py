@@ -3,11 +3,14 @@ averaged (Jaeger's committee; estimator layer)."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
 from ._esn import ESNRegressor
+from ._progress import check_verbose, report
 from ._validation import check_int, check_rng
 
 __all__ = ["CommitteeRegressor"]
@@ -46,6 +49,10 @@ class CommitteeRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     random_state : int, RandomState instance, Generator or None, default=None
         Seed of the members' seeds. The same value gives bit-identical
         members.
+    verbose : int, default=0
+        Progress reports on standard error: 0 writes nothing; 1 one line per
+        fitted member (its seed and fitting time). A member's own reports
+        follow its own ``verbose``. The numbers do not depend on it.
 
     Attributes
     ----------
@@ -76,10 +83,18 @@ class CommitteeRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, estimator=None, *, n_members: int = 5, random_state=None):
+    def __init__(
+        self,
+        estimator=None,
+        *,
+        n_members: int = 5,
+        random_state=None,
+        verbose: int = 0,
+    ):
         self.estimator = estimator
         self.n_members = n_members
         self.random_state = random_state
+        self.verbose = verbose
 
     def _template(self):
         estimator = ESNRegressor() if self.estimator is None else self.estimator
@@ -109,17 +124,26 @@ class CommitteeRegressor(MetaEstimatorMixin, RegressorMixin, BaseEstimator):
             The fitted committee.
         """
         n_members = check_int(self.n_members, "n_members", low=1)
+        verbose = check_verbose(self.verbose)
         template = self._template()
         rng = check_rng(self.random_state)
         seeds = rng.randint(0, np.iinfo(np.int32).max, size=n_members)
         members = []
-        for seed in seeds:
+        for k, seed in enumerate(seeds):
+            tic = time.perf_counter()
             member = clone(template).set_params(random_state=int(seed))
             if y is None and hasattr(member, "forecast"):  # a forecaster
                 member.fit(X, **fit_params)
             else:
                 member.fit(X, y, **fit_params)
             members.append(member)
+            report(
+                verbose,
+                type(self).__name__,
+                f"member {k + 1}/{n_members} ({type(member).__name__}, "
+                f"random_state={int(seed)}) fitted in "
+                f"{time.perf_counter() - tic:.1f} s",
+            )
         self.estimators_ = members
         self.member_seeds_ = seeds
         if hasattr(members[0], "n_features_in_"):

@@ -645,6 +645,13 @@ def merge_partial_fits(estimators: Iterable[ESNRegressor]) -> ESNRegressor:
     if not estimators:
         raise ValueError("estimators is empty; pass at least one fitted estimator.")
     for i, est in enumerate(estimators):
+        if isinstance(est, ESNRegressor) and getattr(est, "_statistics_dropped", False):
+            raise ValueError(
+                f"estimators[{i}] was fitted with keep_statistics=False, which "
+                f"drops the Gram statistics merge_partial_fits adds up; fit it "
+                f"with keep_statistics=True (est.set_params(keep_statistics="
+                f"True)) to merge it."
+            )
         if not isinstance(est, ESNRegressor) or not hasattr(est, "_gram"):
             raise TypeError(
                 f"estimators[{i}] must be an ESNRegressor fitted with the built-in "

@@ -219,6 +219,11 @@ class NVARTransformer(TransformerMixin, BaseEstimator):
         the paper's double-scroll model). The linear part is always there.
     include_bias : bool, default=True
         Start every row with the constant feature 1.
+    verbose : int, default=0
+        Progress reports on standard error: 0 writes nothing; 1 the progress
+        of ``transform`` (time steps, ``CHUNK_ROWS`` rows at a time), a bar on
+        a terminal, elsewhere a few plain lines. The features do not depend
+        on it (each row is computed on its own).
 
     Attributes
     ----------
@@ -270,11 +275,13 @@ class NVARTransformer(TransformerMixin, BaseEstimator):
         *,
         degree: int | tuple[int, int] = 2,
         include_bias: bool = True,
+        verbose: int = 0,
     ):
         self.n_delays = n_delays
         self.stride = stride
         self.degree = degree
         self.include_bias = include_bias
+        self.verbose = verbose
 
     def fit(self, X, y=None):
         """Check the parameters and record the number of input columns.
@@ -293,6 +300,7 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             The fitted transformer.
         """
         params = _check_nvar_params(self)
+        check_verbose(self.verbose)
         sequences, _, _ = check_sequences(self, X, reset=True)
         self._monomials = _Monomials(sequences[0].shape[1], *params)
         self.n_features_out_ = self._monomials.n_features
@@ -323,6 +331,22 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
             return [np.ascontiguousarray(arr)]
         return [np.ascontiguousarray(h) for h in arr]
 
+    def _features_reporting(self, U, history, progress: Progress) -> np.ndarray:
+        """Features of ``U`` after ``history``; with a report, ``CHUNK_ROWS``
+        rows at a time (every row is computed on its own: the same bits)."""
+        if not progress.enabled:
+            return self._monomials.features(U, history)
+        n_history = history.shape[0]
+        window = np.vstack([history, U])  # row n_history + t is U[t]
+        out = np.empty((U.shape[0], self.n_features_out_))
+        for start in range(0, U.shape[0], CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, U.shape[0])
+            out[start:stop] = self._monomials.features(
+                U[start:stop], window[start : start + n_history]
+            )
+            progress.update(stop - start)
+        return out
+
     def transform(self, X, *, history=None, return_history: bool = False):
         """NVAR features of every step.
 
@@ -351,10 +375,17 @@ such array per sequence
         check_is_fitted(self)
         sequences, _, layout = check_sequences(self, X, reset=False)
         histories = self._check_history(history, len(sequences), layout)
-        features = [
-            self._monomials.features(U, h)
-            for U, h in zip(sequences, histories, strict=True)
-        ]
+        progress = Progress(
+            check_verbose(self.verbose),
+            type(self).__name__,
+            "transform",
+            sum(U.shape[0] for U in sequences),
+        )
+        with progress:
+            features = [
+                self._features_reporting(U, h, progress)
+                for U, h in zip(sequences, histories, strict=True)
+            ]
         out = reshape_output(features, layout)
         if not return_history:
             return out

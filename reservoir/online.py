@@ -18,6 +18,8 @@ the package top level.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MultiOutputMixin, RegressorMixin, clone
@@ -25,10 +27,17 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _online_kernels
 from ._esn import _PARAMS_DOC, _BaseReservoirEstimator
+from ._progress import Progress, check_verbose, report
 from ._series import SeriesForecasterMixin
 from ._validation import check_int, check_real, check_rng, check_scale
 
 __all__ = ["FORCEForecaster", "LMSRegressor", "RLSRegressor"]
+
+
+def progress_chunk(n_steps: int) -> int:
+    """Steps per compiled call when a fit reports its progress: about a
+    hundredth of the job, at least 256 (the calls' overhead stays small)."""
+    return max(256, -(-n_steps // 100))
 
 
 class ReadoutAccumulator:
@@ -94,6 +103,7 @@ class _OnlineLinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
                 f"fit_intercept must be True or False; got {self.fit_intercept!r}."
             )
         params = self._check_params()
+        verbose = check_verbose(self.verbose)
         first = reset or not hasattr(self, "_W")
         X, y = validate_data(
             self,
@@ -119,7 +129,7 @@ class _OnlineLinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
                 f"target(s), {y.ndim}-D."
             )
         pred = np.empty_like(Y)
-        self._learn(self._rows(X), Y, pred, params)
+        self._learn_reporting(self._rows(X), Y, pred, params, verbose)
         self.n_samples_seen_ += X.shape[0]
         W = self._W[1:] if self.fit_intercept else self._W
         b = self._W[0] if self.fit_intercept else np.zeros(self._W.shape[1])
@@ -128,6 +138,33 @@ class _OnlineLinearRegressor(MultiOutputMixin, RegressorMixin, BaseEstimator):
         else:
             self.coef_, self.intercept_ = W.T.copy(), b.copy()
         return pred[:, 0] if self._y_ndim == 1 else pred
+
+    #: whether ``_learn`` on successive row chunks gives the bits of one call
+    chunkable = True
+
+    def _learn_reporting(self, Z, Y, pred, params, verbose: int) -> None:
+        """``_learn``, reporting its progress when ``verbose`` asks for it.
+
+        A chunkable rule learns chunk by chunk (the same bits: each row's
+        update depends only on the weights before it) with a progress line
+        per tenth; otherwise one call and one line of rows and time.
+        """
+        name, n_rows = type(self).__name__, Z.shape[0]
+        if verbose == 0 or not self.chunkable:
+            tic = time.perf_counter()
+            self._learn(Z, Y, pred, params)
+            report(
+                verbose,
+                name,
+                f"learned from {n_rows} rows in {time.perf_counter() - tic:.1f} s",
+            )
+            return
+        chunk = progress_chunk(n_rows)
+        with Progress(verbose, name, "online fit", n_rows, "rows") as progress:
+            for start in range(0, n_rows, chunk):
+                stop = min(start + chunk, n_rows)
+                self._learn(Z[start:stop], Y[start:stop], pred[start:stop], params)
+                progress.update(stop - start)
 
     def fit(self, X, y):
         """Learn from the rows of ``X`` and ``y`` in order, from zero weights.
@@ -233,6 +270,12 @@ class RLSRegressor(_OnlineLinearRegressor):
     fit_intercept : bool, default=True
         Learn an intercept (the weight of a constant feature 1, penalised
         like the others).
+    verbose : int, default=0
+        Progress reports on standard error: 0 writes nothing; 1 one line per
+        ``fit`` or ``partial_fit``: the rows learned from and the time (the
+        paired-row loop runs as one compiled call, whose bits a split would
+        change).
+        The numbers do not depend on it.
 
     Attributes
     ----------
@@ -300,10 +343,15 @@ n_features + fit_intercept)
         *,
         alpha: float = 1e-6,
         fit_intercept: bool = True,
+        verbose: int = 0,
     ):
         self.forgetting_factor = forgetting_factor
         self.alpha = alpha
         self.fit_intercept = fit_intercept
+        self.verbose = verbose
+
+    #: rows go in pairs whose carried products a split would recompute
+    chunkable = False
 
     def _check_params(self):
         return (
@@ -350,6 +398,11 @@ class LMSRegressor(_OnlineLinearRegressor):
         Regulariser ``ε`` (> 0) of the normalised step.
     fit_intercept : bool, default=True
         Learn an intercept (the weight of a constant feature 1).
+    verbose : int, default=0
+        Progress reports on standard error: 0 writes nothing; 1 the progress of
+        ``fit`` and ``partial_fit`` (rows learned from), a bar on a terminal,
+        elsewhere a few plain lines.
+        The numbers do not depend on it.
 
     Attributes
     ----------
@@ -392,11 +445,13 @@ class LMSRegressor(_OnlineLinearRegressor):
         normalized: bool = False,
         epsilon: float = 1e-8,
         fit_intercept: bool = True,
+        verbose: int = 0,
     ):
         self.learning_rate = learning_rate
         self.normalized = normalized
         self.epsilon = epsilon
         self.fit_intercept = fit_intercept
+        self.verbose = verbose
 
     def _check_params(self):
         if not isinstance(self.normalized, bool | np.bool_):
@@ -459,6 +514,10 @@ default=1.0
         Steps between readout updates (>= 1).
     random_state : int, RandomState instance, Generator or None, default=None
         Seed for the weights.
+    verbose : int, default=0
+        Progress reports on standard error: 0 writes nothing; 1 the progress
+        of the training run (time steps), a bar on a terminal, elsewhere a
+        few plain lines. The numbers do not depend on it.
 
     Attributes
     ----------
@@ -534,6 +593,7 @@ default=1.0
         forgetting_factor: float = 1.0,
         update_every: int = 2,
         random_state=None,
+        verbose: int = 0,
     ):
         self.n_units = n_units
         self.spectral_radius = spectral_radius
@@ -551,9 +611,15 @@ default=1.0
         self.forgetting_factor = forgetting_factor
         self.update_every = update_every
         self.random_state = random_state
+        self.verbose = verbose
 
-    def _run(self, Xe, x0, z0, Y, mode, P=None):
-        """One call of the compiled loop; returns outputs and the final state."""
+    def _run(self, Xe, x0, z0, Y, mode, P=None, verbose=0):
+        """The compiled loop over the steps; returns outputs and the final state.
+
+        One call, or with ``verbose`` one call per chunk of a multiple of
+        ``update_every`` steps (the state and the fed-back value carried
+        over: the same bits), reporting the progress.
+        """
         res = self.reservoir_
         n_exog = self.n_exog_features_
         pre = np.empty((Xe.shape[0], res.n_units))
@@ -562,6 +628,33 @@ default=1.0
             pre += Xe @ res.W_in[:n_exog]
         out = np.empty((Xe.shape[0], self._W_out.shape[1]))
         x_final = np.empty(res.n_units)
+        n_steps = pre.shape[0]
+        if verbose == 0:
+            self._run_chunk(pre, x0, z0, Y, mode, P, out, x_final)
+            return out, x_final
+        chunk = -(-progress_chunk(n_steps) // self._update_every) * self._update_every
+        name = type(self).__name__
+        with Progress(verbose, name, "training run", n_steps) as progress:
+            for start in range(0, n_steps, chunk):
+                stop = min(start + chunk, n_steps)
+                self._run_chunk(
+                    pre[start:stop],
+                    x0,
+                    z0,
+                    Y[start:stop],
+                    mode,
+                    P,
+                    out[start:stop],
+                    x_final,
+                )
+                x0 = x_final.copy()
+                z0 = (Y if mode == _online_kernels.FORCE_TEACHER else out)[stop - 1]
+                progress.update(stop - start)
+        return out, x_final
+
+    def _run_chunk(self, pre, x0, z0, Y, mode, P, out, x_final) -> None:
+        """One call of the compiled loop (``out`` and ``x_final`` written)."""
+        res = self.reservoir_
         empty_i = np.empty(0, dtype=np.int32)
         _online_kernels.force_run(
             pre,
@@ -584,7 +677,6 @@ default=1.0
             out,
             x_final,
         )
-        return out, x_final
 
     def fit(self, y: ArrayLike, X: ArrayLike | None = None) -> FORCEForecaster:
         """Run the network on its own output and train the readout by RLS.
@@ -610,6 +702,7 @@ default=1.0
             high=1.0,
         )
         update_every = check_int(self.update_every, "update_every", low=1)
+        verbose = check_verbose(self.verbose)
         Y = self._check_series(y, "y", reset=True)
         n_steps, n_targets = Y.shape
         Xe = self._check_fit_exog(X, n_steps)
@@ -644,6 +737,7 @@ default=1.0
             Y,
             _online_kernels.FORCE_TRAIN,
             P=np.eye(n_units + 1) / alpha,
+            verbose=verbose,
         )
         self.coef_ = self._W_out[1:].T.copy()
         self.intercept_ = self._W_out[0].copy()

@@ -222,8 +222,9 @@ def test_verbose_prints_losses(capsys):
     RNNRegressor(
         verbose=True, early_stopping=True, validation_fraction=0.25, **FAST
     ).fit(X, y)
-    out = capsys.readouterr().out
-    assert out.count("epoch") == 3 and "validation loss" in out
+    out, err = capsys.readouterr()
+    assert out == ""  # progress goes to stderr, as every estimator's verbose
+    assert err.count("[RNNRegressor] epoch") == 3 and "validation loss" in err
 
 
 def test_sequence_targets_and_warm_start():

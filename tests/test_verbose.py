@@ -225,3 +225,238 @@ def test_nvar_forecaster_reports_its_harvest(capsys):
     loud = NVARForecaster(n_delays=2, alpha=1e-4, verbose=1).fit(y)
     assert "[NVARForecaster] harvest: 100% (498/498 steps" in capsys.readouterr().err
     np.testing.assert_array_equal(quiet.coef_, loud.coef_)
+
+
+# ------------------------------------------- verbose on every other estimator
+def _public_estimators():
+    """Every estimator class reachable from ``reservoir.__all__`` (top-level
+    names and the public names of the exported submodules)."""
+    import inspect
+    import types
+
+    from sklearn.base import BaseEstimator
+
+    import reservoir
+
+    found = set()
+    for name in reservoir.__all__:
+        obj = getattr(reservoir, name)
+        objs = [obj]
+        if isinstance(obj, types.ModuleType):
+            names = getattr(obj, "__all__", [n for n in dir(obj) if n[0] != "_"])
+            objs = [getattr(obj, n) for n in names]
+        for cls in objs:
+            if (
+                inspect.isclass(cls)
+                and issubclass(cls, BaseEstimator)
+                and cls.__module__.startswith("reservoir")
+            ):
+                found.add(cls)
+    return sorted(found, key=lambda cls: cls.__name__)
+
+
+def test_every_public_estimator_has_a_verbose_parameter():
+    import inspect
+
+    estimators = _public_estimators()
+    names = {cls.__name__ for cls in estimators}
+    assert {
+        "ReservoirTransformer",
+        "RLSRegressor",
+        "LMSRegressor",
+        "FORCEForecaster",
+        "NVARTransformer",
+        "CommitteeRegressor",
+        "RNNRegressor",
+        "EncoderDecoderRegressor",
+        "ESNSearchCV",
+    } <= names
+    for cls in estimators:
+        parameter = inspect.signature(cls.__init__).parameters.get("verbose")
+        assert parameter is not None, f"{cls.__name__} has no verbose parameter"
+        assert parameter.default in (0, False), cls.__name__
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of a few dozen steps, so that a report covers several."""
+    import reservoir._reservoir as reservoir_module
+    import reservoir.nvar as nvar_module
+
+    monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", 40 * 37)
+    monkeypatch.setattr(nvar_module, "CHUNK_ROWS", 37)
+
+
+def _outputs(verbose):
+    """Outputs of the remaining estimators, each with its expected report."""
+    from reservoir import (
+        CommitteeRegressor,
+        FORCEForecaster,
+        LMSRegressor,
+        NVARTransformer,
+        ReservoirTransformer,
+        RLSRegressor,
+    )
+
+    rng = np.random.default_rng(1)
+    one = rng.normal(size=(300, 3))
+    ragged = [rng.normal(size=(n, 2)) for n in (120, 110, 60, 200)]
+    cube = rng.normal(size=(4, 90, 1))
+    X, y = _regression_data(3000)
+    series = _series(1500)
+    out = []
+    for kwargs in [
+        {},
+        {"n_layers": 2},
+        {"bidirectional": True},
+        {"dtype": "float32", "density": 0.2},
+    ]:
+        for data in (one, ragged, cube):
+            transformer = ReservoirTransformer(
+                40, random_state=0, verbose=verbose, **kwargs
+            ).fit(data)
+            steps = len(data) if data is one else sum(len(u) for u in data)
+            out.append(
+                (
+                    transformer.transform(data),
+                    f"[ReservoirTransformer] transform: 100% ({steps}/{steps} steps",
+                )
+            )
+    Xs, _ = _sequences()
+    space = ReservoirTransformer(
+        30, aggregation="output_model_space", random_state=0, verbose=verbose
+    )
+    out.append(
+        (
+            space.fit_transform(Xs),
+            "[ReservoirTransformer] output_model_space of 20 sequences (800 steps)",
+        )
+    )
+    for est in [LMSRegressor(0.5, normalized=True), LMSRegressor(0.01)]:
+        est.set_params(verbose=verbose).fit(X, y)
+        out.append((est.coef_, "[LMSRegressor] online fit: 100% (3000/3000 rows"))
+        out.append((est.partial_fit_predict(X, y), "[LMSRegressor] online fit"))
+    rls = RLSRegressor(0.999, verbose=verbose).fit(X, y)
+    out.append((rls.coef_, "[RLSRegressor] learned from 3000 rows in"))
+    for kwargs in [{"update_every": 3}, {"update_every": 1, "density": 1.0}]:
+        force = FORCEForecaster(60, random_state=0, verbose=verbose, **kwargs)
+        force.fit(series)
+        message = "[FORCEForecaster] training run: 100% (1500/1500 steps"
+        out += [
+            (force.coef_, message),
+            (force.training_output_, message),
+            (force.state_, message),
+            (force.forecast(30), message),
+        ]
+    nvar = NVARTransformer(3, 2, degree=3, verbose=verbose).fit(one)
+    out.append(
+        (nvar.transform(one), "[NVARTransformer] transform: 100% (300/300 steps")
+    )
+    history = rng.normal(size=(nvar.n_history_, 3))
+    features, tail = nvar.transform([one], history=history[None], return_history=True)
+    out += [(features[0], "[NVARTransformer] transform"), (tail, "")]
+    committee = CommitteeRegressor(
+        ESNRegressor(30, washout=20), n_members=3, random_state=0, verbose=verbose
+    ).fit(X, y)
+    out.append(
+        (
+            committee.predict(X),
+            "[CommitteeRegressor] member 3/3 (ESNRegressor, random_state=",
+        )
+    )
+    return out
+
+
+def test_other_estimators_verbose_reports_and_same_bits(small_chunks, capsys):
+    quiet = _outputs(0)
+    out, err = capsys.readouterr()
+    assert out == "" and err == ""  # verbose=0 writes nothing
+    loud = _outputs(1)
+    out, err = capsys.readouterr()
+    assert out == ""  # reports go to stderr only
+    for (a, _), (b, message) in zip(quiet, loud, strict=True):
+        assert message in err
+        if isinstance(a, list):
+            for part_a, part_b in zip(a, b, strict=True):
+                np.testing.assert_array_equal(part_a, part_b, strict=True)
+        else:
+            np.testing.assert_array_equal(a, b, strict=True)
+    # the chunked reports cover several chunks: a few lines per job
+    assert err.count("[ReservoirTransformer] transform:  50%") >= 6
+    assert err.count("[FORCEForecaster] training run:") >= 10
+    assert err.count("[CommitteeRegressor] member") == 3
+
+
+def test_rnn_verbose_is_silent_at_zero_and_refuses_bad_values(capsys):
+    from reservoir import RNNRegressor
+
+    X = np.random.RandomState(0).uniform(-1, 1, (6, 10, 1))
+    y = X[:, :, 0]
+    fast = dict(n_units=4, max_epochs=2, random_state=0)
+    quiet = RNNRegressor(**fast).fit(X, y)
+    assert capsys.readouterr() == ("", "")
+    loud = RNNRegressor(verbose=1, **fast).fit(X, y)
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("[RNNRegressor] epoch") == 2
+    np.testing.assert_array_equal(quiet.W_out_, loud.W_out_)
+    with pytest.raises(ValueError, match="verbose must be an integer >= 0"):
+        RNNRegressor(verbose=-1, **fast).fit(X, y)
+    from reservoir import EncoderDecoderRegressor
+
+    with pytest.raises(TypeError, match="verbose must be an integer"):
+        EncoderDecoderRegressor(verbose="loud", **fast).fit(X, y[:, :3])
+    EncoderDecoderRegressor(verbose=True, **fast).fit(X, y[:, :3])
+    assert capsys.readouterr().err.count("[EncoderDecoderRegressor] epoch") == 2
+
+
+def _bad_verbose_fits():
+    from reservoir import (
+        CommitteeRegressor,
+        FORCEForecaster,
+        LMSRegressor,
+        NVARTransformer,
+        ReservoirTransformer,
+        RLSRegressor,
+    )
+
+    X, y = _regression_data(100)
+    return [
+        (ReservoirTransformer(10), (X,)),
+        (RLSRegressor(), (X, y)),
+        (LMSRegressor(), (X, y)),
+        (FORCEForecaster(10), (_series(100),)),
+        (NVARTransformer(), (X,)),
+        (CommitteeRegressor(ESNRegressor(10), n_members=2), (X, y)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("verbose", "error", "match"),
+    [
+        (-1, ValueError, "verbose must be an integer >= 0"),
+        ("yes", TypeError, "verbose must be an integer"),
+    ],
+)
+def test_bad_verbose_is_refused_by_every_other_estimator(verbose, error, match):
+    for est, data in _bad_verbose_fits():
+        with pytest.raises(error, match=match):
+            est.set_params(verbose=verbose).fit(*data)
+
+
+def test_merge_partial_fits_says_the_statistics_were_dropped():
+    from sklearn.base import clone
+
+    from reservoir.model_selection import merge_partial_fits
+
+    X, y = _regression_data()
+    esn = ESNRegressor(30, washout=10, random_state=0)
+    kept = clone(esn).fit(X[:300], y[:300])
+    dropped = clone(esn).set_params(keep_statistics=False).fit(X[300:], y[300:])
+    with pytest.raises(
+        ValueError,
+        match=r"estimators\[1\] was fitted with "
+        r"keep_statistics=False.*keep_statistics=True",
+    ):
+        merge_partial_fits([kept, dropped])
+    refitted = dropped.set_params(keep_statistics=True).fit(X[300:], y[300:])
+    merge_partial_fits([kept, refitted])  # merges once refitted with them

@@ -20,6 +20,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .._esn import ESNRegressor
+from .._progress import check_verbose, report
 from .._reservoir import BidirectionalReservoir, DeepReservoir
 from .._threading import blas_threads
 from .._validation import (
@@ -237,8 +238,10 @@ default='orthogonal'
         seed gives bit-identical results on one machine with the same BLAS
         thread count (elsewhere they agree to rounding); no global random
         state is used.
-    verbose : bool, default=False
-        Print the loss of every epoch.
+    verbose : int, default=0
+        Progress reports on standard error: 0 (or False) writes nothing; 1
+        (or True) one line per epoch, its training (and validation) loss and
+        time. The numbers do not depend on it.
     bidirectional : bool, default=False
         Add a reverse layer beside every layer, run over each sequence from
         its last step to its first (Schuster and Paliwal 1997); the next layer
@@ -410,7 +413,7 @@ class _BaseRNN(BaseEstimator):
         shuffle: bool = True,
         warm_start: bool = False,
         random_state=None,
-        verbose: bool = False,
+        verbose: int = 0,
         bidirectional: bool = False,
         skip: int | None = None,
         readout_layers: str = "top",
@@ -553,9 +556,8 @@ class _BaseRNN(BaseEstimator):
             "tol": check_real(self.tol, "tol", low=0.0),
             "shuffle": _check_bool(self.shuffle, "shuffle"),
             "washout": check_int(self.washout, "washout", low=0),
+            "verbose": check_verbose(self.verbose),
         }
-        if not isinstance(self.verbose, bool | int | np.integer):
-            raise TypeError(f"verbose must be a bool or an int; got {self.verbose!r}.")
         if p["early_stopping"] and p["validation_fraction"] == 0.0:
             raise ValueError(
                 "early_stopping=True needs a validation_fraction in (0, 1); got 0."
@@ -774,8 +776,11 @@ class _BaseRNN(BaseEstimator):
                     best = val_loss
                     best_params = {k: v.copy() for k, v in params.items()}
                 stop = stop or stall >= p["n_iter_no_change"]
-            if self.verbose:
-                print(f"{message} ({time.perf_counter() - tic:.3f} s)")
+            report(
+                p["verbose"],
+                type(self).__name__,
+                f"{message} ({time.perf_counter() - tic:.3f} s)",
+            )
             if stop:
                 break
         if best_params is not None:

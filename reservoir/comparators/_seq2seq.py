@@ -286,7 +286,7 @@ class EncoderDecoderRegressor(MultiOutputMixin, RegressorMixin, _BaseRNN):
         shuffle: bool = True,
         warm_start: bool = False,
         random_state=None,
-        verbose: bool = False,
+        verbose: int = 0,
     ):
         self.n_units = n_units
         self.cell = cell
