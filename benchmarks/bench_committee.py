@@ -111,7 +111,9 @@ def main(argv=None) -> None:
         **{**MEMBER, "n_units": big_units}
     )
     for label, model in models.items():
-        results = [count_test_errors(model, s, X_tr, y_tr, X_te, y_te) for s in args.seeds]
+        results = [
+            count_test_errors(model, s, X_tr, y_tr, X_te, y_te) for s in args.seeds
+        ]
         errors = np.array([r[0] for r in results])
         rows[label] = errors
         print(
