@@ -272,9 +272,10 @@ default='auto'
     >>> rng = np.random.default_rng(0)
     >>> t = np.arange(60)[:, None]
     >>> X = [np.sin(t * f + rng.uniform(0, 6)) + 0.3 * rng.standard_normal((60, 1))
-    ...      for f in [0.2, 0.3] * 30]
+    ...      for f in [0.1, 0.5] * 30]
     >>> y = ["slow", "fast"] * 30
-    >>> member = ESNClassifier(20, aggregation="mean", washout=10)
+    >>> member = ESNClassifier(20, spectral_radius=0.5, aggregation="mean",
+    ...                        washout=20)
     >>> committee = CommitteeClassifier(member, n_members=4, random_state=0)
     >>> committee = committee.fit(X[:40], y[:40])
     >>> committee.decision_function(X[40:]).shape
