@@ -22,7 +22,7 @@ from . import (
 from ._classifier import ESNClassifier
 from ._esn import ESNRegressor, ReservoirTransformer
 from .capacity import information_processing_capacity, memory_capacity
-from .committee import CommitteeRegressor
+from .committee import CommitteeClassifier, CommitteeRegressor
 from .comparators import EncoderDecoderRegressor, RNNClassifier, RNNRegressor, from_esn
 from .diagnostics import echo_state_property, effective_spectral_radius
 from .forecast import ESNForecaster
@@ -32,6 +32,7 @@ from .nvar import NVARForecaster, NVARTransformer
 from .online import FORCEForecaster, LMSRegressor, RLSRegressor
 
 __all__ = [
+    "CommitteeClassifier",
     "CommitteeRegressor",
     "ESNClassifier",
     "ESNForecaster",

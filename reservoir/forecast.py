@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _generate
 from ._esn import (
+    _IP_DOC,
     _LAYERS_DOC,
     _PARAMS_DOC,
     _STATISTICS_DOC,
@@ -41,10 +42,28 @@ from ._validation import (
     check_rng,
     check_scale,
 )
+from .diagnostics import warn_if_not_washed_out
 from .exceptions import DivergenceError, DivergenceWarning
 from .online import ReadoutAccumulator
 
 __all__ = ["ESNForecaster"]
+
+
+def _check_finite_statistics(gram: GramAccumulator, Y: np.ndarray) -> None:
+    """Raise a ValueError naming y when the readout's sums of squares
+    overflowed (states of an unbounded activation or huge values), rather
+    than a LinAlgError from the solver."""
+    parts = (gram.mean_z, gram.mean_y, gram.czz, gram.czy, gram.cyy)
+    if all(np.all(np.isfinite(part)) for part in parts):
+        return
+    peak = float(np.max(np.abs(Y), initial=0.0))
+    raise ValueError(
+        f"the readout's sums of squares overflowed float64 (y has values up "
+        f"to {peak:.3g}): the reservoir states or features grew too large. "
+        f"Use a bounded activation (tanh), a smaller spectral_radius or "
+        f"input_scaling, or standardize=True."
+    )
+
 
 NOISE_TYPES = ("state", "input", "both")
 STRATEGIES = ("recursive", "direct")
@@ -198,7 +217,7 @@ class ESNForecaster(_BaseReservoirEstimator):
 
     Parameters
     ----------
-{_PARAMS_DOC}{_LAYERS_DOC}    feedback_scaling : float or array-like of shape \
+{_PARAMS_DOC}{_IP_DOC}{_LAYERS_DOC}    feedback_scaling : float or array-like of shape \
 (n_targets,), default=1.0
         Scale of the (uniform) feedback weights ``W_fb`` that feed the
         previous value of the (transformed) series into the reservoir
@@ -410,6 +429,10 @@ class ESNForecaster(_BaseReservoirEstimator):
         bias_scaling: float = 1.0,
         leak_rate=1.0,
         activation: str = "tanh",
+        ip_epochs: int = 0,
+        ip_learning_rate: float = 1e-3,
+        ip_mean: float | None = None,
+        ip_std: float | None = None,
         n_layers: int = 1,
         feedback_scaling=1.0,
         n_lags: int = 1,
@@ -445,6 +468,10 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.bias_scaling = bias_scaling
         self.leak_rate = leak_rate
         self.activation = activation
+        self.ip_epochs = ip_epochs
+        self.ip_learning_rate = ip_learning_rate
+        self.ip_mean = ip_mean
+        self.ip_std = ip_std
         self.n_layers = n_layers
         self.feedback_scaling = feedback_scaling
         self.n_lags = n_lags
@@ -622,13 +649,17 @@ class ESNForecaster(_BaseReservoirEstimator):
         )
         return arr.reshape(-1, 1) if arr.ndim == 1 else arr
 
-    def _build(self, n_exog: int, n_targets: int, rng) -> Reservoir | DeepReservoir:
+    def _build(
+        self, n_exog: int, n_targets: int, rng, training=None
+    ) -> Reservoir | DeepReservoir:
         """Draw the weights of every layer from ``rng``.
 
         The draws are those of ``ESNRegressor`` (same ``n_layers`` and
         per-layer values) on the augmented input ``[X_t, y_(t-1)]`` with
         per-feature scaling ``[input_scaling, feedback_scaling]`` in the first
-        layer, so the two give identical weights.
+        layer, so the two give identical weights. ``training``, the
+        teacher-forced reservoir inputs (a list with one array), is where
+        intrinsic plasticity (``ip_epochs > 0``) adapts the gains.
         """
         n_layers = check_int(self.n_layers, "n_layers", low=1)
         first_scaling = self._layer_value("input_scaling", 0, n_layers)
@@ -646,6 +677,7 @@ class ESNForecaster(_BaseReservoirEstimator):
             n_exog + n_targets,
             rng=rng,
             input_scaling=np.concatenate([in_scale, fb_scale]),
+            training=training,
         )
         # split the first layer's input matrix into exogenous and feedback rows
         W_in = self.W_in_[0] if n_layers > 1 else self.W_in_
@@ -948,7 +980,9 @@ class ESNForecaster(_BaseReservoirEstimator):
         Z, Xz, U, L = self._prepare(Y, Xe)
         T = self._targets(Z)
         rng = check_rng(self.random_state)
-        reservoir = self._build(Xe.shape[1], Y.shape[1], rng)
+        reservoir = self._build(Xe.shape[1], Y.shape[1], rng, training=[U])
+        with numba_threads(self.n_jobs):
+            warn_if_not_washed_out(reservoir, U, washout)
         self.reservoir_ = reservoir
         cv = params["cv"]
         bounds = folds = None
@@ -994,6 +1028,7 @@ class ESNForecaster(_BaseReservoirEstimator):
             if noise > 0:
                 last = self._final_state(U, x0)
             gram = blocks[0] if len(blocks) == 1 else GramAccumulator.sum(blocks)
+            _check_finite_statistics(gram, Y)
             self._set_transform_state(Y, Z)
             if folds is not None:
                 if closed_loop_cv:

@@ -26,6 +26,7 @@ __all__ = [
     "plot_backtest",
     "plot_eigenvalues",
     "plot_forecast_intervals",
+    "plot_memory_capacity",
     "plot_search_results",
     "plot_states",
     "plot_valid_time",
@@ -737,6 +738,77 @@ def plot_eigenvalues(weights, *, layer: int = 0, ax=None):
     ax.set_xlabel("real part")
     ax.set_ylabel("imaginary part")
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
+    return ax
+
+
+def plot_memory_capacity(capacity, *, label: str | None = None, ax=None):
+    """Draw a memory-capacity curve: the capacity of every delay.
+
+    The curve of :func:`~reservoir.capacity.memory_capacity`, capacity
+    (in [0, 1]) against the delay ``k``; the legend gives the total. Call it
+    once per reservoir on the same ``ax`` to compare several.
+
+    Parameters
+    ----------
+    capacity : Bunch or mapping
+        The result of :func:`~reservoir.capacity.memory_capacity`: with
+        ``delays`` and ``capacity`` of the same length (and ``total``; their
+        sum when absent).
+    label : str, default=None
+        Name of the curve in the legend, followed by the total.
+    ax : matplotlib Axes, default=None
+        Where to draw; None makes a new figure.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The Axes drawn on.
+
+    Raises
+    ------
+    ValueError
+        If ``delays`` and ``capacity`` are missing, differ in length, are not
+        1-D or hold NaN or infinity.
+
+    Examples
+    --------
+    >>> from reservoir import ESNRegressor, memory_capacity
+    >>> from reservoir.plotting import plot_memory_capacity
+    >>> esn = ESNRegressor(20, topology="ring", activation="identity",
+    ...                    spectral_radius=0.95, bias_scaling=0.0, random_state=0)
+    >>> mc = memory_capacity(esn, max_delay=40, n_train=1000, n_test=1000,
+    ...                      random_state=1)
+    >>> ax = plot_memory_capacity(mc, label="ring")
+    >>> ax.get_lines()[0].get_xdata().size
+    40
+    >>> ax.get_lines()[0].get_label().startswith("ring (total 1")
+    True
+    """
+    _pyplot()
+    try:
+        delays, values = capacity["delays"], capacity["capacity"]
+    except (KeyError, TypeError, IndexError):
+        raise ValueError(
+            "capacity must be the result of reservoir.capacity.memory_capacity "
+            f"(with 'delays' and 'capacity'); got {type(capacity).__name__}."
+        ) from None
+    delays = as_float_array(delays, "capacity['delays']")
+    values = as_float_array(values, "capacity['capacity']")
+    if delays.ndim != 1 or values.shape != delays.shape or delays.size == 0:
+        raise ValueError(
+            "capacity['delays'] and capacity['capacity'] must be 1-D of the same "
+            f"length; got shapes {delays.shape} and {values.shape}."
+        )
+    if not (np.all(np.isfinite(delays)) and np.all(np.isfinite(values))):
+        raise ValueError("capacity contains NaN or infinity.")
+    total = float(capacity["total"]) if "total" in capacity else float(values.sum())
+    name = f"total {total:.1f}" if label is None else f"{label} (total {total:.1f})"
+    ax = _new_axes(ax)
+    ax.plot(delays, values, lw=1.5, label=name)
+    ax.set_ylim(-0.02, 1.05)
+    ax.set_xlabel("delay k")
+    ax.set_ylabel("capacity (squared correlation)")
+    ax.legend(fontsize=8)
     return ax
 
 

@@ -34,6 +34,7 @@ SMOKE_ARGS = {
     "bench_capacity.py": ["--quick"],
     "bench_plasticity.py": ["--quick"],
     "bench_model_space.py": ["--quick"],
+    "bench_committee.py": ["--quick"],
 }
 
 

@@ -275,3 +275,21 @@ def test_washout_check_changes_no_number(monkeypatch):
         unchecked = ESNRegressor(**params).fit(X, y)
     np.testing.assert_array_equal(checked.coef_, unchecked.coef_)
     np.testing.assert_array_equal(checked.predict(X), unchecked.predict(X))
+
+
+def test_forecaster_warns_on_a_short_washout_and_changes_nothing(monkeypatch):
+    import reservoir.forecast
+
+    series = np.sin(np.arange(400) / 7) + 0.1 * _inputs(400)[:, 0]
+    slow = dict(n_units=30, leak_rate=0.05, washout=10, random_state=0)
+    with pytest.warns(WashoutWarning, match="washout=10"):
+        checked = ESNForecaster(**slow).fit(series)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WashoutWarning)
+        ESNForecaster(30, washout=100, random_state=0).fit(series)
+        monkeypatch.setattr(
+            reservoir.forecast, "warn_if_not_washed_out", lambda *a: None
+        )
+        unchecked = ESNForecaster(**slow).fit(series)
+    np.testing.assert_array_equal(checked.coef_, unchecked.coef_)
+    np.testing.assert_array_equal(checked.forecast(30), unchecked.forecast(30))

@@ -519,7 +519,7 @@ def test_clone_and_get_params():
 def test_float32_close_to_float64(mg):
     f64 = _deep(density=[0.1, 1.0]).fit(mg[:600]).forecast(50)
     f32 = _deep(density=[0.1, 1.0], dtype="float32").fit(mg[:600]).forecast(50)
-    assert f32.dtype == np.float64
+    assert f32.dtype == np.float32  # float32 in, float32 out (issue 16)
     np.testing.assert_allclose(f32, f64, atol=2e-3)
 
 

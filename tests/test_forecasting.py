@@ -418,3 +418,17 @@ def test_search_can_overrule_kpss_with_the_levels():
     result = search_forecaster(y, 6, n_candidates=4)
     assert "difference" not in result.best_params
     assert np.isfinite(result.best_score)
+
+
+def test_search_keeps_washout_warnings_of_its_own_choices_quiet():
+    """The search sets the washout from the series length; the forecaster's
+    WashoutWarning about a candidate would not be the user's to act on."""
+    from reservoir.exceptions import WashoutWarning
+
+    t = np.arange(120)
+    y = 50 + 5 * np.sin(2 * np.pi * t / 12)
+    y = y + np.random.default_rng(0).normal(0, 0.5, t.size)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WashoutWarning)
+        result = search_forecaster(y, 6, season=12, n_candidates=3, time_budget=60)
+    assert len(result.results) >= 1

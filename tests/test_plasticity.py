@@ -130,3 +130,57 @@ def test_esn_search_cv_with_plasticity_equals_grid_search():
     )
     assert np.all(np.isfinite(ours.cv_results_["mean_test_score"]))
     assert ours.best_params_ == theirs.best_params_
+
+
+def test_forecaster_takes_plasticity_in_its_teacher_forced_inputs():
+    from reservoir import ESNForecaster
+    from reservoir.datasets import mackey_glass
+
+    series = mackey_glass(1000, random_state=0).ravel()
+    kwargs = dict(n_units=25, washout=100, alpha=1e-6, random_state=0)
+    plain = ESNForecaster(**kwargs).fit(series[:800])
+    ip = dict(ip_epochs=2, ip_learning_rate=5e-3, ip_mean=0.0, ip_std=0.3)
+    adapted = ESNForecaster(**kwargs, **ip).fit(series[:800])
+    assert not hasattr(plain, "ip_gain_")
+    # the same drawn weights; the gains adapt on the fed-back (standardised)
+    # series, as the NumPy reference computes them
+    np.testing.assert_array_equal(plain.W_.toarray(), adapted.W_.toarray())
+    np.testing.assert_array_equal(plain.W_fb_, adapted.W_fb_)
+    z = (series[:800] - series[:800].mean()) / series[:800].std()
+    U = z[:-1, None]  # row t feeds y_(t-1)
+    W_in = np.vstack([adapted.W_in_, adapted.W_fb_])
+    g, c = intrinsic_plasticity(
+        [U], adapted.W_, W_in, adapted.bias_, 1.0, "tanh", 2, 5e-3, 0.0, 0.3
+    )
+    np.testing.assert_allclose(adapted.ip_gain_, g, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(adapted.ip_shift_, c, rtol=1e-9, atol=1e-12)
+    assert np.max(np.abs(g - 1)) > 1e-3
+    runner = adapted.reservoir_
+    states = runner.run([U], runner.initial_states(1))[0]
+    expected = adapted_states(U, adapted.W_, W_in, adapted.bias_, 1.0, "tanh", g, c)
+    np.testing.assert_allclose(states, expected, rtol=1e-9, atol=1e-12)
+    # the closed loop runs the adapted reservoir too: its first step is the
+    # teacher-forced one-step prediction from the same context
+    context = series[600:800]
+    first = adapted.forecast(1, context=context)[0]
+    one_step = adapted.predict(series[800:801], context=context)[0]
+    np.testing.assert_allclose(first, one_step, rtol=1e-10)
+    assert not np.allclose(
+        adapted.forecast(50, context=context), plain.forecast(50, context=context)
+    )
+    again = clone(adapted).fit(series[:800])
+    np.testing.assert_array_equal(again.forecast(20), adapted.forecast(20))
+    loaded = pickle.loads(pickle.dumps(adapted))
+    np.testing.assert_array_equal(loaded.forecast(20), adapted.forecast(20))
+
+
+def test_forecaster_refuses_plasticity_where_it_cannot_apply():
+    from reservoir import ESNForecaster
+
+    series = np.sin(np.arange(300) / 5)
+    with pytest.raises(ValueError, match="not available in partial_fit"):
+        ESNForecaster(10, ip_epochs=1, washout=20).partial_fit(series)
+    with pytest.raises(ValueError, match="works on one reservoir"):
+        ESNForecaster(10, ip_epochs=1, n_layers=2, washout=20).fit(series)
+    with pytest.raises(ValueError, match="ip_learning_rate"):
+        ESNForecaster(10, ip_epochs=1, ip_learning_rate=0.0, washout=20).fit(series)

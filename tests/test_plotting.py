@@ -28,6 +28,7 @@ from reservoir.plotting import (  # noqa: E402
     plot_backtest,
     plot_eigenvalues,
     plot_forecast_intervals,
+    plot_memory_capacity,
     plot_search_results,
     plot_states,
     plot_valid_time,
@@ -306,6 +307,49 @@ def test_eigenvalues_with_unit_circle_and_spectral_radius():
 def test_eigenvalues_reject_bad_matrices(weights, match):
     with pytest.raises(ValueError, match=match):
         plot_eigenvalues(weights)
+
+
+def test_memory_capacity_curves_share_one_axes():
+    from reservoir import memory_capacity
+
+    curves = {}
+    ax = None
+    for topology in ("ring", "orthogonal"):
+        esn = ESNRegressor(
+            15,
+            topology=topology,
+            activation="identity",
+            spectral_radius=0.9,
+            bias_scaling=0.0,
+            random_state=0,
+        )
+        curves[topology] = memory_capacity(
+            esn, max_delay=30, n_train=600, n_test=600, random_state=1
+        )
+        ax = plot_memory_capacity(curves[topology], label=topology, ax=ax)
+    lines = ax.get_lines()
+    assert len(lines) == 2
+    for line, (name, mc) in zip(lines, curves.items(), strict=True):
+        np.testing.assert_array_equal(line.get_xdata(), mc.delays)
+        np.testing.assert_array_equal(line.get_ydata(), mc.capacity)
+        assert line.get_label() == f"{name} (total {mc.total:.1f})"
+    # a plain mapping without a total: the sum of the capacities
+    line = plot_memory_capacity({"delays": [1, 2], "capacity": [0.9, 0.4]})
+    assert _labels(line) == ["total 1.3"]
+
+
+@pytest.mark.parametrize(
+    ("capacity", "match"),
+    [
+        ({"delays": [1, 2]}, "result of reservoir.capacity.memory_capacity"),
+        (np.zeros(3), "result of reservoir.capacity.memory_capacity"),
+        ({"delays": [1, 2], "capacity": [0.5]}, "same length"),
+        ({"delays": [1, 2], "capacity": [0.5, np.nan]}, "NaN"),
+    ],
+)
+def test_memory_capacity_plot_rejects_bad_input(capacity, match):
+    with pytest.raises(ValueError, match=match):
+        plot_memory_capacity(capacity)
 
 
 def test_states_traces_and_histogram():

@@ -5,6 +5,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import check_estimator, parametrize_with_checks
 
 from reservoir import (
+    CommitteeClassifier,
     CommitteeRegressor,
     ESNClassifier,
     ESNRegressor,
@@ -79,6 +80,13 @@ ESTIMATORS = [
     ESNRegressor(n_units=20, readout=RLSRegressor(), random_state=0),
     ESNRegressor(n_units=20, n_lags=3, readout_features="squared", random_state=0),
     CommitteeRegressor(ESNRegressor(n_units=10), n_members=2, random_state=0),
+    CommitteeClassifier(ESNClassifier(n_units=10), n_members=2, random_state=0),
+    CommitteeClassifier(
+        ESNClassifier(n_units=10, readout=LogisticRegression()),
+        n_members=2,
+        response_method="predict_proba",
+        random_state=0,
+    ),
 ]
 
 

@@ -20,7 +20,7 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from .._threading import blas_threads
 from .._validation import check_int, check_real
-from ..exceptions import DivergenceError, DivergenceWarning
+from ..exceptions import DivergenceError, DivergenceWarning, WashoutWarning
 from ..forecast import (
     CV_CLOSED_LOOP_ORIGINS,
     CV_CLOSED_LOOP_STEPS,
@@ -305,6 +305,9 @@ def search_forecaster(
                 # diverging penalties score -inf; tiny ones are tried on purpose
                 warnings.simplefilter("ignore", DivergenceWarning)
                 warnings.simplefilter("ignore", LinAlgWarning)
+                # the washout is set from the series length, not by the user,
+                # and the candidates are scored on held-out forecasts anyway
+                warnings.simplefilter("ignore", WashoutWarning)
                 model.fit(y, X)
                 alpha, entry["score"] = _chosen_penalty(model)
                 if alpha != model.alpha_:  # re-solve: one harvest, no validation
