@@ -53,6 +53,8 @@ def _check_finite_statistics(gram: GramAccumulator, Y: np.ndarray) -> None:
     """Raise a ValueError naming y when the readout's sums of squares
     overflowed (states of an unbounded activation or huge values), rather
     than a LinAlgError from the solver."""
+    if not isinstance(gram, GramAccumulator):  # an online readout's own
+        return
     parts = (gram.mean_z, gram.mean_y, gram.czz, gram.czy, gram.cyy)
     if all(np.all(np.isfinite(part)) for part in parts):
         return
@@ -1661,9 +1663,20 @@ n_steps, n_features)
     def _out_dtype(self, values: np.ndarray) -> np.ndarray:
         """``values`` (computed in float64) in the precision of ``dtype``:
         float32 in, float32 out."""
-        if self.reservoir_.dtype == np.float32:
-            return values.astype(np.float32)
-        return values
+        if self.reservoir_.dtype != np.float32:
+            return values
+        with np.errstate(over="ignore"):
+            out = values.astype(np.float32)
+        if not np.all(np.isfinite(out)) and np.all(np.isfinite(values)):
+            warnings.warn(
+                f"{type(self).__name__} with dtype='float32' returns float32, "
+                f"and the forecasts (up to {np.max(np.abs(values)):.3g}) are "
+                f"beyond float32's range: they are infinite. Use "
+                f"dtype='float64' for values this large.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+        return out
 
     def predict(
         self,

@@ -418,3 +418,13 @@ def test_examples_run_small(script, tmp_path):
     except ImportError:
         return
     assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_float32_forecast_beyond_float32_range_warns():
+    """float32 out: forecasts finite in float64 but beyond float32's range
+    come back infinite with a warning naming the dtype, never silently."""
+    y = np.array([1.25730221e149, -1.32104863e149])
+    est = ESNForecaster(1, dtype="float32", washout=0, random_state=0).fit(y)
+    with pytest.warns(RuntimeWarning, match="dtype='float64'"):
+        out = est.forecast(2)
+    assert out.dtype == np.float32
