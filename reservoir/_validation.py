@@ -435,10 +435,16 @@ def check_readout_statistics(gram, sequences, targets=None) -> None:
     an unbounded activation) are not finite in float64; solving with them
     would give NaN weights without an error.
     """
-    parts = (gram.mean_z, gram.mean_y, gram.czz, gram.czy, gram.cyy)
-    if all(np.all(np.isfinite(part)) for part in parts):
+    if statistics_finite(gram):
         return
     raise _overflow_error("the readout's sums of squares", sequences, targets)
+
+
+def statistics_finite(gram) -> bool:
+    """Whether a ridge readout's accumulated means and sums of squares are
+    all finite (squares of values beyond about 1e154 are not)."""
+    parts = (gram.mean_z, gram.mean_y, gram.czz, gram.czy, gram.cyy)
+    return all(np.all(np.isfinite(part)) for part in parts)
 
 
 def check_readout_features(Z: np.ndarray, sequences) -> None:

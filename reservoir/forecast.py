@@ -41,6 +41,7 @@ from ._validation import (
     check_real,
     check_rng,
     check_scale,
+    statistics_finite,
 )
 from .diagnostics import warn_if_not_washed_out
 from .exceptions import DivergenceError, DivergenceWarning
@@ -55,8 +56,7 @@ def _check_finite_statistics(gram: GramAccumulator, Y: np.ndarray) -> None:
     than a LinAlgError from the solver."""
     if not isinstance(gram, GramAccumulator):  # an online readout's own
         return
-    parts = (gram.mean_z, gram.mean_y, gram.czz, gram.czy, gram.cyy)
-    if all(np.all(np.isfinite(part)) for part in parts):
+    if statistics_finite(gram):
         return
     peak = float(np.max(np.abs(Y), initial=0.0))
     raise ValueError(
