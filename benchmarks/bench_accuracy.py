@@ -112,12 +112,15 @@ def mg84_committee(
     n_train: int = 3000,
     n_context: int = 1000,
     spacing: int = 100,
+    params: dict | None = None,
 ) -> float:
-    """Jaeger's NRMSE84 of a committee of ESN forecasters (see bench_forecast)."""
+    """Jaeger's NRMSE84 of a committee of ESN forecasters (see bench_forecast);
+    ``params`` default to ``MG84_PARAMS``."""
     n_total = n_train + (n_trials - 1) * spacing + n_context + 84
     raw = mackey_glass(n_total, tau=17.0).ravel()
     squashed = np.tanh(raw - 1.0)
-    params = MG84_PARAMS.get(n_units, MG84_PARAMS[400])
+    if params is None:
+        params = MG84_PARAMS.get(n_units, MG84_PARAMS[400])
     member = ESNForecaster(n_units, washout=1000, **params)
     model = CommitteeRegressor(member, n_members=n_members, random_state=seed)
     model.fit(squashed[:n_train])
