@@ -413,6 +413,18 @@ class ESNForecaster(_BaseReservoirEstimator):
     >>> model.forecast_origins(y, [1200, 1250], 20).shape
     (2, 20, 1)
 
+    Squared states in the readout's features (the closed loop squares them
+    too):
+
+    >>> squared = ESNForecaster(200, spectral_radius=0.9, leak_rate=0.5,
+    ...                         feedback_scaling=0.1, alpha=1e-9,
+    ...                         readout_features="squared",
+    ...                         random_state=0).fit(y[:1200])
+    >>> squared.coef_.shape
+    (1, 401)
+    >>> bool(nrmse(y[1200:1250], squared.forecast(50)) < 0.1)
+    True
+
     A deep stack, with per-layer sizes and leak rates:
 
     >>> deep = ESNForecaster([150, 100], n_layers=2, leak_rate=[0.5, 0.3],
