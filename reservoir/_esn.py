@@ -358,6 +358,15 @@ _TAIL_DOC = """\
 """
 
 
+_READOUT_FEATURES_DOC = """\
+    readout_features : {'linear', 'squared', 'even_squared'}, default='linear'
+        ``'squared'`` appends the squared states ``x_t ** 2`` to the readout's
+        features, which gives the linear readout even functions of the
+        state; ``'even_squared'`` squares every second unit instead (units
+        2, 4, ... counted from 1), keeping ``n_units`` state features, the
+        form of Pathak et al. (2018).
+"""
+
 _STATISTICS_DOC = """\
     keep_statistics : bool, default=True
         Keep the readout's Gram statistics (``(n_readout_features,
@@ -552,13 +561,7 @@ class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
         Before the first row of a sequence its first row stands in; rows
         passed to :meth:`partial_fit` with ``continue_state=True`` continue
         the lags of the previous call, and :meth:`predict` starts them anew.
-    readout_features : {"linear", "squared", "even_squared"}, default="linear"
-        ``'squared'`` appends the squared states ``x_t ** 2`` to the readout's
-        features, which gives the linear readout even functions of the
-        state; ``'even_squared'`` squares every second unit instead (units
-        2, 4, ... counted from 1), keeping ``n_units`` state features, the
-        form of Pathak et al. (2018).
-    readout : regressor, default=None
+{_READOUT_FEATURES_DOC}    readout : regressor, default=None
         Any scikit-learn regressor to use instead of the built-in ridge; it is
         cloned in ``fit`` and trained on the materialised features. An online
         readout (with ``partial_fit``, such as

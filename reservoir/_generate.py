@@ -5,7 +5,8 @@ Row-vector convention. One closed-loop step ``t`` computes
 
     s_t = pre_t + x_{t-1} @ W + y_{t-1} @ W_fb
     x_t = (1 - a) * x_{t-1} + a * f(s_t)
-    y_t = ro_t + x_t @ W_out_x + [y_{t-1}, ..., y_{t-p}] @ W_out_y
+    y_t = ro_t + phi(x_t) @ W_out_x + [x_t ** 2 @ W_out_sq]
+          + [y_{t-1}, ..., y_{t-p}] @ W_out_y
 
 where ``pre = U @ W_in_u + b`` (the exogenous inputs, if any, projected for
 every step before the loop) and ``ro = b_out + U @ W_out_u`` (their readout
@@ -13,7 +14,10 @@ contribution, also precomputed). The network's own output ``y_t`` is fed back
 at the next step, and its last ``p`` outputs (lags ``1..p``, most recent
 first, ``W_out_y`` of shape ``(p * K, K)``) enter the readout; before the
 first step they come from ``y_hist`` (``p`` rows, most recent first). This
-covers both closed-loop forms:
+covers both closed-loop forms (and the readout features of
+``_readout_features.readout_rows``: ``phi`` is the identity, or squares
+every second unit for ``'even_squared'``; the bracketed squared-state term is
+there only for ``'squared'``):
 
 - output feedback (Jaeger): ``W_fb`` is the feedback matrix and ``W_out_y``
   is zero (the readout sees only the states and the exogenous inputs);
@@ -50,8 +54,12 @@ from numba import njit
 
 from . import _kernels
 from ._kernels import _activate_leak, _csr_row_dot, _csr_step, _dense_step
+from ._readout_features import READOUT_FEATURES
 
 __all__: list[str] = []
+
+#: Integer code of every ``readout_features`` value, as the kernels take it.
+FEATURE_CODES = {name: code for code, name in enumerate(READOUT_FEATURES)}
 
 
 @njit(cache=True, inline="always")
@@ -66,9 +74,14 @@ def _add_feedback(s, y_prev, W_fb):
 
 
 @njit(cache=True, inline="always")
-def _readout(x, out, t, y_hist, ro_t, W_out_x, W_out_y, y_t):
-    """y_t = ro_t + x @ W_out_x + [y_(t-1), ..., y_(t-p)] @ W_out_y.
+def _readout(x, out, t, y_hist, ro_t, W_out_x, W_out_y, W_out_sq, features, y_t):
+    """y_t = ro_t + phi(x) @ W_out_x + [x ** 2] @ W_out_sq
+    + [y_(t-1), ..., y_(t-p)] @ W_out_y.
 
+    ``features`` is the readout-feature code (``FEATURE_CODES``): 0 takes the
+    state as it is, 1 also the squared state (weights ``W_out_sq``, same
+    shape as ``W_out_x``), 2 squares units 1, 3, 5, ... (0-based) of the
+    state in ``phi`` (Pathak et al. 2018); ``W_out_sq`` is only read with 1.
     Lag ``l`` (1-based) is ``out[t - l]`` once the loop has produced it, else
     ``y_hist[l - 1 - t]``; ``y_t`` must not alias ``out[:t]`` or ``y_hist``.
     """
@@ -78,9 +91,17 @@ def _readout(x, out, t, y_hist, ro_t, W_out_x, W_out_y, y_t):
         y_t[k] = ro_t[k]
     for i in range(n_units):
         xi = x[i]
+        if features == 2 and i % 2 == 1:
+            xi = xi * xi
         row = W_out_x[i]
         for k in range(n_out):
             y_t[k] += xi * row[k]
+    if features == 1:
+        for i in range(n_units):
+            xi = x[i] * x[i]
+            row = W_out_sq[i]
+            for k in range(n_out):
+                y_t[k] += xi * row[k]
     for lag in range(n_lags):
         y_lag = out[t - 1 - lag] if t > lag else y_hist[lag - t]
         for i in range(n_out):
@@ -92,12 +113,28 @@ def _readout(x, out, t, y_hist, ro_t, W_out_x, W_out_y, y_t):
 
 @njit(cache=True)
 def generate_dense(
-    pre, ro, W, W_fb, W_out_x, W_out_y, leak, activation, x0, y_hist, out, x_final
+    pre,
+    ro,
+    W,
+    W_fb,
+    W_out_x,
+    W_out_y,
+    W_out_sq,
+    features,
+    leak,
+    activation,
+    x0,
+    y_hist,
+    out,
+    x_final,
 ):
     """Closed loop with a dense ``W``; write the outputs into ``out``.
 
     Parameters: pre (T, N), ro (T, K), W (N, N), W_fb (K, N), W_out_x (N, K),
-    W_out_y (p * K, K), leak (N,), activation code, x0 (N,) the warmed-up
+    W_out_y (p * K, K), W_out_sq (N, K) the weights of the squared state
+    (read only with ``features == 1``; may be empty otherwise), features the
+    readout-feature code (``FEATURE_CODES``), leak (N,), activation code, x0
+    (N,) the warmed-up
     state, y_hist (p, K) the last ``p`` known outputs (most recent first),
     out (T, K), x_final (N,) receives the state after the last step. ``out``
     and ``x_final`` may not alias inputs.
@@ -118,7 +155,7 @@ def generate_dense(
                     s[j] += xi * row[j]
         _add_feedback(s, y_prev, W_fb)
         _activate_leak(s, x_prev, leak, activation)
-        _readout(s, out, t, y_hist, ro[t], W_out_x, W_out_y, out[t])
+        _readout(s, out, t, y_hist, ro[t], W_out_x, W_out_y, W_out_sq, features, out[t])
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_units):
         x_final[j] = x_prev[j]
@@ -134,6 +171,8 @@ def generate_csr(
     W_fb,
     W_out_x,
     W_out_y,
+    W_out_sq,
+    features,
     leak,
     activation,
     x0,
@@ -157,7 +196,7 @@ def generate_csr(
             )
         _add_feedback(s, y_prev, W_fb)
         _activate_leak(s, x_prev, leak, activation)
-        _readout(s, out, t, y_hist, ro[t], W_out_x, W_out_y, out[t])
+        _readout(s, out, t, y_hist, ro[t], W_out_x, W_out_y, W_out_sq, features, out[t])
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_units):
         x_final[j] = x_prev[j]
@@ -170,6 +209,8 @@ def generate_deep(
     W_fb,
     W_out_x,
     W_out_y,
+    W_out_sq,
+    features,
     bounds,
     sparse,
     activations,
@@ -192,8 +233,9 @@ def generate_deep(
 
     Parameters: pre (T, N_1) layer 1's projected exogenous inputs plus its
     bias, ro (T, K), W_fb (K, N_1), W_out_x (N, K) on all layers' states
-    (``N = N_1 + ... + N_L``), W_out_y (p * K, K); per layer ``l``: units
-    ``bounds[l]:bounds[l + 1]`` of the state (int64, L + 1 entries),
+    (``N = N_1 + ... + N_L``), W_out_y (p * K, K), W_out_sq (N, K) and
+    features as in ``generate_dense`` (on all layers' states); per layer
+    ``l``: units ``bounds[l]:bounds[l + 1]`` of the state (int64, L + 1 entries),
     ``sparse[l]`` (bool), ``activations[l]`` (activation code); dense ``W``
     of layer ``l`` in ``dense[dense_off[l]:dense_off[l + 1]]`` (C order,
     empty for a sparse layer); a sparse layer's CSR row pointers of ``W.T``
@@ -266,7 +308,18 @@ def generate_deep(
                     0,
                     n,
                 )
-        _readout(x_cur, out, t, y_hist, ro[t], W_out_x, W_out_y, out[t])
+        _readout(
+            x_cur,
+            out,
+            t,
+            y_hist,
+            ro[t],
+            W_out_x,
+            W_out_y,
+            W_out_sq,
+            features,
+            out[t],
+        )
         x_prev, x_cur = x_cur, x_prev
     for j in range(n_total):
         x_final[j] = x_prev[j]

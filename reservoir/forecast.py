@@ -20,6 +20,7 @@ from ._esn import (
     _IP_DOC,
     _LAYERS_DOC,
     _PARAMS_DOC,
+    _READOUT_FEATURES_DOC,
     _STATISTICS_DOC,
     _TAIL_DOC,
     _VERBOSE_DOC,
@@ -31,6 +32,7 @@ from ._esn import (
     check_partial_fit_allowed,
 )
 from ._progress import Progress, check_verbose, report
+from ._readout_features import READOUT_FEATURES, n_state_features, readout_rows
 from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath
 from ._threading import numba_threads
@@ -156,7 +158,9 @@ class _Weights(NamedTuple):
     b_out: np.ndarray  # (n_outputs,)
     W_u: np.ndarray  # (n_exog, n_outputs): exogenous inputs
     W_y: np.ndarray  # (n_lags * K, K): lagged values, lag-major
-    W_x: np.ndarray  # (n_units, K): states
+    W_x: np.ndarray  # (n_units, K): states (every second unit squared for
+    # readout_features='even_squared')
+    W_sq: np.ndarray  # (n_units, K) squared states, or (0, K)
 
 
 class ESNForecaster(_BaseReservoirEstimator):
@@ -275,7 +279,7 @@ class ESNForecaster(_BaseReservoirEstimator):
     include_input : bool, default=True
         Whether the readout also sees the reservoir's inputs ``X_t`` and the
         lagged values.
-    log : bool, default=False
+{_READOUT_FEATURES_DOC}    log : bool, default=False
         Model the logarithm of the series (every value must be positive):
         multiplicative trend and seasonality become additive.
     difference : {{0, 1}}, default=0
@@ -317,7 +321,10 @@ class ESNForecaster(_BaseReservoirEstimator):
     coef_ : ndarray of shape (n_outputs, n_readout_features)
         Readout weights on ``[X_t, y_(t-1), ..., y_(t-n_lags), x_t]``
         (``x_t`` alone without the input; ``x_t`` holds all layers' states
-        side by side in a deep stack), for the transformed series;
+        side by side in a deep stack, with every second unit squared for
+        ``readout_features='even_squared'``), followed by the weights of
+        ``x_t ** 2`` with ``readout_features='squared'``, for the
+        transformed series;
         ``n_outputs`` is ``n_features_in_`` times ``horizon`` for the direct
         strategy (step-major).
     intercept_ : ndarray of shape (n_outputs,)
@@ -406,6 +413,18 @@ class ESNForecaster(_BaseReservoirEstimator):
     >>> model.forecast_origins(y, [1200, 1250], 20).shape
     (2, 20, 1)
 
+    Squared states in the readout's features (the closed loop squares them
+    too):
+
+    >>> squared = ESNForecaster(200, spectral_radius=0.9, leak_rate=0.5,
+    ...                         feedback_scaling=0.1, alpha=1e-9,
+    ...                         readout_features="squared",
+    ...                         random_state=0).fit(y[:1200])
+    >>> squared.coef_.shape
+    (1, 401)
+    >>> bool(nrmse(y[1200:1250], squared.forecast(50)) < 0.1)
+    True
+
     A deep stack, with per-layer sizes and leak rates:
 
     >>> deep = ESNForecaster([150, 100], n_layers=2, leak_rate=[0.5, 0.3],
@@ -447,6 +466,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         input_penalty: float = 1.0,
         cv=None,
         include_input: bool = True,
+        readout_features: str = "linear",
         log: bool = False,
         difference: int = 0,
         seasonal_difference: int = 0,
@@ -486,6 +506,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.input_penalty = input_penalty
         self.cv = cv
         self.include_input = include_input
+        self.readout_features = readout_features
         self.log = log
         self.difference = difference
         self.seasonal_difference = seasonal_difference
@@ -521,6 +542,9 @@ class ESNForecaster(_BaseReservoirEstimator):
             ),
             "divergence": check_option(
                 self.divergence, "divergence", DIVERGENCE_ACTIONS
+            ),
+            "readout_features": check_option(
+                self.readout_features, "readout_features", READOUT_FEATURES
             ),
         }
         if params["difference"] > 1:
@@ -778,17 +802,21 @@ class ESNForecaster(_BaseReservoirEstimator):
         return np.ascontiguousarray(Z[index])
 
     def _readout_features(self, u, lags, states, scale=1.0) -> np.ndarray:
-        """Readout rows ``[u_t, lags_t, x_t]`` (or ``x_t``) as float64.
+        """Readout rows ``[u_t, lags_t, x_t]`` (or ``x_t``) as float64, with
+        the squared states of ``readout_features`` (see ``readout_rows``).
 
         ``scale`` multiplies the inputs (training rows carry
         ``1 / sqrt(input_penalty)``, see ``_unscaled``).
         """
-        states = states.astype(np.float64, copy=False)
-        if not self.include_input:
-            return states
-        if scale != 1.0:
-            return np.hstack([u * scale, lags * scale, states])
-        return np.hstack([u, lags, states])
+        inputs = None
+        if self.include_input:
+            inputs = np.hstack([u * scale, lags * scale] if scale != 1.0 else [u, lags])
+        return readout_rows(inputs, states, self.include_input, self._features)
+
+    def _n_readout_features(self, n_units: int, n_inputs: int) -> int:
+        """Columns of the readout rows: the states' and ``n_inputs``."""
+        n_inputs = n_inputs if self.include_input else 0
+        return n_state_features(n_units, self._features) + n_inputs
 
     def _unscaled(self, coef: np.ndarray) -> np.ndarray:
         """Weights ``(..., F, n_out)`` fitted on rows with scaled inputs, for
@@ -804,6 +832,7 @@ class ESNForecaster(_BaseReservoirEstimator):
     def _split_weights(self, coef, intercept) -> _Weights:
         """The blocks of a readout ``coef`` (F, n_out) for the closed loop."""
         dtype = self.reservoir_.dtype
+        n_units = self.reservoir_.n_units
         n_exog, K = self.n_exog_features_, self.n_features_in_
         n_out = coef.shape[1]
         if self.include_input:
@@ -813,12 +842,14 @@ class ESNForecaster(_BaseReservoirEstimator):
             W_u = np.zeros((n_exog, n_out))
             W_y = np.zeros((K, n_out))
             W_x = coef
+        W_x, W_sq = W_x[:n_units], W_x[n_units:]
         return _Weights(
             coef,
             intercept,
             W_u,
             np.ascontiguousarray(W_y[:, :K], dtype=dtype),
             np.ascontiguousarray(W_x[:, :K], dtype=dtype),
+            np.ascontiguousarray(W_sq[:, :K], dtype=dtype),
         )
 
     # ------------------------------------------------------------------
@@ -853,6 +884,8 @@ class ESNForecaster(_BaseReservoirEstimator):
                 W_fb,
                 weights.W_x,
                 weights.W_y,
+                weights.W_sq,
+                _generate.FEATURE_CODES[self._features],
                 *_pack_layers(layers),
                 x0,
                 y_hist,
@@ -869,6 +902,8 @@ class ESNForecaster(_BaseReservoirEstimator):
                 W_fb,
                 weights.W_x,
                 weights.W_y,
+                weights.W_sq,
+                _generate.FEATURE_CODES[self._features],
                 res.leak,
                 res._code,
                 x0,
@@ -884,6 +919,8 @@ class ESNForecaster(_BaseReservoirEstimator):
                 W_fb,
                 weights.W_x,
                 weights.W_y,
+                weights.W_sq,
+                _generate.FEATURE_CODES[self._features],
                 res.leak,
                 res._code,
                 x0,
@@ -991,8 +1028,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         if cv is not None:
             bounds, folds = self._folds(cv, n_rows - washout)
             bounds = bounds + washout
-        n_inputs = U.shape[1] + L.shape[1] if self.include_input else 0
-        n_feat = reservoir.n_units + n_inputs
+        n_feat = self._n_readout_features(reservoir.n_units, U.shape[1] + L.shape[1])
         n_blocks = 1 if bounds is None else bounds.size - 1
         blocks = [self._accumulator(n_feat, T.shape[1]) for _ in range(n_blocks)]
         if bounds is None:
@@ -1075,6 +1111,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         self.n_exog_features_ = Xe.shape[1]
         self._washout = params["washout"]
         self._n_lags = params["n_lags"]
+        self._features = params["readout_features"]
         self._input_scale = 1.0 / np.sqrt(params["input_penalty"])
         self._horizon = params["horizon"] if params["strategy"] == "direct" else 1
         self._cv_horizon = params["horizon"]
@@ -1385,8 +1422,8 @@ class ESNForecaster(_BaseReservoirEstimator):
             self._rng = rng
             Z, _, U, L = self._prepare(Y, Xe)
             T = self._targets(Z)
-            n_feat = self.reservoir_.n_units + (
-                U.shape[1] + L.shape[1] if self.include_input else 0
+            n_feat = self._n_readout_features(
+                self.reservoir_.n_units, U.shape[1] + L.shape[1]
             )
             gram = self._accumulator(n_feat, T.shape[1])
             x0 = clean = self.reservoir_.initial_states(1)[0]

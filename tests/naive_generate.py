@@ -21,13 +21,32 @@ def activate(s: np.ndarray, activation: str) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-s))
 
 
-def closed_loop(pre, ro, W, W_fb, W_out_x, W_out_y, leak, activation, x0, y0):
+def state_features(x: np.ndarray, features: str) -> np.ndarray:
+    """The readout's state part for ``readout_features``, written out per
+    unit: ``x`` (``'linear'``), ``[x, x ** 2]`` (``'squared'``), or ``x``
+    with units 2, 4, ... (1-based) squared (``'even_squared'``)."""
+    if features == "squared":
+        return np.concatenate([x, [v * v for v in x]])
+    if features == "even_squared":
+        return np.array([v * v if j % 2 == 1 else v for j, v in enumerate(x)])
+    assert features == "linear"
+    return x
+
+
+def closed_loop(
+    pre, ro, W, W_fb, W_out_x, W_out_y, leak, activation, x0, y0,
+    W_out_sq=None, features="linear",
+):  # fmt: skip
     """Outputs (T, K) and the final state of the closed loop.
 
     s_t = pre_t + x_(t-1) W + y_(t-1) W_fb; x_t = (1-a) x_(t-1) + a f(s_t);
-    y_t = ro_t + x_t W_out_x + [y_(t-1), ..., y_(t-p)] W_out_y. ``y0`` is the
-    last known output (K,) or the last ``p`` of them (p, K), most recent first.
+    y_t = ro_t + phi(x_t) [W_out_x; W_out_sq] + [y_(t-1), ..., y_(t-p)]
+    W_out_y (``phi = state_features``; ``W_out_sq`` only with ``'squared'``).
+    ``y0`` is the last known output (K,) or the last ``p`` of them (p, K),
+    most recent first.
     """
+    if features == "squared":
+        W_out_x = np.vstack([W_out_x, W_out_sq])
     W = W.toarray() if scipy.sparse.issparse(W) else np.asarray(W)
     x = np.array(x0, dtype=np.float64)
     lags = list(np.atleast_2d(np.array(y0, dtype=np.float64)))
@@ -35,7 +54,11 @@ def closed_loop(pre, ro, W, W_fb, W_out_x, W_out_y, leak, activation, x0, y0):
     for t in range(pre.shape[0]):
         s = pre[t] + x @ W + lags[0] @ W_fb
         x = (1.0 - leak) * x + leak * activate(s, activation)
-        y = ro[t] + x @ W_out_x + np.concatenate(lags) @ W_out_y
+        y = (
+            ro[t]
+            + state_features(x, features) @ W_out_x
+            + np.concatenate(lags) @ W_out_y
+        )
         lags = [y, *lags[:-1]]
         out.append(y)
     return np.array(out).reshape(pre.shape[0], ro.shape[1]), x
@@ -53,7 +76,9 @@ def teacher_forced_states(U, W, W_in, bias, leak, activation, x0=None):
     return np.array(states)
 
 
-def closed_loop_deep(pre, ro, layers, W_fb, W_out_x, W_out_y, x0, y0):
+def closed_loop_deep(
+    pre, ro, layers, W_fb, W_out_x, W_out_y, x0, y0, W_out_sq=None, features="linear"
+):
     """Outputs (T, K) and final states of the closed loop through a deep stack.
 
     ``layers`` is a list of ``(W, W_in, bias, leak, activation)``, bottom
@@ -63,8 +88,11 @@ def closed_loop_deep(pre, ro, layers, W_fb, W_out_x, W_out_y, x0, y0):
     ``s_t = x^(l-1)_t W_in^l + b^l + x^l_(t-1) W^l``; every layer
     ``x^l_t = (1-a) x^l_(t-1) + a f(s_t)``;
     ``y_t = ro_t + [x^1_t, ..., x^L_t] W_out_x + [y_(t-1), ..., y_(t-p)]
-    W_out_y`` (``y0``: (K,) or the last ``p`` outputs (p, K), most recent first).
+    W_out_y`` (``y0``: (K,) or the last ``p`` outputs (p, K), most recent first);
+    ``W_out_sq`` and ``features`` as in ``closed_loop``, on all layers' states.
     """
+    if features == "squared":
+        W_out_x = np.vstack([W_out_x, W_out_sq])
     sizes = [np.shape(W)[0] for W, *_ in layers]
     bounds = np.cumsum([0, *sizes])
     dense = [
@@ -83,7 +111,8 @@ def closed_loop_deep(pre, ro, layers, W_fb, W_out_x, W_out_y, x0, y0):
             else:
                 s = xs[k - 1] @ W_in + bias + xs[k] @ W
             xs[k] = (1.0 - leak) * xs[k] + leak * activate(s, activation)
-        y = ro[t] + np.concatenate(xs) @ W_out_x + np.concatenate(lags) @ W_out_y
+        x_all = state_features(np.concatenate(xs), features)
+        y = ro[t] + x_all @ W_out_x + np.concatenate(lags) @ W_out_y
         lags = [y, *lags[:-1]]
         out.append(y)
     return np.array(out).reshape(pre.shape[0], ro.shape[1]), np.concatenate(xs)
@@ -132,7 +161,8 @@ def forecast(model, n_steps, context=None, X_future=None, X_context=None):
     """Closed-loop forecast of a fitted ESNForecaster, step by step in NumPy.
 
     Uses only the public fitted attributes (weights, readout, ``state_``,
-    ``y_mean_``/``y_scale_``) and the hyperparameters; works for single
+    ``y_mean_``/``y_scale_``) and the hyperparameters (``readout_features``
+    through ``state_features``); works for single
     reservoirs and deep stacks without lags or differences: the network runs
     on the standardised series, the output is scaled back.
     """
@@ -160,7 +190,8 @@ def forecast(model, n_steps, context=None, X_future=None, X_context=None):
         u = np.concatenate([Xf[t], y])
         # one teacher-forced step of the stack on the fed-back input
         x = teacher_forced_deep(u[None, :], layers, x)[0]
-        z = np.concatenate([u, x]) if model.include_input else x
+        x_feat = state_features(x, getattr(model, "readout_features", "linear"))
+        z = np.concatenate([u, x_feat]) if model.include_input else x_feat
         y = z @ coef[:, :K] + model.intercept_[:K]
         out.append(y)
     assert D == Xf.shape[1]

@@ -109,13 +109,19 @@ def _cast_layers(layers, dtype):
     return out
 
 
-def _generate_deep(layers, pre, ro, W_fb, W_out_x, W_out_y, x0, y0, dtype=np.float64):
+def _generate_deep(
+    layers, pre, ro, W_fb, W_out_x, W_out_y, x0, y0, dtype=np.float64,
+    W_out_sq=None, features="linear",
+):  # fmt: skip
     layers = _cast_layers(layers, dtype)
     cast = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
     out = np.empty(ro.shape, dtype=dtype)
     x_final = np.empty(x0.shape, dtype=dtype)
+    if W_out_sq is None:
+        W_out_sq = np.empty((0, ro.shape[1]))
     _generate.generate_deep(
         cast(pre), cast(ro), cast(W_fb), cast(W_out_x), cast(W_out_y),
+        cast(W_out_sq), _generate.FEATURE_CODES[features],
         *_pack_layers(layers), cast(x0), cast(np.atleast_2d(y0)), out, x_final,
     )  # fmt: skip
     return out, x_final

@@ -55,6 +55,7 @@ def _expected_failed_checks(estimator):
     [
         ESNForecaster(20, washout=0, random_state=0),
         ESNForecaster([12, 8], n_layers=2, washout=0, random_state=0),
+        ESNForecaster(20, washout=0, readout_features="squared", random_state=0),
     ],
     expected_failed_checks=_expected_failed_checks,
 )

@@ -32,11 +32,19 @@ def _problem(n_units, n_out, n_steps, *, sparse, autonomous, seed=0):
     return W, pre, ro, W_fb, W_out_x, W_out_y, leak, x0, y0
 
 
-def _run(W, pre, ro, W_fb, W_out_x, W_out_y, leak, code, x0, y0, dtype=np.float64):
+def _run(
+    W, pre, ro, W_fb, W_out_x, W_out_y, leak, code, x0, y0, dtype=np.float64,
+    W_out_sq=None, features="linear",
+):  # fmt: skip
     cast = lambda a: np.ascontiguousarray(a, dtype=dtype)  # noqa: E731
     out = np.empty((pre.shape[0], ro.shape[1]), dtype=dtype)
     x_final = np.empty(pre.shape[1], dtype=dtype)
-    args = (cast(W_fb), cast(W_out_x), cast(W_out_y), cast(leak), code, cast(x0))
+    if W_out_sq is None:
+        W_out_sq = np.empty((0, ro.shape[1]))
+    args = (
+        cast(W_fb), cast(W_out_x), cast(W_out_y), cast(W_out_sq),
+        _generate.FEATURE_CODES[features], cast(leak), code, cast(x0),
+    )  # fmt: skip
     if scipy.sparse.issparse(W):
         WT = scipy.sparse.csr_array(W.T)
         WT.sort_indices()
@@ -153,7 +161,7 @@ def test_cached_kernels_go_stale_with_the_harvesting_kernels(tmp_path):
         "from reservoir import _generate as g\n"
         "z = lambda *s: np.zeros(s)\n"
         "g.generate_dense(z(3, 2), z(3, 1), z(2, 2), z(1, 2), z(2, 1), z(1, 1),\n"
-        "                 z(2), 0, z(2), z(1, 1), z(3, 1), z(2))\n"
+        "                 z(0, 1), 0, z(2), 0, z(2), z(1, 1), z(3, 1), z(2))\n"
         "s = g.generate_dense.stats\n"
         "print(sum(s.cache_hits.values()), sum(s.cache_misses.values()))\n"
         "import reservoir; print(reservoir.__file__)\n"
