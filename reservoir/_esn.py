@@ -34,7 +34,7 @@ from ._readout_features import (
     readout_rows,
 )
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
-from ._ridge import GramAccumulator, RidgePath, RowBuffer
+from ._ridge import GramAccumulator, RidgePath, RowBuffer, SplitRows
 from ._threading import numba_threads, small_linalg
 from ._validation import (
     ACTIVATIONS,
@@ -917,6 +917,24 @@ n_readout_features)
             counts = np.maximum(np.minimum(lengths[idx], stop) - start - first, 0)
             total = int(counts.sum())
             if total == 0:
+                continue
+            whole = (
+                n_inputs > 0
+                and states.dtype == np.float64
+                and (first == 0).all()
+                and (counts == states.shape[1]).all()
+            )
+            if whole:
+                # every row of the chunk: the inputs and states as they lie,
+                # centred straight into the accumulator's scratch (no copy
+                # side by side first); rows still queued when the chunk
+                # buffer is reused are copied out (``detach``)
+                Z = SplitRows(
+                    inputs.reshape(total, n_inputs), states.reshape(total, n_units)
+                )
+                Y = padded_targets[:, start:stop].reshape(total, -1)
+                buffer.add_pieces(Z, Y, counts.tolist())
+                buffer.detach()
                 continue
             Z = np.empty((total, n_inputs + n_units))
             if (counts == counts[0]).all() and (first == first[0]).all():
