@@ -1592,6 +1592,16 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         )
         return features
 
+    def _surely_finite(self, sequences, x0) -> bool:
+        """Whether the states of ``sequences`` from ``x0`` cannot overflow
+        (one reservoir with a bounded activation; see
+        ``Reservoir.states_surely_finite``): no finiteness pass needed."""
+        if not isinstance(self.reservoir_, Reservoir):
+            return False
+        input_peak = max(float(np.max(np.abs(u), initial=0.0)) for u in sequences)
+        state_peak = float(np.max(np.abs(x0), initial=0.0))
+        return self.reservoir_.states_surely_finite(input_peak, state_peak)
+
     def transform(self, X, *, initial_state=None):
         """Reservoir states of every step.
 
@@ -1638,7 +1648,8 @@ n_model_parameters)
             Progress(verbose, name, "transform", total) as progress,
         ):
             states = run_reporting(self.reservoir_, sequences, x0, progress)
-        warn_if_not_finite(states, self, "transform")
+        if not self._surely_finite(sequences, x0):
+            warn_if_not_finite(states, self, "transform")
         if self.include_input:
             states = [
                 np.hstack([u.astype(s.dtype, copy=False), s])

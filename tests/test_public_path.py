@@ -278,3 +278,18 @@ def test_threaded_single_sequence_kernel_only_on_free_cores(monkeypatch):
             # the same bits from the serial and the threaded kernel
             got = layer.run([U], layer.initial_states(1))[0]
             np.testing.assert_array_equal(got, want)
+
+
+def test_transform_skips_the_finiteness_pass_only_when_overflow_is_impossible():
+    X = np.random.default_rng(0).uniform(-1, 1, (50, 2))
+    tr = ReservoirTransformer(20, random_state=0).fit(X)
+    x0 = np.zeros((1, 20))
+    assert tr._surely_finite([X], x0)
+    assert not tr._surely_finite([X * 1e305], x0)
+    assert not tr._surely_finite([X], x0 + 1e306)
+    linear = ReservoirTransformer(20, activation="identity", random_state=0).fit(X)
+    assert not linear._surely_finite([X], x0)
+    # overflowing states still warn (the pass runs there)
+    with pytest.warns(RuntimeWarning, match="NaN or infinite"):
+        ReservoirTransformer(20, activation="identity", spectral_radius=5.0,
+                             random_state=0).fit(X).transform(X * 1e300)  # fmt: skip
