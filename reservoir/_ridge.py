@@ -22,7 +22,13 @@ import numpy as np
 import scipy.linalg
 import scipy.linalg.blas
 
-from ._threading import SMALL_SOLVE_FEATURES, blas_threads, small_linalg
+from ._threading import (
+    SMALL_SOLVE_FEATURES,
+    blas_threads,
+    current_blas_threads,
+    small_linalg,
+    threads_for_free_cores,
+)
 
 __all__: list[str] = []
 
@@ -172,8 +178,10 @@ class GramAccumulator:
                     Zc = np.subtract(Z[start : start + step], mean_z, out=Zc_all[:rows])
                 Yc = np.subtract(Y[start : start + step], mean_y, out=Yc_all[:rows])
                 self._add_gram(Zc)
-                self.czy += Zc.T @ Yc
-                self.cyy += Yc.T @ Yc
+                # GEMVs: memory-bound, and their bits depend on the threads
+                with blas_threads(1):
+                    self.czy += Zc.T @ Yc
+                    self.cyy += Yc.T @ Yc
         if weight:
             self._add_outer(weight, dz)
             self.czy += weight * np.outer(dz, dy)
@@ -196,8 +204,12 @@ class GramAccumulator:
         """
         if self._in_place() and Zc.shape[1] > 0:
             # czz.T is a Fortran-ordered view that BLAS updates in place; its
-            # upper triangle is czz's lower one
-            out = _dsyrk(1.0, Zc.T, beta=1.0, c=self.czz.T, overwrite_c=1)
+            # upper triangle is czz's lower one. syrk's bits do not depend on
+            # the thread count: fewer threads while other processes keep the
+            # cores busy
+            n_threads = threads_for_free_cores(current_blas_threads())
+            with blas_threads(n_threads):
+                out = _dsyrk(1.0, Zc.T, beta=1.0, c=self.czz.T, overwrite_c=1)
             if not np.shares_memory(out, self.czz):
                 self.czz[...] = out.T
             _mirror_lower(self.czz)

@@ -149,6 +149,32 @@ def _sample_busy_cores() -> int | None:
     return max(0, runnable - own)
 
 
+def current_blas_threads() -> int:
+    """BLAS threads in force: set by the innermost ``blas_threads`` body, else
+    the largest count of the loaded libraries."""
+    if _known_blas_threads is not None:
+        return _known_blas_threads
+    libs = _blas_controller().lib_controllers
+    return max((lib.num_threads for lib in libs), default=1)
+
+
+def threads_for_free_cores(n_threads: int) -> int:
+    """``n_threads``, or fewer while other processes keep cores busy.
+
+    Only for work whose bits do not depend on the thread count (the
+    lock-step Numba kernels, BLAS ``syrk``): two threads that share one core
+    with another process cost far more than they save (a 501-column Gram
+    update on a loaded machine took 5x longer on two threads than on one).
+    """
+    if n_threads < 2:
+        return n_threads
+    busy = busy_cores()
+    if busy is None:
+        return n_threads
+    cores = os.cpu_count() or 1
+    return max(1, min(n_threads, cores - busy))
+
+
 def resolve_n_jobs(n_jobs) -> int:
     """Number of Numba threads for an ``n_jobs`` value (clipped to Numba's pool)."""
     available = numba.config.NUMBA_NUM_THREADS
