@@ -35,7 +35,7 @@ from ._readout_features import (
 )
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath, RowBuffer, SplitRows
-from ._threading import numba_threads, small_linalg
+from ._threading import blas_threads, numba_threads, small_linalg
 from ._validation import (
     ACTIVATIONS,
     check_dtype,
@@ -1293,7 +1293,10 @@ one such array per sequence
 
     def _readout_predict(self, Z: np.ndarray) -> np.ndarray:
         if self.readout is None:
-            out = Z @ self._W_out + self._b_out
+            # one BLAS thread: a memory-bound product, whose bits would
+            # otherwise depend on the thread count (so on n_jobs)
+            with blas_threads(1):
+                out = Z @ self._W_out + self._b_out
             return out[:, 0] if self._y_ndim == 1 else out
         return np.asarray(self.readout_.predict(Z))
 
