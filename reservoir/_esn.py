@@ -34,8 +34,8 @@ from ._readout_features import (
     readout_rows,
 )
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
-from ._ridge import GramAccumulator, RidgePath, RowBuffer
-from ._threading import numba_threads, small_linalg
+from ._ridge import GramAccumulator, RidgePath, RowBuffer, SplitRows
+from ._threading import blas_threads, numba_threads, small_linalg
 from ._validation import (
     ACTIVATIONS,
     check_dtype,
@@ -921,6 +921,24 @@ n_readout_features)
             total = int(counts.sum())
             if total == 0:
                 continue
+            whole = (
+                n_inputs > 0
+                and states.dtype == np.float64
+                and (first == 0).all()
+                and (counts == states.shape[1]).all()
+            )
+            if whole:
+                # every row of the chunk: the inputs and states as they lie,
+                # centred straight into the accumulator's scratch (no copy
+                # side by side first); rows still queued when the chunk
+                # buffer is reused are copied out (``detach``)
+                Z = SplitRows(
+                    inputs.reshape(total, n_inputs), states.reshape(total, n_units)
+                )
+                Y = padded_targets[:, start:stop].reshape(total, -1)
+                buffer.add_pieces(Z, Y, counts.tolist())
+                buffer.detach()
+                continue
             Z = np.empty((total, n_inputs + n_units))
             if (counts == counts[0]).all() and (first == first[0]).all():
                 # the same rows of every sequence (equal lengths): strided copies
@@ -1278,7 +1296,10 @@ one such array per sequence
 
     def _readout_predict(self, Z: np.ndarray) -> np.ndarray:
         if self.readout is None:
-            out = Z @ self._W_out + self._b_out
+            # one BLAS thread: a memory-bound product, whose bits would
+            # otherwise depend on the thread count (so on n_jobs)
+            with blas_threads(1):
+                out = Z @ self._W_out + self._b_out
             return out[:, 0] if self._y_ndim == 1 else out
         return np.asarray(self.readout_.predict(Z))
 
@@ -1577,6 +1598,16 @@ or ndarray of shape (n_sequences, n_timesteps, n_features)
         )
         return features
 
+    def _surely_finite(self, sequences, x0) -> bool:
+        """Whether the states of ``sequences`` from ``x0`` cannot overflow
+        (one reservoir with a bounded activation; see
+        ``Reservoir.states_surely_finite``): no finiteness pass needed."""
+        if not isinstance(self.reservoir_, Reservoir):
+            return False
+        input_peak = max(float(np.max(np.abs(u), initial=0.0)) for u in sequences)
+        state_peak = float(np.max(np.abs(x0), initial=0.0))
+        return self.reservoir_.states_surely_finite(input_peak, state_peak)
+
     def transform(self, X, *, initial_state=None):
         """Reservoir states of every step.
 
@@ -1623,7 +1654,8 @@ n_model_parameters)
             Progress(verbose, name, "transform", total) as progress,
         ):
             states = run_reporting(self.reservoir_, sequences, x0, progress)
-        warn_if_not_finite(states, self, "transform")
+        if not self._surely_finite(sequences, x0):
+            warn_if_not_finite(states, self, "transform")
         if self.include_input:
             states = [
                 np.hstack([u.astype(s.dtype, copy=False), s])

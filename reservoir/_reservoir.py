@@ -276,6 +276,35 @@ class Reservoir(_Runner):
         # one input: each value is one rounded product plus the bias
         return n_features == 1
 
+    def states_surely_finite(self, input_peak: float, state_peak: float) -> bool:
+        """Whether every state is certainly finite, without looking at them.
+
+        True for a bounded activation (tanh, sigmoid: ``|f| <= 1``) when no
+        pre-activation can overflow: with inputs ``|u| <= input_peak`` and
+        states ``|x| <= max(1, state_peak)`` (a leaky step never leaves that
+        bound), every partial sum of ``u W_in + b + x W`` is below
+        ``sum |W_in| input_peak + |b| + sum |W| max(1, state_peak)``, kept
+        well below the dtype's largest value. Then the states need no
+        finiteness pass (a full read of the output).
+        """
+        if self.activation not in ("tanh", "sigmoid"):
+            return False
+        if self.sparse:
+            rows = np.repeat(np.arange(self.n_units), np.diff(self._indptr))
+            column = np.bincount(
+                rows, weights=np.abs(self._data), minlength=self.n_units
+            )
+        else:
+            column = np.abs(self._W).sum(axis=0, dtype=np.float64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            bound = (
+                np.abs(self.W_in).sum(axis=0, dtype=np.float64) * input_peak
+                + np.abs(self.bias)
+                + column * max(1.0, state_peak)
+            )
+            peak = float(np.max(bound, initial=0.0))
+        return bool(peak < float(np.finfo(self.dtype).max) * 2.0**-20)
+
     def _parallel_step(self) -> bool:
         """Whether one sequence runs with its units split over threads.
 

@@ -16,19 +16,91 @@ scores them by generalised cross-validation or on another block's statistics
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import scipy.linalg
 import scipy.linalg.blas
 
-from ._threading import small_linalg
+from ._threading import (
+    SMALL_SOLVE_FEATURES,
+    blas_threads,
+    current_blas_threads,
+    small_linalg,
+    threads_for_free_cores,
+)
 
 __all__: list[str] = []
 
 #: Most centred values ``GramAccumulator.update`` materialises at once (8 MiB).
 ROW_BLOCK_VALUES = 1024 * 1024
 
-_dgemm = scipy.linalg.blas.dgemm
+_dsyrk = scipy.linalg.blas.dsyrk
 _dger = scipy.linalg.blas.dger
+
+
+class SplitRows:
+    """Rows ``[A | B | ...]`` kept as their column blocks, never copied side
+    by side: ``GramAccumulator.update`` centres them straight into its
+    scratch block (the harvest hands it the inputs and the states this way).
+
+    Parameters
+    ----------
+    parts : tuple of ndarray of shape (n, F_i)
+        float64 column blocks with the same rows; together at least two
+        columns.
+    """
+
+    def __init__(self, *parts: np.ndarray):
+        self.parts = parts
+        self.shape = (parts[0].shape[0], sum(p.shape[1] for p in parts))
+
+    def __getitem__(self, rows: slice) -> SplitRows:
+        return SplitRows(*(p[rows] for p in self.parts))
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return np.hstack(self.parts).astype(dtype or np.float64, copy=False)
+
+    def mean(self) -> np.ndarray:
+        """``np.asarray(self).mean(axis=0)``, bit for bit, without the copy.
+
+        That mean adds each column's rows one after the other (the reduced
+        axis is not the contiguous one): so does ``sum(axis=0)`` on a block
+        of several columns, and ``cumsum`` on one of a single column (whose
+        ``sum`` would add pairwise).
+        """
+        n = self.shape[0]
+        sums = [
+            np.cumsum(p, axis=0)[-1] if p.shape[1] == 1 else p.sum(axis=0)
+            for p in self.parts
+        ]
+        return np.concatenate(sums) / n
+
+    def centred(self, start: int, stop: int, mean: np.ndarray, out: np.ndarray):
+        """Rows ``start:stop`` less ``mean``, written into ``out``."""
+        col = 0
+        for p in self.parts:
+            width = p.shape[1]
+            np.subtract(
+                p[start:stop], mean[col : col + width], out=out[:, col : col + width]
+            )
+            col += width
+        return out
+
+
+def _mirror_lower(a: np.ndarray) -> None:
+    """Copy the lower triangle of the square C-ordered ``a`` onto its upper."""
+    n = a.shape[0]
+    upper = _upper_mask(n)
+    np.copyto(a, a.T, where=upper)
+
+
+@functools.lru_cache(maxsize=8)
+def _upper_mask(n: int) -> np.ndarray:
+    """Boolean mask of the strict upper triangle of an ``(n, n)`` matrix."""
+    mask = np.triu(np.ones((n, n), dtype=bool), 1)
+    mask.flags.writeable = False
+    return mask
 
 
 class GramAccumulator:
@@ -72,34 +144,48 @@ class GramAccumulator:
     def update(self, Z: np.ndarray, Y: np.ndarray) -> None:
         """Add the rows of a chunk: ``Z`` (n, n_features), ``Y`` (n, n_targets).
 
-        The chunk's centred co-moments are added in place (BLAS ``gemm`` and
+        ``Z`` may be a ``SplitRows`` (the same numbers, bit for bit).
+
+        The chunk's centred co-moments are added in place (BLAS ``syrk`` and
         ``ger`` into ``czz``), a few thousand rows at a time, so an update
         allocates no ``(n_features, n_features)`` temporary and at most
-        ``ROW_BLOCK_VALUES`` centred values.
+        ``ROW_BLOCK_VALUES`` centred values (one scratch block).
         """
         n = Z.shape[0]
         if n == 0:
             return
-        Z = np.asarray(Z, dtype=np.float64)
+        split = isinstance(Z, SplitRows)
+        if not split:
+            Z = np.asarray(Z, dtype=np.float64)
         Y = np.asarray(Y, dtype=np.float64)
-        mean_z = Z.mean(axis=0)
+        mean_z = Z.mean() if split else Z.mean(axis=0)
         mean_y = Y.mean(axis=0)
         total = self.n_samples + n
         weight = self.n_samples * n / total
         dz = mean_z - self.mean_z
         dy = mean_y - self.mean_y
         step = max(1, ROW_BLOCK_VALUES // max(Z.shape[1], 1))
+        # the centred rows of every block go into one scratch array (a new
+        # block per step cost page faults on every update)
+        Zc_all = np.empty((min(step, n), Z.shape[1]))
+        Yc_all = np.empty((min(step, n), Y.shape[1]))
         with small_linalg(Z.shape[1]):
             for start in range(0, n, step):
-                Zc = Z[start : start + step] - mean_z
-                Yc = Y[start : start + step] - mean_y
+                rows = min(step, n - start)
+                if split:
+                    Zc = Z.centred(start, start + rows, mean_z, Zc_all[:rows])
+                else:
+                    Zc = np.subtract(Z[start : start + step], mean_z, out=Zc_all[:rows])
+                Yc = np.subtract(Y[start : start + step], mean_y, out=Yc_all[:rows])
                 self._add_gram(Zc)
-                self.czy += Zc.T @ Yc
-                self.cyy += Yc.T @ Yc
-            if weight:
-                self._add_outer(weight, dz)
-                self.czy += weight * np.outer(dz, dy)
-                self.cyy += weight * np.outer(dy, dy)
+                # GEMVs: memory-bound, and their bits depend on the threads
+                with blas_threads(1):
+                    self.czy += Zc.T @ Yc
+                    self.cyy += Yc.T @ Yc
+        if weight:
+            self._add_outer(weight, dz)
+            self.czy += weight * np.outer(dz, dy)
+            self.cyy += weight * np.outer(dy, dy)
         self.mean_z += dz * (n / total)
         self.mean_y += dy * (n / total)
         self.n_samples = total
@@ -111,22 +197,31 @@ class GramAccumulator:
         )
 
     def _add_gram(self, Zc: np.ndarray) -> None:
-        """``czz += Zc.T @ Zc`` without a temporary (czz is symmetric)."""
+        """``czz += Zc.T @ Zc`` without a temporary (czz is symmetric).
+
+        BLAS ``syrk`` computes one triangle (half the work of ``gemm``),
+        which is then mirrored: ``czz`` is exactly symmetric.
+        """
         if self._in_place() and Zc.shape[1] > 0:
-            # czz.T is a Fortran-ordered view that BLAS updates in place
-            out = _dgemm(
-                1.0, Zc.T, Zc.T, beta=1.0, c=self.czz.T, trans_b=1, overwrite_c=1
-            )
-            if np.shares_memory(out, self.czz):
-                return
-            self.czz[...] = out.T
+            # czz.T is a Fortran-ordered view that BLAS updates in place; its
+            # upper triangle is czz's lower one. syrk's bits do not depend on
+            # the thread count: fewer threads while other processes keep the
+            # cores busy
+            n_threads = threads_for_free_cores(current_blas_threads())
+            with blas_threads(n_threads):
+                out = _dsyrk(1.0, Zc.T, beta=1.0, c=self.czz.T, overwrite_c=1)
+            if not np.shares_memory(out, self.czz):
+                self.czz[...] = out.T
+            _mirror_lower(self.czz)
             return
         self.czz += Zc.T @ Zc
 
     def _add_outer(self, weight: float, d: np.ndarray) -> None:
         """``czz += weight * outer(d, d)`` without a temporary."""
         if self._in_place() and d.shape[0] > 0:
-            out = _dger(weight, d, d, a=self.czz.T, overwrite_a=1)
+            # memory-bound, and the same bits on any number of BLAS threads
+            with blas_threads(1):
+                out = _dger(weight, d, d, a=self.czz.T, overwrite_a=1)
             if np.shares_memory(out, self.czz):
                 return
             self.czz[...] = out.T
@@ -144,7 +239,10 @@ class GramAccumulator:
         """Ridge coefficients ``(n_features, n_targets)`` and intercept."""
         if self.n_samples == 0:
             raise ValueError("no training rows were accumulated.")
-        with small_linalg(self.czz.shape[0]):
+        # a Cholesky solve is small next to the harvest that built czz: one
+        # BLAS thread up to SMALL_SOLVE_FEATURES (a second one was slower on a
+        # busy machine by orders of magnitude)
+        with small_linalg(self.czz.shape[0], SMALL_SOLVE_FEATURES):
             return self._solve(alpha)
 
     def _solve(self, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -358,6 +456,17 @@ class RowBuffer:
         if self._rows >= self.min_rows:
             self.flush()
 
+    def detach(self) -> None:
+        """Copy the queued rows of any ``SplitRows`` (views of a buffer the
+        caller is about to reuse) into arrays of their own (same rows, same
+        groups)."""
+        self._ranges = [
+            (np.asarray(Z[a:b]), np.array(Y[a:b], dtype=np.float64), 0, b - a)
+            if isinstance(Z, SplitRows)
+            else (Z, Y, a, b)
+            for Z, Y, a, b in self._ranges
+        ]
+
     def flush(self) -> GramAccumulator:
         """Add the queued rows; return the accumulator."""
         if len(self._ranges) == 1:
@@ -369,7 +478,7 @@ class RowBuffer:
             self._ranges, self._rows = [], 0
         elif self._rows:
             self.accumulator.update(
-                np.vstack([Z[a:b] for Z, _, a, b in self._ranges]),
+                np.vstack([np.asarray(Z[a:b]) for Z, _, a, b in self._ranges]),
                 np.vstack([Y[a:b] for _, Y, a, b in self._ranges]),
             )
             self._ranges, self._rows = [], 0

@@ -32,6 +32,11 @@ __all__: list[str] = []
 #: ``benchmarks/bench_public.py``).
 SMALL_GRAM_FEATURES = 256
 
+#: Ridge solves (Cholesky) with at most this many features run on one BLAS
+#: thread: their cost is small next to the harvest that built the Gram
+#: matrix, and two threads cost much more than they save on a busy machine.
+SMALL_SOLVE_FEATURES = 1024
+
 #: How long one sample of ``busy_cores`` is reused.
 BUSY_SAMPLE_SECONDS = 0.01
 
@@ -59,14 +64,44 @@ def blas_threads(n_threads: int):
     -------
     context manager
         Restores the previous limits on exit; a no-op when every library
-        already runs ``n_threads`` (nested calls, such as the Gram updates of
-        a harvest that already runs on one thread, cost two queries).
+        already runs ``n_threads``. Inside a ``blas_threads`` body the count
+        is known without asking the libraries, so nested calls (such as the
+        Gram updates of a harvest that already runs on one thread) cost no
+        query at all.
     """
     n_threads = int(n_threads)
+    if _known_blas_threads == n_threads:
+        return contextlib.nullcontext()
     controller = _blas_controller()
     if all(lib.num_threads == n_threads for lib in controller.lib_controllers):
-        return contextlib.nullcontext()
-    return controller.limit(limits=n_threads)
+        return _KnownBlasThreads(n_threads, None)
+    return _KnownBlasThreads(n_threads, controller.limit(limits=n_threads))
+
+
+#: The BLAS thread count set by the innermost ``blas_threads`` body (None
+#: outside any: then the libraries are asked).
+_known_blas_threads: int | None = None
+
+
+class _KnownBlasThreads:
+    """Enter ``limit`` (None: nothing to change) and record ``n_threads``."""
+
+    def __init__(self, n_threads: int, limit):
+        self.n_threads, self.limit = n_threads, limit
+
+    def __enter__(self):
+        global _known_blas_threads
+        if self.limit is not None:
+            self.limit.__enter__()
+        self.previous, _known_blas_threads = _known_blas_threads, self.n_threads
+        return self
+
+    def __exit__(self, *exc):
+        global _known_blas_threads
+        _known_blas_threads = self.previous
+        if self.limit is not None:
+            return self.limit.__exit__(*exc)
+        return False
 
 
 def _running_tasks(stat_paths) -> int:
@@ -114,6 +149,32 @@ def _sample_busy_cores() -> int | None:
     return max(0, runnable - own)
 
 
+def current_blas_threads() -> int:
+    """BLAS threads in force: set by the innermost ``blas_threads`` body, else
+    the largest count of the loaded libraries."""
+    if _known_blas_threads is not None:
+        return _known_blas_threads
+    libs = _blas_controller().lib_controllers
+    return max((lib.num_threads for lib in libs), default=1)
+
+
+def threads_for_free_cores(n_threads: int) -> int:
+    """``n_threads``, or fewer while other processes keep cores busy.
+
+    Only for work whose bits do not depend on the thread count (the
+    lock-step Numba kernels, BLAS ``syrk``): two threads that share one core
+    with another process cost far more than they save (a 501-column Gram
+    update on a loaded machine took 5x longer on two threads than on one).
+    """
+    if n_threads < 2:
+        return n_threads
+    busy = busy_cores()
+    if busy is None:
+        return n_threads
+    cores = os.cpu_count() or 1
+    return max(1, min(n_threads, cores - busy))
+
+
 def resolve_n_jobs(n_jobs) -> int:
     """Number of Numba threads for an ``n_jobs`` value (clipped to Numba's pool)."""
     available = numba.config.NUMBA_NUM_THREADS
@@ -133,8 +194,8 @@ def resolve_n_jobs(n_jobs) -> int:
     return min(int(n_jobs), available)
 
 
-def small_linalg(n_features: int):
-    """Context manager: one BLAS thread for ``n_features <= SMALL_GRAM_FEATURES``.
+def small_linalg(n_features: int, limit: int = SMALL_GRAM_FEATURES):
+    """Context manager: one BLAS thread for ``n_features <= limit``.
 
     Larger problems keep the threads chosen around them (by
     ``numba_threads`` inside an estimator).
@@ -144,12 +205,14 @@ def small_linalg(n_features: int):
     n_features : int
         Size of the problem (columns of the Gram matrix, units of a
         reservoir).
+    limit : int, default=SMALL_GRAM_FEATURES
+        Largest size run on one thread.
 
     Returns
     -------
     context manager
     """
-    if n_features <= SMALL_GRAM_FEATURES:
+    if n_features <= limit:
         return blas_threads(1)
     return contextlib.nullcontext()
 

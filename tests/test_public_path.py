@@ -278,3 +278,45 @@ def test_threaded_single_sequence_kernel_only_on_free_cores(monkeypatch):
             # the same bits from the serial and the threaded kernel
             got = layer.run([U], layer.initial_states(1))[0]
             np.testing.assert_array_equal(got, want)
+
+
+def test_transform_skips_the_finiteness_pass_only_when_overflow_is_impossible():
+    X = np.random.default_rng(0).uniform(-1, 1, (50, 2))
+    tr = ReservoirTransformer(20, random_state=0).fit(X)
+    x0 = np.zeros((1, 20))
+    assert tr._surely_finite([X], x0)
+    assert not tr._surely_finite([X * 1e305], x0)
+    assert not tr._surely_finite([X], x0 + 1e306)
+    linear = ReservoirTransformer(20, activation="identity", random_state=0).fit(X)
+    assert not linear._surely_finite([X], x0)
+    # overflowing states still warn (the pass runs there)
+    with pytest.warns(RuntimeWarning, match="NaN or infinite"):
+        ReservoirTransformer(20, activation="identity", spectral_radius=5.0,
+                             random_state=0).fit(X).transform(X * 1e300)  # fmt: skip
+
+
+def test_readout_does_not_depend_on_threads(monkeypatch):
+    # above SMALL_GRAM_FEATURES the Gram update runs on n_jobs BLAS threads,
+    # or on fewer while the cores are busy: syrk's bits are the same
+    import reservoir._ridge as ridge_module
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (3, 300, 1))
+    y = np.sin(X[..., 0])
+    fits = []
+    for forced in (1, 2):
+        monkeypatch.setattr(
+            ridge_module, "threads_for_free_cores", lambda n, f=forced: min(n, f)
+        )
+        for n_jobs in (None, 2):
+            esn = ESNRegressor(260, washout=5, random_state=0, n_jobs=n_jobs)
+            fits.append(esn.fit(X, y))
+    for esn in fits[1:]:
+        np.testing.assert_array_equal(esn._gram.czz, fits[0]._gram.czz)
+        np.testing.assert_array_equal(esn.coef_, fits[0].coef_)
+        np.testing.assert_array_equal(esn.predict(X), fits[0].predict(X))
+    # the readout product too (its bits depend on the BLAS threads)
+    X1 = rng.uniform(-1, 1, (2093, 1))
+    fits[1].fit(X1, np.sin(X1[:, 0]))
+    fits[2].fit(X1, np.sin(X1[:, 0]))
+    np.testing.assert_array_equal(fits[1].predict(X1), fits[2].predict(X1))
