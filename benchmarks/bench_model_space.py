@@ -29,12 +29,19 @@ shows its reservoir model space on the unpadded sequences.
 Our hyperparameters were chosen by looking at seeds 0-4 only (a search over
 units per direction, spectral radius, leak, input scaling, components,
 ``model_space_alpha`` and the readout's ``alpha``, one setting for all three
-sets; the peer's accuracy on those seeds was looked at too). The tables
-report seeds 10-14 (``--seeds``; they had been reported for an earlier
-configuration, chosen on seeds 0-2, but were not used in the search) and
-seeds 20-24 (``--fresh-seeds``, never run before the final configuration
-was fixed), in one run: every fit of both groups is
-made before any table is printed. Both libraries get ``--threads`` threads
+sets; the peer's accuracy on those seeds was looked at too). A second search
+on seeds 0-9 (our accuracy only; ``model_space_alpha`` 1-10, 50 and 100
+components, leak 0.3 and 0.6, spectral radius 0.9, the readout's ``alpha``
+0.1-30, the value ``RidgeClassifierCV`` picks from that grid on the
+training set, and the output model space, 0.9855 at best on the digits) found no setting better on every set: on the spoken digits
+every variant, at its best readout ``alpha``, scored 0.9894-0.9910 against
+this setting's 0.9902, and the readout ``alpha`` that helped there (0.3,
+also what cross-validation picks) lost 0.27 points on JapaneseVowels, so
+the setting was kept. The tables report,
+from one run (every fit of every group is made before any table is printed),
+seeds 30-39 (never run before), then seeds 10-14 and 20-24 (reported for
+the setting before the second search, not used in it); ``--groups`` sets
+the groups. Both libraries get ``--threads`` threads
 (ours: numba and BLAS; the peer: BLAS, through threadpoolctl). Accuracy is
 the mean over a group's seeds (min-max in brackets); fit time is the median
 over the group's seeds of the wall time of ``fit`` (reservoir weights,
@@ -50,8 +57,7 @@ of this package; install them in a side environment)::
 
 Usage::
 
-    python benchmarks/bench_model_space.py [--seeds 10 11 12 13 14]
-        [--fresh-seeds 20 21 22 23 24]
+    python benchmarks/bench_model_space.py [--groups 30-39 10-14 20-24]
         [--sets basic_motions japanese_vowels digits] [--threads 1] [--quick]
 """
 
@@ -64,7 +70,8 @@ import numpy as np
 
 from reservoir import ESNClassifier
 
-#: Our configurations, chosen on seeds 0-4 (one setting for all three sets).
+#: Our configurations, chosen on seeds 0-4 and kept after a second search
+#: on seeds 0-9 (one setting for all three sets).
 #: Our leaky update is ``(1 - a) x + a f(.)`` and the peer's ``(1 - a) x +
 #: f(.)``. Against the configuration first chosen on seeds 0-2 (leak 0.6,
 #: ``model_space_alpha=1``, model-space readout ``alpha=5``), the search on
@@ -258,15 +265,21 @@ def summary_rows(name, rows, seeds, group):
     return lines, per_seed
 
 
+def _seed_group(text: str) -> list[int]:
+    """``"30-39"`` -> 30, ..., 39; ``"1,5,7"`` -> 1, 5, 7."""
+    if "-" in text:
+        first, last = (int(part) for part in text.split("-"))
+        return list(range(first, last + 1))
+    return [int(part) for part in text.split(",")]
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[10, 11, 12, 13, 14])
     parser.add_argument(
-        "--fresh-seeds",
-        type=int,
-        nargs="*",
-        default=[20, 21, 22, 23, 24],
-        help="a second group of report seeds, tabled apart (none: skip)",
+        "--groups",
+        nargs="+",
+        default=["30-39", "10-14", "20-24"],
+        help="seed groups, each tabled apart: FIRST-LAST or comma-separated",
     )
     parser.add_argument(
         "--sets",
@@ -281,11 +294,9 @@ def main(argv=None) -> None:
         "--quick", action="store_true", help="one seed, small digits split"
     )
     args = parser.parse_args(argv)
-    groups = [list(args.seeds)]
-    if args.fresh_seeds:
-        groups.append(list(args.fresh_seeds))
+    groups = [_seed_group(text) for text in args.groups]
     if args.quick:
-        groups = [args.seeds[:1]]
+        groups = [groups[0][:1]]
     seeds = list(dict.fromkeys(s for group in groups for s in group))
     n_train, n_test = (
         (100, 100) if args.quick else (args.digits_train, args.digits_test)
