@@ -31,22 +31,22 @@ units per direction, spectral radius, leak, input scaling, components,
 ``model_space_alpha`` and the readout's ``alpha``, one setting for all three
 sets; the peer's accuracy on those seeds was looked at too). A second search
 on seeds 0-9 (our accuracy only, readouts fitted by scikit-learn's
-``RidgeClassifier`` on our model-space features; ``model_space_alpha`` 1-10, 50 and 100
-components, leak 0.3 and 0.6, spectral radius 0.9, the readout's ``alpha``
-0.1-30, the value ``RidgeClassifierCV`` picks from that grid on the
-training set, and the output model space, 0.9855 at best on the digits) found no setting better on every set: on the spoken digits
-every variant, at its best readout ``alpha``, scored 0.9894-0.9910 against
-this setting's 0.9902, and the readout ``alpha`` that helped there (0.3,
-also what cross-validation picks) lost 0.27 points on JapaneseVowels, so
-the setting was kept. The tables report,
-from one run (every fit of every group is made before any table is printed),
-seeds 30-39 (never run before), then seeds 10-14 and 20-24 (reported for
-the setting before the second search, not used in it); ``--groups`` sets
-the groups. Both libraries get ``--threads`` threads
-(ours: numba and BLAS; the peer: BLAS, through threadpoolctl). Accuracy is
-the mean over a group's seeds (min-max in brackets); fit time is the median
-over the group's seeds of the wall time of ``fit`` (reservoir weights,
-states, reduction, model space and readout; the peer's
+``RidgeClassifier`` on our model-space features; ``model_space_alpha`` 1-10,
+50 and 100 components, leak 0.3 and 0.6, spectral radius 0.9, the readout's
+``alpha`` 0.1-30, the value ``RidgeClassifierCV`` picks from that grid on
+the training set, and the output model space, 0.9855 at best on the digits)
+found no setting better on every set: on the spoken digits every variant, at
+its best readout ``alpha``, scored 0.9894-0.9910 against this setting's
+0.9902, and the readout ``alpha`` that helped there (0.3, also what
+cross-validation picks) lost 0.27 points on JapaneseVowels, so the setting
+was kept. The tables report, from one run (every fit of every group is made
+before any table is printed), seeds 30-39 (never run before), then seeds
+10-14 and 20-24 (reported for the setting before the second search, not used
+in it); ``--groups`` sets the groups. Both libraries get ``--threads``
+threads (ours: numba and BLAS; the peer: BLAS, through threadpoolctl).
+Accuracy is the mean over a group's seeds (min-max in brackets); fit time is
+the median over the group's seeds of the wall time of ``fit`` (reservoir
+weights, states, reduction, model space and readout; the peer's
 ``fit(verbose=False)`` likewise), after one warm-up fit that compiles our
 kernels when numba's cache is cold, and ``x faster`` is the peer's median
 fit time over ours.
