@@ -174,6 +174,26 @@ def test_row_buffer_pieces_equal_one_add_per_piece():
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
 
 
+def test_row_buffer_many_small_pieces_over_several_calls():
+    # rows still queued from one call carry over into the next (as in the
+    # harvest, one call per chunk); many pieces of a few rows each
+    rng = np.random.default_rng(1)
+    calls = [rng.integers(0, 30, 400).tolist() for _ in range(3)]
+    calls[1][5] = 3000  # a piece over min_rows with rows queued before it
+    one, many = RowBuffer(GramAccumulator(4, 1)), RowBuffer(GramAccumulator(4, 1))
+    for sizes in calls:
+        Z = rng.standard_normal((sum(sizes), 4))
+        Y = rng.standard_normal((sum(sizes), 1))
+        one.add_pieces(Z, Y, sizes)
+        pos = 0
+        for n in sizes:
+            many.add(Z[pos : pos + n], Y[pos : pos + n])
+            pos += n
+    a, b = one.flush(), many.flush()
+    for name in ("n_samples", "mean_z", "mean_y", "czz", "czy", "cyy"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
 def _blas_threads_now():
     return {
         i["num_threads"]
