@@ -340,3 +340,35 @@ def test_readout_does_not_depend_on_threads(monkeypatch):
     fits[1].fit(X1, np.sin(X1[:, 0]))
     fits[2].fit(X1, np.sin(X1[:, 0]))
     np.testing.assert_array_equal(fits[1].predict(X1), fits[2].predict(X1))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("layout", ["one", "list", "3d"])
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_ridge_predict_loop_equals_the_generic_loop(dtype, layout, n_targets):
+    # predict's ridge loop (outputs allocated up front, product written in
+    # place) gives the generic per-chunk loop's numbers bit for bit
+    rng = np.random.default_rng(2)
+    if layout == "one":
+        X = rng.uniform(-1, 1, (300, 2))
+    elif layout == "3d":
+        X = rng.uniform(-1, 1, (5, 40, 2))
+    else:
+        X = [rng.uniform(-1, 1, (n, 2)) for n in (7, 40, 3, 25)]
+    seqs = [X] if layout == "one" else list(X)
+    ys = [np.c_[np.sin(u[:, 0]), u[:, 1]][:, :n_targets] for u in seqs]
+    ys = [y[:, 0] for y in ys] if n_targets == 1 else ys
+    y = ys[0] if layout == "one" else (np.stack(ys) if layout == "3d" else ys)
+    esn = ESNRegressor(30, dtype=dtype, random_state=0).fit(X, y)
+    got, final = esn.predict(X, return_state=True)
+    x0 = esn.reservoir_.initial_states(len(seqs))
+    want_final = np.empty_like(esn.reservoir_.initial_states(len(seqs)))
+    want = esn._predict_chunks(seqs, x0, [u.shape[0] for u in seqs], want_final)
+    got = [got] if layout == "one" else list(got)
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(
+        final, want_final[0] if layout == "one" else want_final
+    )
