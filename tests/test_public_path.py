@@ -29,6 +29,7 @@ from reservoir._esn import HARVEST_CHUNK_VALUES
 from reservoir._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from reservoir._ridge import GramAccumulator, RowBuffer
 from reservoir._threading import blas_threads, numba_threads, small_linalg
+from reservoir._validation import BATCH_FINITE_VALUES, all_finite_arrays
 from reservoir.datasets import mackey_glass, to_forecasting
 from reservoir.model_selection import ESNSearchCV
 
@@ -372,3 +373,19 @@ def test_ridge_predict_loop_equals_the_generic_loop(dtype, layout, n_targets):
     np.testing.assert_array_equal(
         final, want_final[0] if layout == "one" else want_final
     )
+
+
+@pytest.mark.parametrize("where", ["X", "y"])
+def test_many_sequences_one_finiteness_check_still_names_the_bad_one(where):
+    # the inputs and targets of a collection are checked for finiteness in
+    # batches; a failure still names the first bad sequence
+    rng = np.random.default_rng(0)
+    X = [rng.uniform(-1, 1, (20, 1)) for _ in range(4000)]
+    y = [np.sin(u[:, 0]) for u in X]
+    (X if where == "X" else y)[2345][3] = np.nan
+    (X if where == "X" else y)[3000][0] = np.inf
+    with pytest.raises(ValueError, match=rf"{where}\[2345\]"):
+        ESNRegressor(10, random_state=0).fit(X, y)
+    big = np.ones((BATCH_FINITE_VALUES + 1, 1))
+    bad = X if where == "X" else y
+    assert all_finite_arrays([*bad[:3], big]) and not all_finite_arrays([*bad, big])
