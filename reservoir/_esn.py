@@ -519,6 +519,10 @@ def _cv_blocks(cv, n_rows: int) -> tuple[np.ndarray, list]:
     return bounds, fold_blocks
 
 
+#: Values of the readout features ``predict`` writes at once (1 MiB of float64).
+PREDICT_GROUP_VALUES = 128 * 1024
+
+
 class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
     __doc__ = f"""Echo state network regressor: a fixed reservoir and a trained readout.
 
@@ -1409,23 +1413,35 @@ n_units), default=None
         rows2d = [out.reshape(out.shape[0], n_targets) for out in outputs]
         direct = dtype == np.float64  # else computed in float64, then rounded
         n_inputs = sequences[0].shape[1] if self.include_input else 0
-        features = _BaseReservoirEstimator._features
-        scratch = None
+        scratch = np.empty(0)
         with numba_threads(self.n_jobs):
             for members, start, inputs, states in self.reservoir_.iter_chunks(
                 sequences, x0
             ):
-                steps = states.shape[1]
-                if n_inputs and (scratch is None or scratch.shape[0] < steps):
-                    scratch = np.empty((steps, n_inputs + states.shape[2]))
+                steps, width = states.shape[1], n_inputs + states.shape[2]
+                # the features [u_t, x_t] of a group of sequences written at
+                # once into a scratch block that stays in cache (one sequence
+                # at a time for long chunks)
+                group = max(1, PREDICT_GROUP_VALUES // (steps * width))
+                if n_inputs and scratch.size < group * steps * width:
+                    scratch = np.empty(group * steps * width)
                 # one BLAS thread: a memory-bound product, whose bits would
                 # otherwise depend on the thread count (so on n_jobs)
                 with blas_threads(1):
                     for k, i in enumerate(members):
+                        if n_inputs and k % group == 0:
+                            g = min(group, len(members) - k)
+                            block = scratch[: g * steps * width]
+                            block = block.reshape(g, steps, width)
+                            block[:, :, :n_inputs] = inputs[k : k + g]
+                            block[:, :, n_inputs:] = states[k : k + g]
                         rows = min(steps, lengths[i] - start)
                         if rows <= 0:
                             continue
-                        Z = features(self, inputs[k, :rows], states[k, :rows], scratch)
+                        if n_inputs:
+                            Z = block[k % group, :rows]
+                        else:
+                            Z = states[k, :rows].astype(np.float64, copy=False)
                         dest = rows2d[i][start : start + rows]
                         if direct:
                             np.matmul(Z, W_out, out=dest)

@@ -24,6 +24,7 @@ from reservoir import (
     input_matrix,
     recurrent_matrix,
 )
+from reservoir import _esn as esn_module
 from reservoir import _reservoir as reservoir_module
 from reservoir._esn import HARVEST_CHUNK_VALUES
 from reservoir._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
@@ -346,9 +347,16 @@ def test_readout_does_not_depend_on_threads(monkeypatch):
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("layout", ["one", "list", "3d"])
 @pytest.mark.parametrize("n_targets", [1, 2])
-def test_ridge_predict_loop_equals_the_generic_loop(dtype, layout, n_targets):
-    # predict's ridge loop (outputs allocated up front, product written in
-    # place) gives the generic per-chunk loop's numbers bit for bit
+@pytest.mark.parametrize("group_values", [None, 200, 1500])
+def test_ridge_predict_loop_equals_the_generic_loop(
+    dtype, layout, n_targets, group_values, monkeypatch
+):
+    # predict's ridge loop (outputs allocated up front, features written for
+    # groups of sequences, product written in place) gives the generic
+    # per-chunk loop's numbers bit for bit
+    if group_values is not None:  # groups of one or a few sequences
+        monkeypatch.setattr(esn_module, "PREDICT_GROUP_VALUES", group_values)
+        monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", 2000)  # time chunks
     rng = np.random.default_rng(2)
     if layout == "one":
         X = rng.uniform(-1, 1, (300, 2))
