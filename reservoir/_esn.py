@@ -519,6 +519,10 @@ def _cv_blocks(cv, n_rows: int) -> tuple[np.ndarray, list]:
     return bounds, fold_blocks
 
 
+#: Values of the readout features ``predict`` writes at once (1 MiB of float64).
+PREDICT_GROUP_VALUES = 128 * 1024
+
+
 class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
     __doc__ = f"""Echo state network regressor: a fixed reservoir and a trained readout.
 
@@ -1331,11 +1335,25 @@ n_units), default=None
         self._check_readout_trained()
         sequences, _, layout = self._check_sequences(X, reset=False)
         x0 = self._initial_states(len(sequences), initial_state)
-        outputs: list = [None] * len(sequences)
         final = np.empty(
             (len(sequences), self.reservoir_.n_units), dtype=self.reservoir_.dtype
         )
         lengths = [u.shape[0] for u in sequences]
+        if self.readout is None and not self._extra_features():
+            outputs, checked = self._predict_ridge(
+                sequences, x0, lengths, layout, final
+            )
+        else:
+            outputs = checked = self._predict_chunks(sequences, x0, lengths, final)
+        warn_if_not_finite(checked, self, "predict")
+        y_pred = reshape_output(outputs, layout)
+        if return_state:
+            return y_pred, (final[0] if layout == "one" else final)
+        return y_pred
+
+    def _predict_chunks(self, sequences, x0, lengths, final) -> list:
+        """``predict``'s loop for any readout: per-sequence outputs."""
+        outputs: list = [None] * len(sequences)
         n_readout = self.reservoir_.n_units + sequences[0].shape[1]
         scratch = None
         lagged = self._lagged_inputs(sequences) if self._extra_features() else None
@@ -1366,11 +1384,73 @@ n_units), default=None
                     outputs[i][start : start + rows] = part
                     if start + rows == lengths[i]:
                         final[i] = states[k, rows - 1]
-        warn_if_not_finite(outputs, self, "predict")
-        y_pred = reshape_output(outputs, layout)
-        if return_state:
-            return y_pred, (final[0] if layout == "one" else final)
-        return y_pred
+        return outputs
+
+    def _predict_ridge(self, sequences, x0, lengths, layout, final):
+        """``predict``'s loop for the ridge readout on ``[u_t, x_t]`` (or
+        ``x_t``): the same readout products as ``_readout_predict`` (one per
+        sequence and chunk, on one BLAS thread), with less work around each.
+
+        Every output is a view of one array allocated up front (the rows of
+        a 3-D array for a 3-D input: no stacking copy), and in float64 the
+        product is written straight into it. Returns the per-sequence outputs
+        and the array holding them all (for one finiteness check).
+        """
+        W_out, b_out = self._W_out, self._b_out
+        n_targets = W_out.shape[1]
+        shape = () if self._y_ndim == 1 else (n_targets,)
+        dtype = self.reservoir_.dtype
+        if layout == "3d":
+            whole = np.empty((len(sequences), lengths[0], *shape), dtype=dtype)
+            outputs = list(whole)
+        else:
+            whole = np.empty(sum(lengths) * n_targets, dtype=dtype)
+            ends = np.cumsum(lengths) * n_targets
+            outputs = [
+                whole[end - n * n_targets : end].reshape(n, *shape)
+                for n, end in zip(lengths, ends.tolist(), strict=True)
+            ]
+        rows2d = [out.reshape(out.shape[0], n_targets) for out in outputs]
+        direct = dtype == np.float64  # else computed in float64, then rounded
+        n_inputs = sequences[0].shape[1] if self.include_input else 0
+        scratch = np.empty(0)
+        with numba_threads(self.n_jobs):
+            for members, start, inputs, states in self.reservoir_.iter_chunks(
+                sequences, x0
+            ):
+                steps, width = states.shape[1], n_inputs + states.shape[2]
+                # the features [u_t, x_t] of a group of sequences written at
+                # once into a scratch block that stays in cache (one sequence
+                # at a time for long chunks)
+                group = max(1, PREDICT_GROUP_VALUES // (steps * width))
+                if n_inputs and scratch.size < group * steps * width:
+                    scratch = np.empty(group * steps * width)
+                # one BLAS thread: a memory-bound product, whose bits would
+                # otherwise depend on the thread count (so on n_jobs)
+                with blas_threads(1):
+                    for k, i in enumerate(members):
+                        if n_inputs and k % group == 0:
+                            g = min(group, len(members) - k)
+                            block = scratch[: g * steps * width]
+                            block = block.reshape(g, steps, width)
+                            block[:, :, :n_inputs] = inputs[k : k + g]
+                            block[:, :, n_inputs:] = states[k : k + g]
+                        rows = min(steps, lengths[i] - start)
+                        if rows <= 0:
+                            continue
+                        if n_inputs:
+                            Z = block[k % group, :rows]
+                        else:
+                            Z = states[k, :rows].astype(np.float64, copy=False)
+                        dest = rows2d[i][start : start + rows]
+                        if direct:
+                            np.matmul(Z, W_out, out=dest)
+                            dest += b_out
+                        else:
+                            dest[...] = Z @ W_out + b_out
+                        if start + rows == lengths[i]:
+                            final[i] = states[k, rows - 1]
+        return outputs, whole
 
 
 class ReservoirTransformer(

@@ -437,15 +437,26 @@ class RowBuffer:
         The same updates as one ``add`` per piece, without a copy per piece:
         ``Z`` and ``Y`` must be float64 arrays the caller does not reuse.
         """
-        pos = 0
-        for n in sizes:
-            if n == 0:
-                continue
+        sizes = np.asarray(sizes, dtype=np.int64)
+        sizes = sizes[sizes > 0]
+        ends = np.cumsum(sizes)
+        # one Python step per flush, not per piece: the queued rows reach
+        # min_rows at the first piece whose running total does (a run of
+        # consecutive pieces is one range, as _queue merges them)
+        j, pos = 0, 0
+        while j < sizes.shape[0]:
+            n = int(sizes[j])
             if n >= self.min_rows and not self._rows:
                 self.accumulator.update(Z[pos : pos + n], Y[pos : pos + n])
-            else:
-                self._queue(Z, Y, pos, pos + n)
-            pos += n
+                j, pos = j + 1, pos + n
+                continue
+            # first piece k >= j after which the queue holds min_rows rows
+            need = self.min_rows - self._rows + pos
+            k = int(np.searchsorted(ends, need, side="left"))
+            k = min(max(k, j), sizes.shape[0] - 1)
+            stop = int(ends[k])
+            self._queue(Z, Y, pos, stop)  # flushes when min_rows is reached
+            j, pos = k + 1, stop
 
     def _queue(self, Z: np.ndarray, Y: np.ndarray, start: int, stop: int) -> None:
         if self._ranges and self._ranges[-1][0] is Z and self._ranges[-1][3] == start:

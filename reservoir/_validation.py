@@ -233,16 +233,23 @@ def check_sequence_collection(X, name: str = "X", dtype=np.float64) -> list[np.n
         raise ValueError(f"{name} is an empty collection; pass at least one sequence.")
     out = []
     n_features = None
+    clean = [
+        isinstance(seq, np.ndarray)
+        and seq.ndim == 2
+        and seq.dtype == dtype
+        and seq.shape[0] > 0
+        and seq.shape[1] > 0
+        for seq in items
+    ]
+    # one finiteness check for all the clean arrays (per sequence only when
+    # it fails: the first bad one is named, as before)
+    finite = all_finite_arrays(
+        [seq for seq, ok in zip(items, clean, strict=True) if ok]
+    )
     for i, seq in enumerate(items):
-        if (
-            isinstance(seq, np.ndarray)
-            and seq.ndim == 2
-            and seq.dtype == dtype
-            and seq.shape[0] > 0
-            and seq.shape[1] > 0
-        ):
+        if clean[i]:
             # fast path for clean float arrays (check_array costs ~0.3 ms each)
-            if not np.isfinite(seq).all():
+            if not finite and not np.isfinite(seq).all():
                 raise ValueError(
                     f"Input {name}[{i}] contains NaN or infinity; remove or "
                     f"impute the missing values first."
@@ -265,6 +272,33 @@ def check_sequence_collection(X, name: str = "X", dtype=np.float64) -> list[np.n
             )
         out.append(arr)
     return out
+
+
+#: ``all_finite_arrays`` checks arrays of at most this many values together.
+BATCH_FINITE_VALUES = 1 << 16
+
+
+def all_finite_arrays(arrays) -> bool:
+    """Whether every value of every array is finite (float arrays).
+
+    Small arrays are checked together, a batch of them concatenated at a
+    time (one NumPy call per batch, not per array: many short sequences);
+    large ones one by one. No array is needed twice.
+    """
+    batch: list[np.ndarray] = []
+    size = 0
+    for a in arrays:
+        if a.size > BATCH_FINITE_VALUES:
+            if not np.isfinite(a).all():
+                return False
+            continue
+        batch.append(a.ravel())
+        size += a.size
+        if size > BATCH_FINITE_VALUES:
+            if not np.isfinite(np.concatenate(batch)).all():
+                return False
+            batch, size = [], 0
+    return not batch or bool(np.isfinite(np.concatenate(batch)).all())
 
 
 def check_rng(random_state: RandomStateLike) -> np.random.RandomState:
@@ -350,6 +384,17 @@ def check_sequences(
         and bool(np.isfinite(y).all())
     )
     targets = list(y)
+    # one finiteness check for the float targets of a list (as for the inputs)
+    all_finite = all_finite or all_finite_arrays(
+        [
+            t
+            for t in targets
+            if isinstance(t, np.ndarray)
+            and t.dtype == np.float64
+            and t.ndim in (1, 2)
+            and t.size > 0
+        ]
+    )
     if len(targets) != len(sequences):
         raise ValueError(
             f"X holds {len(sequences)} sequences but y holds {len(targets)}; "

@@ -24,11 +24,13 @@ from reservoir import (
     input_matrix,
     recurrent_matrix,
 )
+from reservoir import _esn as esn_module
 from reservoir import _reservoir as reservoir_module
 from reservoir._esn import HARVEST_CHUNK_VALUES
 from reservoir._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from reservoir._ridge import GramAccumulator, RowBuffer
 from reservoir._threading import blas_threads, numba_threads, small_linalg
+from reservoir._validation import BATCH_FINITE_VALUES, all_finite_arrays
 from reservoir.datasets import mackey_glass, to_forecasting
 from reservoir.model_selection import ESNSearchCV
 
@@ -169,6 +171,26 @@ def test_row_buffer_pieces_equal_one_add_per_piece():
     for n in sizes:
         many.add(Z[pos : pos + n], Y[pos : pos + n])
         pos += n
+    a, b = one.flush(), many.flush()
+    for name in ("n_samples", "mean_z", "mean_y", "czz", "czy", "cyy"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+
+
+def test_row_buffer_many_small_pieces_over_several_calls():
+    # rows still queued from one call carry over into the next (as in the
+    # harvest, one call per chunk); many pieces of a few rows each
+    rng = np.random.default_rng(1)
+    calls = [rng.integers(0, 30, 400).tolist() for _ in range(3)]
+    calls[1][5] = 3000  # a piece over min_rows with rows queued before it
+    one, many = RowBuffer(GramAccumulator(4, 1)), RowBuffer(GramAccumulator(4, 1))
+    for sizes in calls:
+        Z = rng.standard_normal((sum(sizes), 4))
+        Y = rng.standard_normal((sum(sizes), 1))
+        one.add_pieces(Z, Y, sizes)
+        pos = 0
+        for n in sizes:
+            many.add(Z[pos : pos + n], Y[pos : pos + n])
+            pos += n
     a, b = one.flush(), many.flush()
     for name in ("n_samples", "mean_z", "mean_y", "czz", "czy", "cyy"):
         np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
@@ -320,3 +342,58 @@ def test_readout_does_not_depend_on_threads(monkeypatch):
     fits[1].fit(X1, np.sin(X1[:, 0]))
     fits[2].fit(X1, np.sin(X1[:, 0]))
     np.testing.assert_array_equal(fits[1].predict(X1), fits[2].predict(X1))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("layout", ["one", "list", "3d"])
+@pytest.mark.parametrize("n_targets", [1, 2])
+@pytest.mark.parametrize("group_values", [None, 200, 1500])
+def test_ridge_predict_loop_equals_the_generic_loop(
+    dtype, layout, n_targets, group_values, monkeypatch
+):
+    # predict's ridge loop (outputs allocated up front, features written for
+    # groups of sequences, product written in place) gives the generic
+    # per-chunk loop's numbers bit for bit
+    if group_values is not None:  # groups of one or a few sequences
+        monkeypatch.setattr(esn_module, "PREDICT_GROUP_VALUES", group_values)
+        monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", 2000)  # time chunks
+    rng = np.random.default_rng(2)
+    if layout == "one":
+        X = rng.uniform(-1, 1, (300, 2))
+    elif layout == "3d":
+        X = rng.uniform(-1, 1, (5, 40, 2))
+    else:
+        X = [rng.uniform(-1, 1, (n, 2)) for n in (7, 40, 3, 25)]
+    seqs = [X] if layout == "one" else list(X)
+    ys = [np.c_[np.sin(u[:, 0]), u[:, 1]][:, :n_targets] for u in seqs]
+    ys = [y[:, 0] for y in ys] if n_targets == 1 else ys
+    y = ys[0] if layout == "one" else (np.stack(ys) if layout == "3d" else ys)
+    esn = ESNRegressor(30, dtype=dtype, random_state=0).fit(X, y)
+    got, final = esn.predict(X, return_state=True)
+    x0 = esn.reservoir_.initial_states(len(seqs))
+    want_final = np.empty_like(esn.reservoir_.initial_states(len(seqs)))
+    want = esn._predict_chunks(seqs, x0, [u.shape[0] for u in seqs], want_final)
+    got = [got] if layout == "one" else list(got)
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(
+        final, want_final[0] if layout == "one" else want_final
+    )
+
+
+@pytest.mark.parametrize("where", ["X", "y"])
+def test_many_sequences_one_finiteness_check_still_names_the_bad_one(where):
+    # the inputs and targets of a collection are checked for finiteness in
+    # batches; a failure still names the first bad sequence
+    rng = np.random.default_rng(0)
+    X = [rng.uniform(-1, 1, (20, 1)) for _ in range(4000)]
+    y = [np.sin(u[:, 0]) for u in X]
+    (X if where == "X" else y)[2345][3] = np.nan
+    (X if where == "X" else y)[3000][0] = np.inf
+    with pytest.raises(ValueError, match=rf"{where}\[2345\]"):
+        ESNRegressor(10, random_state=0).fit(X, y)
+    big = np.ones((BATCH_FINITE_VALUES + 1, 1))
+    bad = X if where == "X" else y
+    assert all_finite_arrays([*bad[:3], big]) and not all_finite_arrays([*bad, big])
