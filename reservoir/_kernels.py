@@ -1393,6 +1393,20 @@ def run_csr_inputs(u, w_in, bias, indptr, indices, data, leak, activation, x0, o
 
 
 @njit(cache=True)
+def _aligned_bounds(n_units, n_chunks):
+    """Split units ``0..N`` into ``n_chunks`` ranges of about equal size.
+
+    Chunk edges fall on multiples of 8 units, which keeps the vector loops
+    of the dense step aligned; chunk ``c`` is ``bounds[c]:bounds[c + 1]``.
+    """
+    bounds = np.empty(n_chunks + 1, dtype=np.int64)
+    for c in range(n_chunks):
+        bounds[c] = (n_units * c // n_chunks) // 8 * 8
+    bounds[n_chunks] = n_units
+    return bounds
+
+
+@njit(cache=True)
 def _balanced_bounds(indptr, n_chunks):
     """Split rows ``0..N`` into ``n_chunks`` ranges with about equal work.
 
@@ -1534,11 +1548,7 @@ def run_dense_parallel(pre, W, leak, activation, x0, out):
     """
     n_steps, n_units = pre.shape
     n_chunks = max(1, min(_N_CHUNKS, n_units // 8))
-    # chunk edges on multiples of 8 units keep the vector loops aligned
-    bounds = np.empty(n_chunks + 1, dtype=np.int64)
-    for c in range(n_chunks):
-        bounds[c] = (n_units * c // n_chunks) // 8 * 8
-    bounds[n_chunks] = n_units
+    bounds = _aligned_bounds(n_units, n_chunks)
     counters = np.zeros(_DONE + 1, dtype=np.int64)
     total = n_steps * n_chunks
     # one claiming loop per thread (extra iterations find nothing to claim)
@@ -1590,10 +1600,7 @@ def run_dense_parallel_inputs(u, w_in, bias, W, leak, activation, x0, out):
     """
     n_steps, n_units = out.shape
     n_chunks = max(1, min(_N_CHUNKS, n_units // 8))
-    bounds = np.empty(n_chunks + 1, dtype=np.int64)
-    for c in range(n_chunks):
-        bounds[c] = (n_units * c // n_chunks) // 8 * 8
-    bounds[n_chunks] = n_units
+    bounds = _aligned_bounds(n_units, n_chunks)
     counters = np.zeros(_DONE + 1, dtype=np.int64)
     total = n_steps * n_chunks
     for _ in prange(n_chunks):

@@ -16,6 +16,7 @@ from naive_generate import (
     state_features,
     teacher_forced_deep,
 )
+from search_scores import scores_by_params
 from test_forecast_deep import _generate_deep, _oracle_layers, _stack
 from test_generate import _problem, _run
 
@@ -269,14 +270,8 @@ def test_esn_search_cv_searches_readout_features(series):
     fast = ESNSearchCV(base, grid, cv=TimeSeriesSplit(3)).fit(series[:600])
     slow = GridSearchCV(base, grid, cv=TimeSeriesSplit(3)).fit(series[:600])
 
-    def by_params(search):
-        res = search.cv_results_
-        return {
-            tuple(sorted(p.items())): s
-            for p, s in zip(res["params"], res["mean_test_score"], strict=True)
-        }
-
-    fast_scores, slow_scores = by_params(fast), by_params(slow)
+    fast_scores = scores_by_params(fast.cv_results_)
+    slow_scores = scores_by_params(slow.cv_results_)
     assert fast_scores.keys() == slow_scores.keys()
     for key, score in slow_scores.items():
         assert fast_scores[key] == pytest.approx(score, rel=1e-6)

@@ -7,6 +7,7 @@ import pickle
 
 import numpy as np
 import pytest
+from search_scores import scores_by_params
 from sklearn.linear_model import LinearRegression
 
 from reservoir import CommitteeRegressor, ESNForecaster, ESNRegressor
@@ -228,14 +229,8 @@ def test_esn_search_cv_searches_the_new_features():
     fast = ESNSearchCV(base, grid, cv=TimeSeriesSplit(3)).fit(X, y)
     slow = GridSearchCV(base, grid, cv=TimeSeriesSplit(3)).fit(X, y)
 
-    def by_params(search):
-        res = search.cv_results_
-        return {
-            tuple(sorted(p.items())): s
-            for p, s in zip(res["params"], res["mean_test_score"], strict=True)
-        }
-
-    fast_scores, slow_scores = by_params(fast), by_params(slow)
+    fast_scores = scores_by_params(fast.cv_results_)
+    slow_scores = scores_by_params(slow.cv_results_)
     assert fast_scores.keys() == slow_scores.keys()
     for key, score in slow_scores.items():
         assert fast_scores[key] == pytest.approx(score, rel=1e-6)

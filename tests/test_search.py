@@ -43,13 +43,6 @@ def mg():
     return X, y.ravel()
 
 
-def _by_params(results):
-    return {
-        tuple(sorted(p.items())): s
-        for p, s in zip(results["params"], results["mean_test_score"], strict=True)
-    }
-
-
 @pytest.fixture(scope="module")
 def reference(mg):
     X, y = mg
