@@ -35,7 +35,7 @@ from ._readout_features import (
 )
 from ._reservoir import BidirectionalReservoir, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath, RowBuffer, SplitRows
-from ._threading import blas_threads, numba_threads, small_linalg
+from ._threading import blas_threads, gram_threads, numba_threads
 from ._validation import (
     ACTIVATIONS,
     check_dtype,
@@ -837,15 +837,39 @@ n_readout_features)
             "harvest",
             sum(u.shape[0] for u in sequences),
         )
-        if len(buffers) == 1 and not self._extra_features():
-            # the BLAS threads of the Gram updates chosen once, not per update
-            with small_linalg(n_readout):
+        # the BLAS threads of the Gram updates chosen once, not per update
+        lock_step = reservoir.lock_step([u.shape[0] for u in sequences])
+        with gram_threads(n_readout, lock_step):
+            if len(buffers) == 1 and not self._extra_features():
                 with progress:
                     self._harvest_chunks(
                         reservoir, sequences, targets, x0, skips, chunk_steps,
                         buffers[0], final, progress,
                     )  # fmt: skip
                 return [buffers[0].flush()], final
+            self._harvest_states(
+                reservoir, sequences, inputs, targets, x0, skips, chunk_steps,
+                offsets, bounds, buffers, final, progress,
+            )  # fmt: skip
+            with overflow_reported():
+                return [buffer.flush() for buffer in buffers], final
+
+    def _harvest_states(
+        self,
+        reservoir,
+        sequences,
+        inputs,
+        targets,
+        x0,
+        skips,
+        chunk_steps,
+        offsets,
+        bounds,
+        buffers,
+        final,
+        progress,
+    ):
+        """``_harvest`` sequence by sequence, into the accumulators of blocks."""
         for i, start, states in reservoir.iter_states(sequences, x0, chunk_steps):
             stop = start + states.shape[0]
             progress.update(stop - start)
@@ -871,8 +895,6 @@ n_readout_features)
                             targets[i][lo:hi],
                         )
         progress.close()
-        with overflow_reported():
-            return [buffer.flush() for buffer in buffers], final
 
     def _harvest_chunks(
         self,

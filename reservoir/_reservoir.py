@@ -97,6 +97,15 @@ class _Runner:
     #: whether ``advance`` may be called on successive time chunks
     chunkable = True
 
+    def lock_step(self, lengths: Sequence[int]) -> bool:
+        """Whether running sequences of these lengths uses a lock-step kernel.
+
+        A lone sequence of a large reservoir runs with its units split over
+        threads that meet at every step (``Reservoir._parallel_step``), which
+        any other busy thread stalls (see ``_threading.gram_threads``).
+        """
+        return False
+
     def _projection_is_rowwise(self, n_features: int) -> bool:
         """Whether the input projection's bits are the same for any row block."""
         return False
@@ -305,6 +314,12 @@ class Reservoir(_Runner):
             peak = float(np.max(bound, initial=0.0))
         return bool(peak < float(np.finfo(self.dtype).max) * 2.0**-20)
 
+    def lock_step(self, lengths: Sequence[int]) -> bool:
+        if not self._parallel_step():
+            return False
+        # a sequence without a partner of similar length runs on its own
+        return len(lengths) == 1 or any(len(b) == 1 for b in self._buckets(lengths))
+
     def _parallel_step(self) -> bool:
         """Whether one sequence runs with its units split over threads.
 
@@ -446,6 +461,9 @@ class DeepReservoir(_Runner):
     def n_units(self) -> int:
         return int(self._bounds[-1])
 
+    def lock_step(self, lengths: Sequence[int]) -> bool:
+        return any(layer.lock_step(lengths) for layer in self.layers)
+
     def advance(
         self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
     ) -> np.ndarray:
@@ -482,6 +500,10 @@ class BidirectionalReservoir(_Runner):
     @property
     def n_units(self) -> int:
         return self.forward.n_units + self.backward.n_units
+
+    def lock_step(self, lengths: Sequence[int]) -> bool:
+        # every sequence runs on its own
+        return self.forward.lock_step([0]) or self.backward.lock_step([0])
 
     def _buckets(self, lengths):
         # padding would sit at the end, where the backward pass starts: run

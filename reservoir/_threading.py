@@ -27,10 +27,11 @@ import threadpoolctl
 
 __all__: list[str] = []
 
-#: Gram updates with at most this many feature columns run on one BLAS thread
-#: (below it the second thread costs more than it saves; measured with
-#: ``benchmarks/bench_public.py``).
-SMALL_GRAM_FEATURES = 256
+#: Gram updates with at most this many feature columns run on one BLAS thread:
+#: below it OpenBLAS's ``syrk`` is no faster on two threads (a block of 2092
+#: rows of 501 columns: 8.9 ms on one thread, 10.2 ms on two; 601 columns:
+#: 14.2 and 11.4 ms; 1001: 26.8 and 13.1 ms, on the 2-core machine).
+SMALL_GRAM_FEATURES = 512
 
 #: Ridge solves (Cholesky) with at most this many features run on one BLAS
 #: thread: their cost is small next to the harvest that built the Gram
@@ -215,6 +216,33 @@ def small_linalg(n_features: int, limit: int = SMALL_GRAM_FEATURES):
     if n_features <= limit:
         return blas_threads(1)
     return contextlib.nullcontext()
+
+
+def gram_threads(n_features: int, lock_step: bool):
+    """Context manager: BLAS threads for Gram updates between reservoir runs.
+
+    One thread when the reservoir runs a sequence with a lock-step parallel
+    kernel (``_Runner.lock_step``): OpenBLAS's worker threads keep spinning
+    for a while after a threaded call, and a Numba thread that shares its
+    core with one stalls every step of the others (the kernel's time chunks
+    after a two-thread Gram update ran 2.2x slower: a 500-unit fit of one
+    sequence took 0.88 s, 0.46 s with the updates on one thread). Otherwise
+    ``small_linalg(n_features)``.
+
+    Parameters
+    ----------
+    n_features : int
+        Columns of the Gram matrix.
+    lock_step : bool
+        Whether the kernels between the updates run lock-step.
+
+    Returns
+    -------
+    context manager
+    """
+    if lock_step:
+        return blas_threads(1)
+    return small_linalg(n_features)
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ the runners' own chunks (whole sequences here).
 
 import os
 
+import numba
 import numpy as np
 import pytest
 import threadpoolctl
@@ -331,7 +332,7 @@ def test_readout_does_not_depend_on_threads(monkeypatch):
             ridge_module, "threads_for_free_cores", lambda n, f=forced: min(n, f)
         )
         for n_jobs in (None, 2):
-            esn = ESNRegressor(260, washout=5, random_state=0, n_jobs=n_jobs)
+            esn = ESNRegressor(520, washout=5, random_state=0, n_jobs=n_jobs)
             fits.append(esn.fit(X, y))
     for esn in fits[1:]:
         np.testing.assert_array_equal(esn._gram.czz, fits[0]._gram.czz)
@@ -342,6 +343,48 @@ def test_readout_does_not_depend_on_threads(monkeypatch):
     fits[1].fit(X1, np.sin(X1[:, 0]))
     fits[2].fit(X1, np.sin(X1[:, 0]))
     np.testing.assert_array_equal(fits[1].predict(X1), fits[2].predict(X1))
+
+
+def test_gram_updates_beside_a_lock_step_kernel_run_on_one_blas_thread(monkeypatch):
+    # OpenBLAS's workers spin after a threaded call and stall the lock-step
+    # kernel of the next time chunk: the harvest of a lone sequence of a
+    # large reservoir updates its Gram matrix on one BLAS thread (the same
+    # bits: syrk's do not depend on the threads); a batch keeps n_jobs
+    # threads above SMALL_GRAM_FEATURES
+    import reservoir._ridge as ridge_module
+    from reservoir import _threading
+
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("needs two Numba threads")
+    seen = []
+    add_gram = ridge_module.GramAccumulator._add_gram
+
+    def recording(self, Zc):
+        seen.append(_threading.current_blas_threads())
+        return add_gram(self, Zc)
+
+    monkeypatch.setattr(ridge_module.GramAccumulator, "_add_gram", recording)
+    monkeypatch.setattr(ridge_module, "threads_for_free_cores", lambda n: n)
+    monkeypatch.setattr(esn_module, "HARVEST_CHUNK_VALUES", 520 * 100)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, (2500, 1))  # Gram updates between time chunks
+    y = np.sin(X[:, 0])
+    coefs = []
+    for lock_step in (True, False):
+        monkeypatch.setattr(Reservoir, "_parallel_step", lambda self, f=lock_step: f)
+        seen.clear()
+        esn = ESNRegressor(520, washout=5, random_state=0, n_jobs=2).fit(X, y)
+        assert len(seen) >= 4
+        assert set(seen) == ({1} if lock_step else {2})
+        coefs.append(esn.coef_)
+    np.testing.assert_array_equal(coefs[0], coefs[1])
+    # a batch of equal lengths runs the batched kernel: n_jobs threads
+    monkeypatch.setattr(Reservoir, "_parallel_step", lambda self: True)
+    seen.clear()
+    ESNRegressor(520, washout=5, random_state=0, n_jobs=2).fit(
+        np.stack([X, X[::-1]]), np.stack([y, y[::-1]])
+    )
+    assert set(seen) == {2}
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
