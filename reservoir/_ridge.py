@@ -32,8 +32,11 @@ from ._threading import (
 
 __all__: list[str] = []
 
-#: Most centred values ``GramAccumulator.update`` materialises at once (8 MiB).
-ROW_BLOCK_VALUES = 1024 * 1024
+#: Values per block of rows that ``GramAccumulator.update`` centres at once
+#: (1 MiB: the rows and their centred copy stay in a core's cache).
+ROW_BLOCK_VALUES = 128 * 1024
+#: Fewest rows per block (wide rows: ``syrk`` needs enough of them).
+MIN_BLOCK_ROWS = 512
 
 _dsyrk = scipy.linalg.blas.dsyrk
 _dger = scipy.linalg.blas.dger
@@ -146,10 +149,15 @@ class GramAccumulator:
 
         ``Z`` may be a ``SplitRows`` (the same numbers, bit for bit).
 
-        The chunk's centred co-moments are added in place (BLAS ``syrk`` and
-        ``ger`` into ``czz``), a few thousand rows at a time, so an update
-        allocates no ``(n_features, n_features)`` temporary and at most
-        ``ROW_BLOCK_VALUES`` centred values (one scratch block).
+        The rows go in blocks of about ``ROW_BLOCK_VALUES`` values, each
+        shifted by the running means (the first block of an empty
+        accumulator by its own means) into one scratch block while it is in
+        cache, then merged with the pairwise update of Chan, Golub & LeVeque
+        (the block's own means are its shifted rows' column sums, which the
+        same product as its co-moments with the targets gives): one read of
+        every row from memory. The co-moments are added in place (BLAS
+        ``syrk`` and ``ger`` into ``czz``): no ``(n_features, n_features)``
+        temporary.
         """
         n = Z.shape[0]
         if n == 0:
@@ -158,36 +166,62 @@ class GramAccumulator:
         if not split:
             Z = np.asarray(Z, dtype=np.float64)
         Y = np.asarray(Y, dtype=np.float64)
-        mean_z = Z.mean() if split else Z.mean(axis=0)
-        mean_y = Y.mean(axis=0)
-        total = self.n_samples + n
-        weight = self.n_samples * n / total
-        dz = mean_z - self.mean_z
-        dy = mean_y - self.mean_y
-        step = max(1, ROW_BLOCK_VALUES // max(Z.shape[1], 1))
-        # the centred rows of every block go into one scratch array (a new
-        # block per step cost page faults on every update)
+        n_targets = Y.shape[1]
+        step = max(MIN_BLOCK_ROWS, ROW_BLOCK_VALUES // max(Z.shape[1], 1))
+        # one scratch block for the shifted rows of every block, the targets
+        # with a column of ones beside them (for the column sums)
         Zc_all = np.empty((min(step, n), Z.shape[1]))
-        Yc_all = np.empty((min(step, n), Y.shape[1]))
+        Yc_all = np.empty((min(step, n), n_targets + 1))
+        Yc_all[:, n_targets] = 1.0
         with small_linalg(Z.shape[1]):
             for start in range(0, n, step):
                 rows = min(step, n - start)
-                if split:
-                    Zc = Z.centred(start, start + rows, mean_z, Zc_all[:rows])
+                Zb, Yb = Z[start : start + rows], Y[start : start + rows]
+                if self.n_samples == 0:
+                    shift_z = Zb.mean() if split else Zb.mean(axis=0)
+                    shift_y = Yb.mean(axis=0)
                 else:
-                    Zc = np.subtract(Z[start : start + step], mean_z, out=Zc_all[:rows])
-                Yc = np.subtract(Y[start : start + step], mean_y, out=Yc_all[:rows])
+                    shift_z, shift_y = self.mean_z.copy(), self.mean_y.copy()
+                if split:
+                    Zc = Zb.centred(0, rows, shift_z, Zc_all[:rows])
+                else:
+                    Zc = np.subtract(Zb, shift_z, out=Zc_all[:rows])
+                Yc = Yc_all[:rows]
+                np.subtract(Yb, shift_y, out=Yc[:, :n_targets])
                 self._add_gram(Zc)
-                # GEMVs: memory-bound, and their bits depend on the threads
+                # GEMMs with one or two columns: memory-bound, and their bits
+                # depend on the threads
                 with blas_threads(1):
-                    self.czy += Zc.T @ Yc
-                    self.cyy += Yc.T @ Yc
-        if weight:
-            self._add_outer(weight, dz)
-            self.czy += weight * np.outer(dz, dy)
-            self.cyy += weight * np.outer(dy, dy)
-        self.mean_z += dz * (n / total)
-        self.mean_y += dy * (n / total)
+                    zy = Zc.T @ Yc
+                    yy = Yc[:, :n_targets].T @ Yc
+                self.czy += zy[:, :n_targets]
+                self.cyy += yy[:, :n_targets]
+                self._add_shifted_means(
+                    rows, shift_z, shift_y, zy[:, n_targets] / rows,
+                    yy[:, n_targets] / rows,
+                )  # fmt: skip
+        if self._in_place():
+            _mirror_lower(self.czz)  # syrk updated the lower triangle only
+
+    def _add_shifted_means(self, n, shift_z, shift_y, dz, dy) -> None:
+        """Merge ``n`` rows whose co-moments about ``shift`` were added.
+
+        ``dz``, ``dy``: their means less the shifts. About its own means a
+        block's co-moments are ``n dz dz.T`` smaller; the pairwise update
+        adds ``w (m - mean)(m - mean).T`` with ``w = n_old n / total``. The
+        shift is the running mean (then ``m - mean = dz``: one rank-one term
+        ``(w - n) dz dz.T``) or, for the first rows, their own mean.
+        """
+        total = self.n_samples + n
+        weight = (self.n_samples * n / total) - n
+        self._add_outer(weight, dz)
+        self.czy += weight * np.outer(dz, dy)
+        self.cyy += weight * np.outer(dy, dy)
+        if self.n_samples == 0:
+            self.mean_z, self.mean_y = shift_z + dz, shift_y + dy
+        else:
+            self.mean_z += dz * (n / total)
+            self.mean_y += dy * (n / total)
         self.n_samples = total
 
     def _in_place(self) -> bool:
@@ -199,8 +233,9 @@ class GramAccumulator:
     def _add_gram(self, Zc: np.ndarray) -> None:
         """``czz += Zc.T @ Zc`` without a temporary (czz is symmetric).
 
-        BLAS ``syrk`` computes one triangle (half the work of ``gemm``),
-        which is then mirrored: ``czz`` is exactly symmetric.
+        In place (``_in_place``), BLAS ``syrk`` updates the lower triangle
+        only (half the work of ``gemm``): the caller mirrors it once its
+        updates are done (``czz`` is then exactly symmetric).
         """
         if self._in_place() and Zc.shape[1] > 0:
             # czz.T is a Fortran-ordered view that BLAS updates in place; its
@@ -212,7 +247,6 @@ class GramAccumulator:
                 out = _dsyrk(1.0, Zc.T, beta=1.0, c=self.czz.T, overwrite_c=1)
             if not np.shares_memory(out, self.czz):
                 self.czz[...] = out.T
-            _mirror_lower(self.czz)
             return
         self.czz += Zc.T @ Zc
 

@@ -74,3 +74,36 @@ def test_any_chunking_gives_the_same_statistics(cuts, shift):
     np.testing.assert_allclose(chunked.czz, whole.czz, rtol=1e-10, atol=1e-8)
     np.testing.assert_allclose(chunked.czy, whole.czy, rtol=1e-10, atol=1e-8)
     np.testing.assert_allclose(chunked.cyy, whole.cyy, rtol=1e-10, atol=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("offset", "spread", "drift"),
+    [(1e3, 1e-3, 0.0), (1.0, 1e-6, 0.0), (1.0, 1e-3, 1e-2)],
+)
+def test_centred_statistics_of_offset_rows_are_exact_to_rounding(offset, spread, drift):
+    # rows far from zero with a tiny spread (states of a saturated reservoir):
+    # the blocks of an update are centred on shifts before their products,
+    # never by cancellation of raw products; compared with the centred Gram
+    # in extended precision, chunks of 7000 rows (several row blocks each)
+    rng = np.random.default_rng(1)
+    n, n_features = 40_000, 5
+    Z = (
+        offset
+        + spread * rng.standard_normal((n, n_features))
+        + drift * np.linspace(0, 1, n)[:, None]
+    )
+    Y = 2 * Z[:, :1] + spread * rng.standard_normal((n, 1))
+    acc = GramAccumulator(n_features, 1)
+    for start in range(0, n, 7000):
+        acc.update(Z[start : start + 7000], Y[start : start + 7000])
+    Zl, Yl = Z.astype(np.longdouble), Y.astype(np.longdouble)
+    Zc, Yc = Zl - Zl.mean(axis=0), Yl - Yl.mean(axis=0)
+    for got, exact in (
+        (acc.czz, Zc.T @ Zc),
+        (acc.czy, Zc.T @ Yc),
+        (acc.cyy, Yc.T @ Yc),
+    ):
+        error = np.abs(got - exact).max() / np.abs(exact).max()
+        assert float(error) < 1e-11
+    assert float(np.abs(acc.mean_z - Zl.mean(axis=0)).max()) < 1e-12 * offset
+    np.testing.assert_array_equal(acc.czz, acc.czz.T)  # exactly symmetric
