@@ -22,6 +22,7 @@ import numpy as np
 import scipy.linalg
 import scipy.linalg.blas
 
+from ._ridge_kernels import shift_columns
 from ._threading import (
     SMALL_SOLVE_FEATURES,
     blas_threads,
@@ -84,9 +85,7 @@ class SplitRows:
         col = 0
         for p in self.parts:
             width = p.shape[1]
-            np.subtract(
-                p[start:stop], mean[col : col + width], out=out[:, col : col + width]
-            )
+            shift_columns(p[start:stop], mean[col : col + width], out, col)
             col += width
         return out
 
@@ -185,7 +184,8 @@ class GramAccumulator:
                 if split:
                     Zc = Zb.centred(0, rows, shift_z, Zc_all[:rows])
                 else:
-                    Zc = np.subtract(Zb, shift_z, out=Zc_all[:rows])
+                    Zc = Zc_all[:rows]
+                    shift_columns(Zb, shift_z, Zc, 0)
                 Yc = Yc_all[:rows]
                 np.subtract(Yb, shift_y, out=Yc[:, :n_targets])
                 self._add_gram(Zc)
