@@ -519,10 +519,6 @@ def _cv_blocks(cv, n_rows: int) -> tuple[np.ndarray, list]:
     return bounds, fold_blocks
 
 
-#: Values of the readout features ``predict`` writes at once (1 MiB of float64).
-PREDICT_GROUP_VALUES = 128 * 1024
-
-
 class ESNRegressor(MultiOutputMixin, RegressorMixin, _BaseReservoirEstimator):
     __doc__ = f"""Echo state network regressor: a fixed reservoir and a trained readout.
 
@@ -1410,8 +1406,10 @@ n_units), default=None
 
     def _predict_ridge(self, sequences, x0, lengths, layout, final):
         """``predict``'s loop for the ridge readout on ``[u_t, x_t]`` (or
-        ``x_t``): the same readout products as ``_readout_predict`` (one per
-        sequence and chunk, on one BLAS thread), with less work around each.
+        ``x_t``), on one BLAS thread: per sequence and time chunk, the
+        states' product straight from the kernel's buffer (no copy of the
+        features side by side), then the inputs' columns and the intercept
+        (``_ridge_output``).
 
         Every output is a view of one array allocated up front (the rows of
         a 3-D array for a 3-D input: no stacking copy), and in float64 the
@@ -1435,44 +1433,43 @@ n_units), default=None
         rows2d = [out.reshape(out.shape[0], n_targets) for out in outputs]
         direct = dtype == np.float64  # else computed in float64, then rounded
         n_inputs = sequences[0].shape[1] if self.include_input else 0
-        scratch = np.empty(0)
+        W_inputs, W_states = W_out[:n_inputs], W_out[n_inputs:]
         with numba_threads(self.n_jobs):
             for members, start, inputs, states in self.reservoir_.iter_chunks(
                 sequences, x0
             ):
-                steps, width = states.shape[1], n_inputs + states.shape[2]
-                # the features [u_t, x_t] of a group of sequences written at
-                # once into a scratch block that stays in cache (one sequence
-                # at a time for long chunks)
-                group = max(1, PREDICT_GROUP_VALUES // (steps * width))
-                if n_inputs and scratch.size < group * steps * width:
-                    scratch = np.empty(group * steps * width)
                 # one BLAS thread: a memory-bound product, whose bits would
                 # otherwise depend on the thread count (so on n_jobs)
                 with blas_threads(1):
                     for k, i in enumerate(members):
-                        if n_inputs and k % group == 0:
-                            g = min(group, len(members) - k)
-                            block = scratch[: g * steps * width]
-                            block = block.reshape(g, steps, width)
-                            block[:, :, :n_inputs] = inputs[k : k + g]
-                            block[:, :, n_inputs:] = states[k : k + g]
-                        rows = min(steps, lengths[i] - start)
+                        rows = min(states.shape[1], lengths[i] - start)
                         if rows <= 0:
                             continue
-                        if n_inputs:
-                            Z = block[k % group, :rows]
-                        else:
-                            Z = states[k, :rows].astype(np.float64, copy=False)
                         dest = rows2d[i][start : start + rows]
-                        if direct:
-                            np.matmul(Z, W_out, out=dest)
-                            dest += b_out
-                        else:
-                            dest[...] = Z @ W_out + b_out
+                        self._ridge_output(
+                            inputs[k, :rows], states[k, :rows], W_inputs,
+                            W_states, b_out, dest, direct,
+                        )  # fmt: skip
                         if start + rows == lengths[i]:
                             final[i] = states[k, rows - 1]
         return outputs, whole
+
+    @staticmethod
+    def _ridge_output(inputs, states, W_inputs, W_states, b_out, dest, direct):
+        """``dest = x_t W_x + (u_t W_u + b)`` for a sequence's rows.
+
+        The states' product reads them where the kernel wrote them (no
+        ``[u_t, x_t]`` copy side by side); the inputs' few columns and the
+        intercept are added after it.
+        """
+        out = dest if direct else np.empty(dest.shape)  # float32: rounded once
+        np.matmul(states.astype(np.float64, copy=False), W_states, out=out)
+        if W_inputs.shape[0]:
+            out += inputs.astype(np.float64, copy=False) @ W_inputs + b_out
+        else:
+            out += b_out
+        if not direct:
+            dest[...] = out
 
 
 class ReservoirTransformer(
