@@ -35,7 +35,7 @@ from ._progress import Progress, check_verbose, report
 from ._readout_features import READOUT_FEATURES, n_state_features, readout_rows
 from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir
 from ._ridge import GramAccumulator, RidgePath
-from ._threading import numba_threads
+from ._threading import gram_threads, numba_threads
 from ._transforms import SeriesTransform
 from ._validation import (
     check_int,
@@ -1045,7 +1045,10 @@ class ESNForecaster(_BaseReservoirEstimator):
         last = x0
         name = type(self).__name__
         progress = Progress(params["verbose"], name, "harvest", U.shape[0])
-        with numba_threads(self.n_jobs):
+        # Gram updates between the kernel's time chunks: one BLAS thread
+        # beside a lock-step kernel (see gram_threads)
+        lock_step = reservoir.lock_step([U.shape[0]])
+        with numba_threads(self.n_jobs), gram_threads(n_feat, lock_step):
             for start, u, states in self._teacher_forced(
                 reservoir, U, x0, rng, noise, params["noise_type"]
             ):
@@ -1447,7 +1450,11 @@ class ESNForecaster(_BaseReservoirEstimator):
         progress = Progress(
             params["verbose"], type(self).__name__, "harvest", U.shape[0]
         )
-        with numba_threads(self.n_jobs), progress:
+        lock_step = self.reservoir_.lock_step([U.shape[0]])
+        n_feat = self._n_readout_features(
+            self.reservoir_.n_units, U.shape[1] + L.shape[1]
+        )
+        with numba_threads(self.n_jobs), gram_threads(n_feat, lock_step), progress:
             last = x0
             for start, u, states in self._teacher_forced(
                 self.reservoir_, U, x0, self._rng, noise, params["noise_type"]

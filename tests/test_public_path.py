@@ -18,6 +18,7 @@ import pytest
 import threadpoolctl
 
 from reservoir import (
+    ESNForecaster,
     ESNRegressor,
     ReservoirTransformer,
     _kernels,
@@ -389,6 +390,13 @@ def test_gram_updates_beside_a_lock_step_kernel_run_on_one_blas_thread(monkeypat
         np.stack([X, X[::-1]]), np.stack([y, y[::-1]])
     )
     assert set(seen) == {2}
+    # the forecaster's teacher-forced harvest (one series), fit and update
+    monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", 520 * 300)
+    forecaster = ESNForecaster(520, random_state=0, n_jobs=2)
+    for call in (lambda: forecaster.fit(y), lambda: forecaster.partial_fit(y[:1000])):
+        seen.clear()
+        call()
+        assert len(seen) >= 2 and set(seen) == {1}
 
 
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
