@@ -17,10 +17,11 @@ numbers; each path's best of ``--repeat`` interleaved rounds is used):
      projected inputs, in place (the inputs restored untimed before every
      timing, as in ``bench_harvest.py``);
    * ``fit``: that same kernel run, then the one Gram update of the readout
-     on the states it wrote (``czz += S.T @ S`` by BLAS ``dgemm`` in place,
-     ``czy += S.T @ y``, ``S`` the (steps, N) states of all sequences, on the
-     BLAS threads the estimator chooses, ``small_linalg``): ``fit`` also
-     adds the input column, centres and solves, which the reference omits;
+     on the states it wrote (``czz += S.T @ S`` by BLAS ``syrk`` in place,
+     one triangle, ``czy += S.T @ y``, ``S`` the (steps, N) states of all
+     sequences, on the BLAS threads the estimator chooses,
+     ``small_linalg``): ``fit`` also adds the input column, centres, mirrors
+     the triangle and solves, which the reference omits;
    * ``predict``: that same kernel run, then the readout matmul
      ``S @ coef + intercept``.
 
@@ -165,7 +166,7 @@ def kernel_and_public(n_units: int, n_sequences: int, steps: int, repeat: int):
         with numba_threads(N_JOBS):
             res.run_projected(pre, state)
             with small_linalg(n_units + 1):  # the estimator's choice
-                gram._add_gram(rows)  # dgemm into czz, in place
+                gram._add_gram(rows)  # syrk into czz's triangle, in place
                 gram.czy += rows.T @ Y
 
     def build():  # the reservoir that fit draws (its exact spectral radius)
