@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import numbers
 import time
 import warnings
@@ -1408,13 +1409,14 @@ n_units), default=None
         """``predict``'s loop for the ridge readout on ``[u_t, x_t]`` (or
         ``x_t``), on one BLAS thread: per sequence and time chunk, the
         states' product straight from the kernel's buffer (no copy of the
-        features side by side), then the inputs' columns and the intercept
-        (``_ridge_output``).
+        features side by side, stacked for sequences with as many rows in
+        the chunk), then ``u_t W_u + b``, computed for the whole chunk at
+        once (``_input_terms``).
 
         Every output is a view of one array allocated up front (the rows of
-        a 3-D array for a 3-D input: no stacking copy), and in float64 the
-        product is written straight into it. Returns the per-sequence outputs
-        and the array holding them all (for one finiteness check).
+        a 3-D array for a 3-D input: no stacking copy). Returns the
+        per-sequence outputs and the array holding them all (for one
+        finiteness check).
         """
         W_out, b_out = self._W_out, self._b_out
         n_targets = W_out.shape[1]
@@ -1430,46 +1432,65 @@ n_units), default=None
                 whole[end - n * n_targets : end].reshape(n, *shape)
                 for n, end in zip(lengths, ends.tolist(), strict=True)
             ]
-        rows2d = [out.reshape(out.shape[0], n_targets) for out in outputs]
-        direct = dtype == np.float64  # else computed in float64, then rounded
+        flat = whole.reshape(-1)  # sequence i's outputs start at firsts[i]
+        lengths = np.asarray(lengths)
+        firsts = (np.cumsum(lengths) - lengths) * n_targets
         n_inputs = sequences[0].shape[1] if self.include_input else 0
         W_inputs, W_states = W_out[:n_inputs], W_out[n_inputs:]
         with numba_threads(self.n_jobs):
             for members, start, inputs, states in self.reservoir_.iter_chunks(
                 sequences, x0
             ):
-                # one BLAS thread: a memory-bound product, whose bits would
-                # otherwise depend on the thread count (so on n_jobs)
+                terms = self._input_terms(inputs, W_inputs, b_out)
+                rows = np.minimum(lengths[members] - start, states.shape[1])
+                # members run longest first: those with the same number of
+                # rows in this chunk are neighbours, and their products are
+                # one stacked matmul (the same BLAS call per sequence as one
+                # by one: the same bits), on one BLAS thread (a memory-bound
+                # product, whose bits would otherwise depend on n_jobs)
+                edges = [0, *(np.flatnonzero(np.diff(rows)) + 1).tolist(), len(rows)]
                 with blas_threads(1):
-                    for k, i in enumerate(members):
-                        rows = min(states.shape[1], lengths[i] - start)
-                        if rows <= 0:
+                    for k0, k1 in itertools.pairwise(edges):
+                        r = int(rows[k0])
+                        if r <= 0:
                             continue
-                        dest = rows2d[i][start : start + rows]
-                        self._ridge_output(
-                            inputs[k, :rows], states[k, :rows], W_inputs,
-                            W_states, b_out, dest, direct,
-                        )  # fmt: skip
-                        if start + rows == lengths[i]:
-                            final[i] = states[k, rows - 1]
+                        product = np.matmul(
+                            states[k0:k1, :r].astype(np.float64, copy=False),
+                            W_states,
+                        )
+                        product += terms[k0:k1, :r]
+                        first = firsts[members[k0:k1]] + start * n_targets
+                        if k1 - k0 == 1:
+                            flat[first[0] : first[0] + r * n_targets] = product.ravel()
+                        else:  # rounded once to float32, if that is the dtype
+                            span = np.arange(r * n_targets)
+                            flat[first[:, None] + span] = product.reshape(k1 - k0, -1)
+                self._final_states(members, start, lengths, states, final)
         return outputs, whole
 
     @staticmethod
-    def _ridge_output(inputs, states, W_inputs, W_states, b_out, dest, direct):
-        """``dest = x_t W_x + (u_t W_u + b)`` for a sequence's rows.
+    def _input_terms(inputs, W_inputs, b_out) -> np.ndarray:
+        """``u_t W_u + b`` for a chunk's sequences ``(k, steps, n_targets)``.
 
-        The states' product reads them where the kernel wrote them (no
-        ``[u_t, x_t]`` copy side by side); the inputs' few columns and the
-        intercept are added after it.
+        Summed input by input, element by element: each row's bits do not
+        depend on the rows computed with it (nor do the zero-padded steps
+        past a sequence's end reach any output).
         """
-        out = dest if direct else np.empty(dest.shape)  # float32: rounded once
-        np.matmul(states.astype(np.float64, copy=False), W_states, out=out)
-        if W_inputs.shape[0]:
-            out += inputs.astype(np.float64, copy=False) @ W_inputs + b_out
-        else:
-            out += b_out
-        if not direct:
-            dest[...] = out
+        if not W_inputs.shape[0]:
+            return np.broadcast_to(b_out, (*inputs.shape[:2], b_out.shape[0]))
+        inputs = inputs.astype(np.float64, copy=False)
+        terms = inputs[:, :, 0, None] * W_inputs[0]
+        for column in range(1, W_inputs.shape[0]):
+            terms += inputs[:, :, column, None] * W_inputs[column]
+        terms += b_out
+        return terms
+
+    @staticmethod
+    def _final_states(members, start, lengths, states, final) -> None:
+        """Copy the last state of each of ``members`` that ends in this chunk."""
+        ends = lengths[members] - start
+        ending = (ends > 0) & (ends <= states.shape[1])
+        final[np.asarray(members)[ending]] = states[ending, ends[ending] - 1]
 
 
 class ReservoirTransformer(

@@ -284,6 +284,10 @@ def test_predict_by_chunks_keeps_the_bits(
     got = esn.predict(X)
     for g, want in zip(got, _predict_per_sequence(esn, X), strict=True):
         np.testing.assert_array_equal(g, want)
+    # sequences with as many rows share one stacked product: the same bits
+    X3 = np.stack([u[:50] for u in X if u.shape[0] >= 50])
+    want = _predict_per_sequence(esn, list(X3))
+    np.testing.assert_array_equal(esn.predict(X3), np.stack(want))
     X1 = X[0][:, :1] if n_features == 1 else X[0]
     esn1 = ESNRegressor(25, include_input=include_input, random_state=0)
     esn1.fit(X1, np.sin(X1[:, 0]))
