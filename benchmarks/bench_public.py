@@ -55,6 +55,7 @@ import argparse
 import subprocess
 import sys
 import time
+import warnings
 
 import numpy as np
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
@@ -63,6 +64,7 @@ from reservoir import ESNRegressor, ReservoirTransformer, recurrent_matrix
 from reservoir._ridge import GramAccumulator
 from reservoir._threading import blas_threads, numba_threads, small_linalg
 from reservoir.datasets import mackey_glass, to_forecasting
+from reservoir.exceptions import WashoutWarning
 from reservoir.model_selection import ESNSearchCV
 
 N_SEQUENCES = 64
@@ -251,7 +253,7 @@ def part_public(sizes, steps: int, repeat: int, with_rpy: bool) -> list:
     print(
         f"Part 1: public / kernel throughput (N_JOBS={N_JOBS}, density {DENSITY}, "
         f"ratio = reference time / public time, target >= {KERNEL_TARGET}; "
-        f"references: transform - kernel, fit - kernel + Gram dgemm, "
+        f"references: transform - kernel, fit - kernel + Gram syrk, "
         f"predict - kernel + readout matmul)"
     )
     print(
@@ -358,12 +360,16 @@ def part_busy(quick: bool) -> list:
         y = y.ravel()
         est = ESNRegressor(n_units, washout=50, random_state=0)
         cv = TimeSeriesSplit(3)
-        start = time.perf_counter()
-        ours = ESNSearchCV(est, grid, cv=cv).fit(X, y)
-        t_ours = time.perf_counter() - start
-        start = time.perf_counter()
-        ref = GridSearchCV(est, grid, cv=cv).fit(X, y)
-        t_ref = time.perf_counter() - start
+        with warnings.catch_warnings():
+            # the grid's spectral radius 1.1 at leak rate 0.3 has not forgotten
+            # its start after the washout: both searches warn for it, per fit
+            warnings.simplefilter("ignore", WashoutWarning)
+            start = time.perf_counter()
+            ours = ESNSearchCV(est, grid, cv=cv).fit(X, y)
+            t_ours = time.perf_counter() - start
+            start = time.perf_counter()
+            ref = GridSearchCV(est, grid, cv=cv).fit(X, y)
+            t_ref = time.perf_counter() - start
         same = ours.best_params_ == ref.best_params_
         speedup = t_ref / t_ours
         print(
