@@ -1247,7 +1247,7 @@ def _dense_step(pre_t, W, x_prev, s, leak, activation, lo, hi):
 # ---------------------------------------------------------------------------
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def run_dense(pre, W, leak, activation, x0, out):
     """Run one sequence with a dense ``W``; write the states into ``out``.
 
@@ -1272,7 +1272,7 @@ def run_dense(pre, W, leak, activation, x0, out):
         _dense_step(pre[t], W, x_prev, out[t], leak, activation, 0, n_units)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def run_csr(pre, indptr, indices, data, leak, activation, x0, out):
     """Run one sequence with a sparse ``W`` given as the CSR arrays of ``W.T``.
 
@@ -1333,7 +1333,7 @@ def _project_row(u_t, w_in, bias, row, lo, hi):
         row[j] = u_t * w_in[j] + bias[j]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def run_dense_inputs(u, w_in, bias, W, leak, activation, x0, out):
     """``run_dense`` on one input feature, projected inside the time loop.
 
@@ -1361,7 +1361,7 @@ def run_dense_inputs(u, w_in, bias, W, leak, activation, x0, out):
         _dense_step(out[t], W, x_prev, out[t], leak, activation, 0, n_units)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def run_csr_inputs(u, w_in, bias, indptr, indices, data, leak, activation, x0, out):
     """``run_csr`` on one input feature, projected inside the time loop.
 

@@ -22,7 +22,7 @@ import numpy as np
 import scipy.linalg
 import scipy.linalg.blas
 
-from ._ridge_kernels import shift_columns
+from ._ridge_kernels import shift_columns, syrk_lower
 from ._threading import (
     SMALL_SOLVE_FEATURES,
     blas_threads,
@@ -143,6 +143,17 @@ class GramAccumulator:
         self.mean_y += dy * (n / total)
         self.n_samples = total
 
+    @staticmethod
+    def block_rows(n_features: int) -> int:
+        """Rows per block of ``update`` for rows of ``n_features`` columns.
+
+        ``update`` cuts its rows into blocks from its first row on, and a
+        block's work depends only on its rows and the statistics before it:
+        consecutive calls whose sizes (but the last) are multiples of this
+        give the bits of one call with all the rows.
+        """
+        return max(MIN_BLOCK_ROWS, ROW_BLOCK_VALUES // max(n_features, 1))
+
     def update(self, Z: np.ndarray, Y: np.ndarray) -> None:
         """Add the rows of a chunk: ``Z`` (n, n_features), ``Y`` (n, n_targets).
 
@@ -166,7 +177,7 @@ class GramAccumulator:
             Z = np.asarray(Z, dtype=np.float64)
         Y = np.asarray(Y, dtype=np.float64)
         n_targets = Y.shape[1]
-        step = max(MIN_BLOCK_ROWS, ROW_BLOCK_VALUES // max(Z.shape[1], 1))
+        step = self.block_rows(Z.shape[1])
         # one scratch block for the shifted rows of every block, the targets
         # with a column of ones beside them (for the column sums)
         Zc_all = np.empty((min(step, n), Z.shape[1]))
@@ -244,6 +255,10 @@ class GramAccumulator:
             # cores busy
             n_threads = threads_for_free_cores(current_blas_threads())
             with blas_threads(n_threads):
+                # with the GIL released where the layout allows (a kernel
+                # running ahead in another thread goes on meanwhile)
+                if syrk_lower(Zc, self.czz):
+                    return
                 out = _dsyrk(1.0, Zc.T, beta=1.0, c=self.czz.T, overwrite_c=1)
             if not np.shares_memory(out, self.czz):
                 self.czz[...] = out.T
@@ -491,6 +506,27 @@ class RowBuffer:
             stop = int(ends[k])
             self._queue(Z, Y, pos, stop)  # flushes when min_rows is reached
             j, pos = k + 1, stop
+
+    def add_streamed(self, Z, Y, ready) -> None:
+        """``add_pieces(Z, Y, [len(Z)])`` for rows still being written.
+
+        ``ready(n)`` returns once the first ``n`` rows of ``Z`` are written.
+        An update of its own (``Z`` at least ``min_rows`` rows, none queued)
+        goes in calls of whole row blocks (``GramAccumulator.block_rows``),
+        each as soon as its rows are written: the same blocks, the same
+        bits as one call. Rows to queue wait until all are written.
+        """
+        n = Z.shape[0]
+        if n < self.min_rows or self._rows:
+            ready(n)
+            self.add_pieces(Z, Y, [n])
+            return
+        block = GramAccumulator.block_rows(Z.shape[1])
+        step = block * -(-self.min_rows // block)  # whole blocks, >= min_rows
+        for start in range(0, n, step):
+            stop = min(start + step, n)
+            ready(stop)
+            self.accumulator.update(Z[start:stop], Y[start:stop])
 
     def _queue(self, Z: np.ndarray, Y: np.ndarray, start: int, stop: int) -> None:
         if self._ranges and self._ranges[-1][0] is Z and self._ranges[-1][3] == start:

@@ -107,3 +107,67 @@ def test_centred_statistics_of_offset_rows_are_exact_to_rounding(offset, spread,
         assert float(error) < 1e-11
     assert float(np.abs(acc.mean_z - Zl.mean(axis=0)).max()) < 1e-12 * offset
     np.testing.assert_array_equal(acc.czz, acc.czz.T)  # exactly symmetric
+
+
+@pytest.mark.parametrize("n_features", [3, 41, 600])
+@pytest.mark.parametrize("split", ["rows", "columns"])
+def test_updates_of_whole_row_blocks_equal_one_update(n_features, split):
+    # update works block by block from its first row: calls whose sizes
+    # (but the last) are whole blocks give one call's bits (the harvest
+    # adds a chunk's rows in such calls as a kernel running ahead writes
+    # them; RowBuffer.add_streamed); a call of another size does not cut
+    # the same blocks
+    from reservoir._ridge import RowBuffer, SplitRows
+
+    block = GramAccumulator.block_rows(n_features)
+    rng = np.random.default_rng(n_features)
+    n = 3 * block + 17
+    Z = rng.standard_normal((n, n_features)) + 3.0
+    Y = rng.standard_normal((n, 2))
+    if split == "columns":
+        Z = SplitRows(np.ascontiguousarray(Z[:, :1]), np.ascontiguousarray(Z[:, 1:]))
+    one = GramAccumulator(n_features, 2)
+    one.update(Z, Y)
+    names = ("n_samples", "mean_z", "mean_y", "czz", "czy", "cyy")
+    for cuts in ([block], [block, 3 * block], [2 * block, 3 * block]):
+        calls = GramAccumulator(n_features, 2)
+        for a, b in itertools.pairwise([0, *cuts, n]):
+            calls.update(Z[a:b], Y[a:b])
+        for name in names:
+            np.testing.assert_array_equal(getattr(calls, name), getattr(one, name))
+    # streamed into a RowBuffer: asks for the rows in order, same bits
+    asked = []
+    streamed = RowBuffer(GramAccumulator(n_features, 2), min_rows=block + 1)
+    streamed.add_streamed(Z, Y, asked.append)
+    assert asked == [2 * block, n]  # two blocks >= min_rows, then the rest
+    got = streamed.flush()
+    for name in names:
+        np.testing.assert_array_equal(getattr(got, name), getattr(one, name))
+    # a cut inside a block: other blocks, other last bits (for these rows)
+    other = GramAccumulator(n_features, 2)
+    other.update(Z[: block // 2], Y[: block // 2])
+    other.update(Z[block // 2 :], Y[block // 2 :])
+    assert not np.array_equal(other.czz, one.czz)
+
+
+def test_syrk_without_the_gil_gives_scipys_bits():
+    # the ctypes call of the same dsyrk (GIL released, so a kernel running
+    # ahead in another thread goes on) writes what SciPy's wrapper writes;
+    # layouts it does not take are left to the wrapper
+    import scipy.linalg.blas
+
+    from reservoir._ridge_kernels import syrk_lower
+
+    rng = np.random.default_rng(0)
+    for n_rows, n_features in [(1297, 101), (512, 501), (7, 3), (1, 1), (0, 4)]:
+        Z = rng.standard_normal((n_rows, n_features))
+        C = rng.standard_normal((n_features, n_features))
+        want = C.copy()
+        scipy.linalg.blas.dsyrk(1.0, Z.T, beta=1.0, c=want.T, overwrite_c=1)
+        assert syrk_lower(Z, C)
+        np.testing.assert_array_equal(C, want)
+    C = np.zeros((4, 4))
+    assert not syrk_lower(np.asfortranarray(rng.standard_normal((9, 4))), C)
+    assert not syrk_lower(rng.standard_normal((9, 4)).astype(np.float32), C)
+    assert not syrk_lower(rng.standard_normal((9, 4)), C[:, :3])
+    assert not C.any()
