@@ -835,13 +835,17 @@ n_readout_features)
             sum(u.shape[0] for u in sequences),
         )
         # the BLAS threads of the Gram updates chosen once, not per update
-        lock_step = reservoir.lock_step([u.shape[0] for u in sequences])
-        with gram_threads(n_readout, lock_step):
-            if len(buffers) == 1 and not self._extra_features():
+        lengths = [u.shape[0] for u in sequences]
+        single = len(buffers) == 1 and not self._extra_features()
+        # a lone sequence's kernel may run ahead in a helper thread, on one
+        # core, while its states' Gram updates run on one BLAS thread
+        ahead = single and reservoir.runs_ahead(lengths)
+        with gram_threads(n_readout, ahead or reservoir.lock_step(lengths)):
+            if single:
                 with progress:
                     self._harvest_chunks(
                         reservoir, sequences, targets, x0, skips, chunk_steps,
-                        buffers[0], final, progress,
+                        buffers[0], final, progress, ahead,
                     )  # fmt: skip
                 return [buffers[0].flush()], final
             self._harvest_states(
@@ -904,6 +908,7 @@ n_readout_features)
         buffer,
         final,
         progress=None,
+        ahead=False,
     ):
         """``_harvest`` into one accumulator, a whole chunk of sequences at once.
 
@@ -911,15 +916,18 @@ n_readout_features)
         array and handed to ``buffer`` piece by piece (one piece per
         sequence), so the Gram updates see the same rows in the same groups
         as with one ``add`` per sequence: the same bits, without the Python
-        work per sequence and chunk.
+        work per sequence and chunk. With ``ahead``, lone sequences run
+        ahead in a helper thread (``_Runner.iter_chunks_ahead``) and their
+        rows go to the Gram matrix as they are written
+        (``RowBuffer.add_streamed``): the same bits again.
         """
         lengths = np.array([u.shape[0] for u in sequences])
         skips = np.asarray(skips)
         n_inputs = sequences[0].shape[1] if self.include_input else 0
         n_units = reservoir.n_units
         padded_members = padded_targets = None
-        for members, start, inputs, states in reservoir.iter_chunks(
-            sequences, x0, chunk_steps
+        for members, start, inputs, states, ready in reservoir.iter_chunks_ahead(
+            sequences, x0, chunk_steps, ahead
         ):
             stop = start + states.shape[1]
             if progress is not None:  # time steps run in this chunk
@@ -936,12 +944,27 @@ n_readout_features)
                     for k, i in enumerate(members):
                         padded_targets[k, : lengths[i]] = targets[i]
             idx = np.asarray(members)
-            ends = lengths[idx] - 1 - start
-            done = (ends >= 0) & (ends < stop - start)
-            final[idx[done]] = states[done, ends[done]]
             first = np.maximum(skips[idx], start) - start
             counts = np.maximum(np.minimum(lengths[idx], stop) - start - first, 0)
             total = int(counts.sum())
+            if total and len(members) == 1 and n_inputs and states.dtype == np.float64:
+                # one sequence: its rows lie together, the inputs and states
+                # as views, centred straight into the accumulator's scratch,
+                # each block as soon as the kernel wrote it (ahead); rows
+                # still queued when the chunk buffer is reused are copied
+                # out (``detach``)
+                a = int(first[0])
+                buffer.add_streamed(
+                    SplitRows(inputs[0, a : a + total], states[0, a : a + total]),
+                    padded_targets[0, start + a : start + a + total],
+                    lambda rows, a=a, ready=ready: ready(a + rows),
+                )
+                buffer.detach()
+                total = 0
+            ready()
+            ends = lengths[idx] - 1 - start
+            done = (ends >= 0) & (ends < stop - start)
+            final[idx[done]] = states[done, ends[done]]
             if total == 0:
                 continue
             whole = (

@@ -379,6 +379,8 @@ def test_gram_updates_beside_a_lock_step_kernel_run_on_one_blas_thread(monkeypat
     X = rng.uniform(-1, 1, (2500, 1))  # Gram updates between time chunks
     y = np.sin(X[:, 0])
     coefs = []
+    # (a lone sequence running ahead of its Gram updates: test below)
+    monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths: False)
     for lock_step in (True, False):
         monkeypatch.setattr(Reservoir, "_parallel_step", lambda self, f=lock_step: f)
         seen.clear()
@@ -457,3 +459,124 @@ def test_many_sequences_one_finiteness_check_still_names_the_bad_one(where):
     big = np.ones((BATCH_FINITE_VALUES + 1, 1))
     bad = X if where == "X" else y
     assert all_finite_arrays([*bad[:3], big]) and not all_finite_arrays([*bad, big])
+
+
+class _SlowGram:
+    """Record the thread of every kernel call and Gram update, and slow the
+    updates down (so that a helper thread's kernels get ahead of them)."""
+
+    def __init__(self, monkeypatch):
+        import threading
+        import time
+
+        import reservoir._ridge as ridge_module
+
+        self.events = []
+        update = ridge_module.GramAccumulator.update
+
+        def slow_update(acc, Z, Y):
+            self.events.append(("gram", threading.get_ident(), Z.shape[0]))
+            time.sleep(0.002)
+            return update(acc, Z, Y)
+
+        monkeypatch.setattr(ridge_module.GramAccumulator, "update", slow_update)
+        for name in ("run_csr_inputs", "run_dense_inputs", "run_csr", "run_dense"):
+            kernel = getattr(_kernels, name)
+
+            def recording(*args, kernel=kernel):
+                self.events.append(("kernel", threading.get_ident(), args[-1].shape))
+                return kernel(*args)
+
+            monkeypatch.setattr(_kernels, name, recording)
+
+
+@pytest.mark.parametrize("n_features", [1, 3])
+@pytest.mark.parametrize("density", [0.1, 1.0])
+@pytest.mark.parametrize("washout", [0, 1300])
+def test_lone_sequence_running_ahead_keeps_the_bits(
+    n_features, density, washout, monkeypatch
+):
+    # a lone sequence's kernel runs in a helper thread, piece by piece, up to
+    # a chunk ahead, while the caller adds the states already written to the
+    # Gram matrix in whole row blocks: the readout is the one of the kernel
+    # then the Gram updates, bit for bit (several time chunks, a washout
+    # inside the first, inputs projected per chunk), and so is the final
+    # state (partial_fit continues from it)
+    import threading
+
+    import reservoir._ridge as ridge_module
+
+    monkeypatch.setattr(reservoir_module, "AHEAD_PIECE_VALUES", 40 * 300)
+    monkeypatch.setattr(esn_module, "HARVEST_CHUNK_VALUES", 40 * 4100)
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-1, 1, (9000, n_features))
+    y = np.c_[np.sin(3 * X[:, 0]), X[:, -1] ** 2]
+    fits, gram_sizes = {}, {}
+    for ahead in (False, True):
+        monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths, a=ahead: a)
+        with monkeypatch.context() as m:
+            events = _SlowGram(m).events
+            esn = ESNRegressor(
+                40, density=density, washout=washout, random_state=0, n_jobs=2
+            ).fit(X, y)
+            esn.partial_fit(X[:3000], y[:3000])
+        fits[ahead] = esn
+        kernel_threads = {t for kind, t, _ in events if kind == "kernel"}
+        gram_threads = {t for kind, t, _ in events if kind == "gram"}
+        main = threading.get_ident()
+        assert gram_threads == {main}
+        if ahead:
+            assert main not in kernel_threads
+            # pieces of 300 steps (chunks of 4100), Gram updates of whole
+            # blocks of rows
+            pieces = [s[0] for kind, _, s in events if kind == "kernel"]
+            assert max(pieces) == 300 and len(pieces) == 14 + 14 + 3 + 10
+        else:
+            assert kernel_threads == {main}
+        gram_sizes[ahead] = [n for kind, _, n in events if kind == "gram"]
+    # the same Gram update calls either way: a chunk's rows in whole row
+    # blocks but the last (one call of them all gives the same bits:
+    # test_ridge.py::test_updates_of_whole_row_blocks_equal_one_update)
+    assert gram_sizes[True] == gram_sizes[False]
+    block = ridge_module.GramAccumulator.block_rows(40 + n_features)
+    first = [block, 4100 - block] if washout == 0 else [4100 - washout, block]
+    assert gram_sizes[True][:2] == first
+    for name in ("coef_", "intercept_"):
+        np.testing.assert_array_equal(
+            getattr(fits[True], name), getattr(fits[False], name)
+        )
+    np.testing.assert_array_equal(fits[True].predict(X), fits[False].predict(X))
+
+
+def test_running_ahead_needs_threads_free_cores_and_a_lone_sequence(monkeypatch):
+    res = _layer(1, 50, 0)
+    monkeypatch.setattr(reservoir_module, "busy_cores", lambda: 0)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    if numba.config.NUMBA_NUM_THREADS < 2:
+        pytest.skip("needs two Numba threads")
+    with numba_threads(2):
+        assert res.runs_ahead([500])
+        assert res.runs_ahead([500, 100])  # two lone sequences
+        assert not res.runs_ahead([500, 490])  # one batch
+        monkeypatch.setattr(reservoir_module, "busy_cores", lambda: 1)
+        assert not res.runs_ahead([500])
+        monkeypatch.setattr(reservoir_module, "busy_cores", lambda: 0)
+        monkeypatch.setattr(reservoir_module, "AHEAD_MAX_UNITS", 49)
+        assert not res.runs_ahead([500])
+    with numba_threads(None):
+        assert not _layer(1, 50, 0).runs_ahead([500])
+    deep = DeepReservoir([_layer(1, 20, 0), _layer(20, 20, 5)])
+    assert not deep.runs_ahead([500])
+
+
+def test_an_error_in_the_helper_thread_reaches_the_caller(monkeypatch):
+    monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths: True)
+    monkeypatch.setattr(reservoir_module, "AHEAD_PIECE_VALUES", 40 * 100)
+
+    def broken(*args):
+        raise FloatingPointError("from the helper")
+
+    monkeypatch.setattr(_kernels, "run_csr_inputs", broken)
+    X = np.random.default_rng(0).uniform(-1, 1, (3000, 1))
+    with pytest.raises(FloatingPointError, match="from the helper"):
+        ESNRegressor(40, density=0.1, random_state=0, n_jobs=2).fit(X, X[:, 0])
