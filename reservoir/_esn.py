@@ -837,10 +837,12 @@ n_readout_features)
         # the BLAS threads of the Gram updates chosen once, not per update
         lengths = [u.shape[0] for u in sequences]
         single = len(buffers) == 1 and not self._extra_features()
-        # a lone sequence's kernel may run ahead in a helper thread, on one
-        # core, while its states' Gram updates run on one BLAS thread
-        ahead = single and reservoir.runs_ahead(lengths)
-        with gram_threads(n_readout, ahead or reservoir.lock_step(lengths)):
+        # the kernels may run ahead in a helper thread, on one core, while
+        # the Gram updates of the states already written run on one BLAS
+        # thread
+        ahead = reservoir.runs_ahead(lengths, n_readout) if single else None
+        lock_step = ahead is not None or reservoir.lock_step(lengths)
+        with gram_threads(n_readout, lock_step):
             if single:
                 with progress:
                     self._harvest_chunks(
@@ -908,7 +910,7 @@ n_readout_features)
         buffer,
         final,
         progress=None,
-        ahead=False,
+        ahead=None,
     ):
         """``_harvest`` into one accumulator, a whole chunk of sequences at once.
 
@@ -916,10 +918,11 @@ n_readout_features)
         array and handed to ``buffer`` piece by piece (one piece per
         sequence), so the Gram updates see the same rows in the same groups
         as with one ``add`` per sequence: the same bits, without the Python
-        work per sequence and chunk. With ``ahead``, lone sequences run
-        ahead in a helper thread (``_Runner.iter_chunks_ahead``) and their
-        rows go to the Gram matrix as they are written
-        (``RowBuffer.add_streamed``): the same bits again.
+        work per sequence and chunk. With ``ahead`` (``_Runner.runs_ahead``)
+        the kernels run ahead in a helper thread
+        (``_Runner.iter_chunks_ahead``); a lone sequence's rows go to the
+        Gram matrix as they are written (``RowBuffer.add_streamed``): the
+        same bits again.
         """
         lengths = np.array([u.shape[0] for u in sequences])
         skips = np.asarray(skips)

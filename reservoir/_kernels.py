@@ -1747,7 +1747,7 @@ def _block_dense(pre, WT, sources, leak, activation, x0, out, start, lanes):
         xc, xn = xn, xc
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@njit(cache=True, parallel=True, nogil=True, error_model="numpy")
 def run_dense_batch(pre, W, leak, activation, x0, out):
     """Run equal-length sequences together with a dense ``W``.
 
@@ -1785,7 +1785,7 @@ def run_dense_batch(pre, W, leak, activation, x0, out):
         _block_dense(pre, WT, sources, leak, activation, x0, out, start, lanes)
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@njit(cache=True, parallel=True, nogil=True, error_model="numpy")
 def run_csr_batch(pre, indptr, indices, data, leak, activation, x0, out):
     """Run equal-length sequences together with a sparse ``W`` (CSR of ``W.T``).
 
@@ -1873,7 +1873,7 @@ def _block_dense_inputs(
         xc, xn = xn, xc
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@njit(cache=True, parallel=True, nogil=True, error_model="numpy")
 def run_dense_batch_inputs(u, w_in, bias, W, leak, activation, x0, out):
     """``run_dense_batch`` on one input feature, projected in the time loop.
 
@@ -1904,7 +1904,7 @@ def run_dense_batch_inputs(u, w_in, bias, W, leak, activation, x0, out):
         )
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@njit(cache=True, parallel=True, nogil=True, error_model="numpy")
 def run_csr_batch_inputs(
     u, w_in, bias, indptr, indices, data, leak, activation, x0, out
 ):

@@ -39,6 +39,7 @@ to its Gram matrix on the other core). The same chunks, the same bits.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -49,7 +50,7 @@ import numpy as np
 import scipy.sparse
 
 from . import _kernels
-from ._threading import blas_threads, busy_cores
+from ._threading import SMALL_GRAM_FEATURES, blas_threads, busy_cores
 
 __all__: list[str] = []
 
@@ -172,28 +173,36 @@ class _Runner:
         ):
             yield members, start, block, out
 
-    def runs_ahead(self, lengths: Sequence[int]) -> bool:
-        """Whether ``iter_chunks_ahead`` may run lone sequences in a helper thread."""
-        return False
+    def runs_ahead(
+        self, lengths: Sequence[int], gram_features: int
+    ) -> Callable[[int], bool] | None:
+        """Which buckets ``iter_chunks_ahead`` may run in a helper thread.
+
+        For a caller adding the states of sequences of ``lengths`` to a Gram
+        matrix of ``gram_features`` columns: a predicate on a bucket's
+        number of sequences, or None when none may.
+        """
+        return None
 
     def iter_chunks_ahead(
         self,
         sequences: Sequence[np.ndarray],
         x0: np.ndarray,
         chunk_steps: int | None = None,
-        ahead: bool = False,
+        ahead: Callable[[int], bool] | None = None,
     ) -> Iterator[tuple[list[int], int, np.ndarray, np.ndarray, Callable]]:
         """``iter_chunks``, each chunk with a fifth item ``ready(step=None)``.
 
         ``ready(step)`` returns once the chunk's first ``step`` steps (all of
-        them for None) are written. With ``ahead`` (only where
-        ``runs_ahead`` says so, inside ``blas_threads(1)``), a lone
-        sequence (a bucket of one) runs in a helper thread on the serial
-        kernel, piece by piece, up to one chunk ahead of the caller, while
-        the caller works on the states already written (its Gram updates
-        on the other core): the caller must call ``ready`` before reading
-        states and before asking for the next chunk. The chunks, and every
-        state, are the same bits either way.
+        them for None) are written. The buckets for which ``ahead`` (from
+        ``runs_ahead``; the caller holds ``blas_threads(1)``) is true of
+        their number of sequences run in a helper thread, up to one chunk
+        ahead of the caller, while the caller works on the states already
+        written (its Gram updates on the other core): a lone sequence on
+        the serial kernel, piece by piece, a batch a chunk at a time on one
+        Numba thread. The caller must call ``ready`` before reading states
+        and before asking for the next chunk. The chunks, and every state,
+        are the same bits either way.
         """
         lengths = [seq.shape[0] for seq in sequences]
         pool = ThreadPoolExecutor(1, "reservoir-ahead") if ahead else None
@@ -204,7 +213,7 @@ class _Runner:
                 state = np.array(x0[members], dtype=self.dtype, order="C")
                 padded = self._padded(sequences, members, 0, longest)  # small
                 starts = range(0, longest, per_chunk)
-                if pool is not None and len(members) == 1:
+                if pool is not None and ahead(len(members)):
                     yield from self._chunks_ahead(
                         pool, members, padded, state, starts, per_chunk
                     )
@@ -222,7 +231,7 @@ class _Runner:
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def _chunks_ahead(self, pool, members, padded, state, starts, per_chunk):
-        """The chunks of one lone sequence, run ahead by ``pool`` (one thread).
+        """The chunks of one bucket, run ahead by ``pool`` (one thread).
 
         Chunk ``k + 1`` is queued when chunk ``k`` is handed out (the helper
         runs them in order, so it starts from chunk ``k``'s last state),
@@ -230,7 +239,8 @@ class _Runner:
         caller is done with.
         """
         longest = padded.shape[1]
-        buffers = [np.empty((1, per_chunk, self.n_units), self.dtype) for _ in "ab"]
+        shape = (len(members), per_chunk, self.n_units)
+        buffers = [np.empty(shape, self.dtype) for _ in "ab"]
 
         def queue(k: int):
             start = starts[k]
@@ -420,56 +430,75 @@ class Reservoir(_Runner):
         # a sequence without a partner of similar length runs on its own
         return len(lengths) == 1 or any(len(b) == 1 for b in self._buckets(lengths))
 
-    def runs_ahead(self, lengths: Sequence[int]) -> bool:
-        """Whether lone sequences of these lengths may run ahead of the caller.
+    def runs_ahead(
+        self, lengths: Sequence[int], gram_features: int
+    ) -> Callable[[int], bool] | None:
+        """Which buckets may run ahead of a caller updating a Gram matrix.
 
-        In ``iter_chunks_ahead``: the serial kernel in a helper thread on
-        one core while the caller adds the states already written to its
-        Gram matrix on the other. Up to ``AHEAD_MAX_UNITS`` units, with two
-        or more Numba threads allowed (``n_jobs``) and two free cores.
+        In ``iter_chunks_ahead`` the kernel runs in a helper thread on one
+        core while the caller adds the states already written to its Gram
+        matrix on one BLAS thread on the other. That needs two or more
+        Numba threads allowed (``n_jobs``), two free cores, and more than
+        ``AHEAD_PIECE_VALUES`` state values in all. A lone sequence runs
+        ahead up to ``AHEAD_MAX_UNITS`` units (instead of the lock-step
+        kernel from ``PARALLEL_MIN_UNITS`` on); a batch while the Gram
+        matrix has at most ``SMALL_GRAM_FEATURES`` columns (its updates
+        run on one BLAS thread anyway; the batch kernel's two threads gain
+        less than the overlap: 64 sequences of 2,000 steps at 500 units,
+        fit FIGURE_BATCH).
         """
-        if self.n_units > AHEAD_MAX_UNITS or numba.get_num_threads() < 2:
-            return False
-        if not any(len(bucket) == 1 for bucket in self._buckets(lengths)):
-            return False
+        if numba.get_num_threads() < 2 or len(lengths) == 0:
+            return None
+        if sum(lengths) * self.n_units <= AHEAD_PIECE_VALUES:
+            return None
+        lone = self.n_units <= AHEAD_MAX_UNITS
+        batch = gram_features <= SMALL_GRAM_FEATURES
+        sizes = {len(bucket) for bucket in self._buckets(lengths)}
+        if not ((lone and 1 in sizes) or (batch and max(sizes) > 1)):
+            return None
         busy = busy_cores()
         cores = os.cpu_count() or 1
-        return cores >= 2 and (busy is None or cores - busy >= 2)
+        if cores < 2 or (busy is not None and cores - busy < 2):
+            return None
+        return lambda n_members: lone if n_members == 1 else batch
 
     def _piece_tasks(self, inputs, state, out) -> list[tuple[int, Callable]]:
-        """``advance(inputs, state, out)`` for one sequence, as tasks run in order.
+        """``advance(inputs, state, out)`` as tasks for a helper thread, in order.
 
-        Each task runs the serial kernel over a piece of about
-        ``AHEAD_PIECE_VALUES`` values; the first one first projects the
-        whole chunk when there are several input features (the same GEMM
-        as ``advance``, on the one BLAS thread its caller holds). Returns
-        ``(end step, task)`` pairs. The same bits as ``advance``.
+        A lone sequence in pieces of about ``AHEAD_PIECE_VALUES`` values on
+        the serial kernel (with several input features the first piece
+        first projects the whole chunk: the same GEMM as ``advance``); a
+        batch as one task, its kernel on one Numba thread. Returns ``(end
+        step, task)`` pairs. The same bits as ``advance``.
         """
         n_steps = inputs.shape[1]
-        piece = max(1, AHEAD_PIECE_VALUES // self.n_units)
-        ends = [*range(piece, n_steps, piece), n_steps]
         one_input = inputs.shape[2] == 1
 
-        def task(start: int, stop: int, first: bool):
+        def whole() -> None:
+            numba.set_num_threads(1)  # this thread's own setting
+            self.advance(inputs, state, out, serial=True)
+
+        if inputs.shape[0] > 1:
+            return [(n_steps, whole)]
+        piece = max(1, AHEAD_PIECE_VALUES // self.n_units)
+        ends = [*range(piece, n_steps, piece), n_steps]
+
+        def task(start: int, stop: int):
             def run() -> None:
+                part = out[:, start:stop]
                 if one_input:
-                    self._run_inputs(
-                        inputs[:, start:stop], state, out[:, start:stop], serial=True
-                    )
-                else:
-                    if first:
-                        self.project(inputs, out=out)
-                    self.run_projected(
-                        out[:, start:stop], state, out[:, start:stop], serial=True
-                    )
+                    self.advance(inputs[:, start:stop], state, part, serial=True)
+                    return
+                if start == 0:
+                    self.project(inputs, out=out)
+                self.run_projected(part, state, part, serial=True)
                 state[:] = out[:, stop - 1]
 
             return run
 
         starts = [0, *ends[:-1]]
         return [
-            (stop, task(start, stop, start == 0))
-            for start, stop in zip(starts, ends, strict=True)
+            (stop, task(start, stop)) for start, stop in zip(starts, ends, strict=True)
         ]
 
     def _parallel_step(self) -> bool:
@@ -490,8 +519,18 @@ class Reservoir(_Runner):
         return busy is None or cores - busy >= min(n_threads, cores)
 
     def advance(
-        self, inputs: np.ndarray, state: np.ndarray, out: np.ndarray | None = None
+        self,
+        inputs: np.ndarray,
+        state: np.ndarray,
+        out: np.ndarray | None = None,
+        serial: bool = False,
     ) -> np.ndarray:
+        """``_Runner.advance``; ``serial``: from a helper thread (``_piece_tasks``).
+
+        Then one sequence runs on the serial kernel whatever the cores, and
+        the projection runs on the BLAS threads in force (the caller holds
+        one: ``iter_chunks_ahead``).
+        """
         n_seq, n_steps = inputs.shape[:2]
         if out is None:
             out = np.empty((n_seq, n_steps, self.n_units), dtype=self.dtype)
@@ -499,16 +538,16 @@ class Reservoir(_Runner):
             return out
         if inputs.shape[2] == 1:
             # one input: projected inside the kernels' time loop
-            self._run_inputs(inputs, state, out)
+            self._run_inputs(inputs, state, out, serial)
             state[:] = out[:, -1]
             return out
         # several features: a GEMM row's bits depend on the block of rows it
         # sits in, so the caller's chunk is projected whole, in place into
         # the destination when it is contiguous
         pre = out if out.flags.c_contiguous else np.empty(out.shape, self.dtype)
-        with blas_threads(1):
+        with contextlib.nullcontext() if serial else blas_threads(1):
             self.project(inputs, out=pre)
-        self.run_projected(pre, state, out=out)
+        self.run_projected(pre, state, out, serial)
         state[:] = out[:, -1]
         return out
 

@@ -380,7 +380,7 @@ def test_gram_updates_beside_a_lock_step_kernel_run_on_one_blas_thread(monkeypat
     y = np.sin(X[:, 0])
     coefs = []
     # (a lone sequence running ahead of its Gram updates: test below)
-    monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths: False)
+    monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths, f: None)
     for lock_step in (True, False):
         monkeypatch.setattr(Reservoir, "_parallel_step", lambda self, f=lock_step: f)
         seen.clear()
@@ -461,6 +461,11 @@ def test_many_sequences_one_finiteness_check_still_names_the_bad_one(where):
     assert all_finite_arrays([*bad[:3], big]) and not all_finite_arrays([*bad, big])
 
 
+def _every(ahead: bool):
+    """A ``runs_ahead`` answer: every bucket (True) or none (False)."""
+    return (lambda n_members: True) if ahead else None
+
+
 class _SlowGram:
     """Record the thread of every kernel call and Gram update, and slow the
     updates down (so that a helper thread's kernels get ahead of them)."""
@@ -480,7 +485,11 @@ class _SlowGram:
             return update(acc, Z, Y)
 
         monkeypatch.setattr(ridge_module.GramAccumulator, "update", slow_update)
-        for name in ("run_csr_inputs", "run_dense_inputs", "run_csr", "run_dense"):
+        for name in (
+            "run_csr_inputs", "run_dense_inputs", "run_csr", "run_dense",
+            "run_csr_batch_inputs", "run_dense_batch_inputs", "run_csr_batch",
+            "run_dense_batch",
+        ):  # fmt: skip
             kernel = getattr(_kernels, name)
 
             def recording(*args, kernel=kernel):
@@ -513,7 +522,9 @@ def test_lone_sequence_running_ahead_keeps_the_bits(
     y = np.c_[np.sin(3 * X[:, 0]), X[:, -1] ** 2]
     fits, gram_sizes = {}, {}
     for ahead in (False, True):
-        monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths, a=ahead: a)
+        monkeypatch.setattr(
+            Reservoir, "runs_ahead", lambda self, lengths, f, a=ahead: _every(a)
+        )
         with monkeypatch.context() as m:
             events = _SlowGram(m).events
             esn = ESNRegressor(
@@ -521,7 +532,10 @@ def test_lone_sequence_running_ahead_keeps_the_bits(
             ).fit(X, y)
             esn.partial_fit(X[:3000], y[:3000])
         fits[ahead] = esn
-        kernel_threads = {t for kind, t, _ in events if kind == "kernel"}
+        # (the washout check runs a batch of two initial states)
+        kernel_threads = {
+            t for kind, t, shape in events if kind == "kernel" and len(shape) == 2
+        }
         gram_threads = {t for kind, t, _ in events if kind == "gram"}
         main = threading.get_ident()
         assert gram_threads == {main}
@@ -529,7 +543,7 @@ def test_lone_sequence_running_ahead_keeps_the_bits(
             assert main not in kernel_threads
             # pieces of 300 steps (chunks of 4100), Gram updates of whole
             # blocks of rows
-            pieces = [s[0] for kind, _, s in events if kind == "kernel"]
+            pieces = [s[0] for kind, _, s in events if kind == "kernel" and len(s) == 2]
             assert max(pieces) == 300 and len(pieces) == 14 + 14 + 3 + 10
         else:
             assert kernel_threads == {main}
@@ -548,29 +562,79 @@ def test_lone_sequence_running_ahead_keeps_the_bits(
     np.testing.assert_array_equal(fits[True].predict(X), fits[False].predict(X))
 
 
-def test_running_ahead_needs_threads_free_cores_and_a_lone_sequence(monkeypatch):
+def test_running_ahead_needs_threads_free_cores_and_enough_work(monkeypatch):
     res = _layer(1, 50, 0)
     monkeypatch.setattr(reservoir_module, "busy_cores", lambda: 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(reservoir_module, "AHEAD_PIECE_VALUES", 50 * 400)
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.skip("needs two Numba threads")
     with numba_threads(2):
-        assert res.runs_ahead([500])
-        assert res.runs_ahead([500, 100])  # two lone sequences
-        assert not res.runs_ahead([500, 490])  # one batch
+        lone = res.runs_ahead([500], 51)
+        assert lone(1) and lone(2)
+        assert res.runs_ahead([500, 100], 51)(1)  # two lone sequences
+        assert res.runs_ahead([500, 490], 51)(2)  # one batch
+        assert res.runs_ahead([300], 51) is None  # one piece: nothing to overlap
+        # a batch whose Gram updates would use two BLAS threads: not ahead
+        wide = res.runs_ahead([500, 100], 600)
+        assert wide(1) and not wide(2)
+        assert res.runs_ahead([500, 490], 600) is None
         monkeypatch.setattr(reservoir_module, "busy_cores", lambda: 1)
-        assert not res.runs_ahead([500])
+        assert res.runs_ahead([500], 51) is None
         monkeypatch.setattr(reservoir_module, "busy_cores", lambda: 0)
         monkeypatch.setattr(reservoir_module, "AHEAD_MAX_UNITS", 49)
-        assert not res.runs_ahead([500])
+        assert res.runs_ahead([500], 600) is None
+        assert res.runs_ahead([500], 51) is None
+        mixed = res.runs_ahead([500, 490, 100], 51)  # a batch and a lone one
+        assert mixed(2) and not mixed(1)
     with numba_threads(None):
-        assert not _layer(1, 50, 0).runs_ahead([500])
+        assert _layer(1, 50, 0).runs_ahead([500], 51) is None
     deep = DeepReservoir([_layer(1, 20, 0), _layer(20, 20, 5)])
-    assert not deep.runs_ahead([500])
+    assert deep.runs_ahead([500], 41) is None
+
+
+@pytest.mark.parametrize("n_features", [1, 3])
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_batches_running_ahead_keep_the_bits(n_features, dtype, monkeypatch):
+    # batches (chunk by chunk, one Numba thread) and lone sequences run in
+    # the helper thread, the Gram updates of the chunk before beside them:
+    # the readout and the final states (partial_fit continues) are the bits
+    # of running each chunk first
+    import threading
+
+    monkeypatch.setattr(esn_module, "HARVEST_CHUNK_VALUES", 30 * 4 * 50)
+    rng = np.random.default_rng(4)
+    lengths = [400, 390, 380, 385, 700, 90, 60]
+    X = [rng.uniform(-1, 1, (n, n_features)) for n in lengths]
+    y = [np.sin(2 * u[:, :1]) for u in X]
+    fits = {}
+    for ahead in (False, True):
+        monkeypatch.setattr(
+            Reservoir, "runs_ahead", lambda self, lengths, f, a=ahead: _every(a)
+        )
+        with monkeypatch.context() as m:
+            events = _SlowGram(m).events
+            esn = ESNRegressor(30, washout=7, dtype=dtype, random_state=0, n_jobs=2)
+            esn.fit(X, y)
+            esn.partial_fit(X, y, continue_state=True)
+        fits[ahead] = esn
+        if ahead:
+            main = threading.get_ident()
+            # the bucket of the four similar lengths (the washout check runs
+            # other batches in this thread)
+            batch_kernels = {
+                t for kind, t, shape in events if kind == "kernel" and shape[0] == 4
+            }
+            assert batch_kernels and main not in batch_kernels
+    for name in ("coef_", "intercept_"):
+        np.testing.assert_array_equal(
+            getattr(fits[True], name), getattr(fits[False], name)
+        )
+    np.testing.assert_array_equal(fits[True]._last_states, fits[False]._last_states)
 
 
 def test_an_error_in_the_helper_thread_reaches_the_caller(monkeypatch):
-    monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths: True)
+    monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths, f: _every(True))
     monkeypatch.setattr(reservoir_module, "AHEAD_PIECE_VALUES", 40 * 100)
 
     def broken(*args):
