@@ -268,7 +268,7 @@ class _Runner:
         ready()  # the next bucket's kernels must not overlap this one's
 
     def _piece_tasks(self, inputs, state, out) -> list[tuple[int, Callable]]:
-        """Tasks that advance one lone sequence's chunk in order (``runs_ahead``)."""
+        """Tasks that advance one bucket's chunk, in order (``runs_ahead``)."""
         raise NotImplementedError
 
     def iter_states(
