@@ -50,7 +50,12 @@ import numpy as np
 import scipy.sparse
 
 from . import _kernels
-from ._threading import SMALL_GRAM_FEATURES, blas_threads, busy_cores
+from ._threading import (
+    SMALL_GRAM_FEATURES,
+    away_from_this_core,
+    blas_threads,
+    busy_cores,
+)
 
 __all__: list[str] = []
 
@@ -205,7 +210,9 @@ class _Runner:
         are the same bits either way.
         """
         lengths = [seq.shape[0] for seq in sequences]
-        pool = ThreadPoolExecutor(1, "reservoir-ahead") if ahead else None
+        pool = None
+        if ahead is not None:
+            pool = ThreadPoolExecutor(1, "reservoir-ahead", away_from_this_core())
         try:
             for members in self._buckets(lengths):
                 longest = lengths[members[0]]

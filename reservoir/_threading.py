@@ -150,6 +150,52 @@ def _sample_busy_cores() -> int | None:
     return max(0, runnable - own)
 
 
+def _current_core() -> int:
+    """The core the calling thread runs on now (Linux ``/proc``)."""
+    with open("/proc/thread-self/stat", "rb") as f:
+        # field 39, "processor", counted after the ")" that closes the name
+        return int(f.read().rpartition(b")")[2].split()[36])
+
+
+def _no_setup() -> None:
+    """A helper thread's initializer that changes nothing."""
+
+
+def away_from_this_core():
+    """An initializer that keeps a helper thread off the caller's core.
+
+    The returned function, run first in a new thread (as a
+    ``ThreadPoolExecutor`` initializer), restricts that thread to the
+    cores the process may use other than the one the calling thread is on
+    now. A thread started by a thread that has kept its core busy is
+    often placed on the same core, and the two then take turns on it
+    instead of running side by side (a fit whose kernel runs ahead took
+    31-40 ms instead of 22 ms after 0.1 s of other work on the 2-core
+    machine). Nothing is changed where the cores are unknown (not Linux)
+    or only one is allowed; the caller's own thread is never moved.
+
+    Returns
+    -------
+    callable
+        The initializer.
+    """
+    try:
+        cores = os.sched_getaffinity(0)
+        others = cores - {_current_core()}
+    except (AttributeError, OSError, ValueError, IndexError):
+        return _no_setup
+    if not others:
+        return _no_setup
+
+    def keep_off() -> None:
+        try:
+            os.sched_setaffinity(0, others)  # this thread only
+        except OSError:
+            pass
+
+    return keep_off
+
+
 def current_blas_threads() -> int:
     """BLAS threads in force: set by the innermost ``blas_threads`` body, else
     the largest count of the loaded libraries."""

@@ -644,3 +644,40 @@ def test_an_error_in_the_helper_thread_reaches_the_caller(monkeypatch):
     X = np.random.default_rng(0).uniform(-1, 1, (3000, 1))
     with pytest.raises(FloatingPointError, match="from the helper"):
         ESNRegressor(40, density=0.1, random_state=0, n_jobs=2).fit(X, X[:, 0])
+
+
+def test_the_helper_thread_keeps_off_the_callers_core(monkeypatch):
+    # a helper started by a thread that kept its core busy is often placed
+    # on that core: the initializer restricts the helper (only) to the
+    # other allowed cores; nothing changes where that is not possible
+    import threading
+
+    from reservoir import _threading
+
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no CPU affinity on this platform")
+    allowed = os.sched_getaffinity(0)
+    monkeypatch.setattr(_threading, "_current_core", lambda: min(allowed))
+    seen = {}
+
+    def helper(setup):
+        setup()
+        seen["helper"] = os.sched_getaffinity(0)
+
+    thread = threading.Thread(target=helper, args=(_threading.away_from_this_core(),))
+    thread.start()
+    thread.join()
+    assert os.sched_getaffinity(0) == allowed  # the caller is never moved
+    if len(allowed) > 1:
+        assert seen["helper"] == allowed - {min(allowed)}
+    else:
+        assert seen["helper"] == allowed
+
+    def unknown():
+        raise OSError("no /proc")
+
+    monkeypatch.setattr(_threading, "_current_core", unknown)
+    assert _threading.away_from_this_core() is _threading._no_setup
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
+    monkeypatch.setattr(_threading, "_current_core", lambda: 3)
+    assert _threading.away_from_this_core() is _threading._no_setup
