@@ -55,6 +55,7 @@ from ._threading import (
     away_from_this_core,
     blas_threads,
     busy_cores,
+    own_threads_running,
 )
 
 __all__: list[str] = []
@@ -448,7 +449,8 @@ class Reservoir(_Runner):
         Numba threads allowed (``n_jobs``), two free cores, and more than
         ``AHEAD_PIECE_VALUES`` state values in all. A lone sequence runs
         ahead up to ``AHEAD_MAX_UNITS`` units (instead of the lock-step
-        kernel from ``PARALLEL_MIN_UNITS`` on); a batch while the Gram
+        kernel from ``PARALLEL_MIN_UNITS`` on) while no other thread of
+        this process is running (``own_threads_running``); a batch while the Gram
         matrix has at most ``SMALL_GRAM_FEATURES`` columns (its updates
         run on one BLAS thread anyway; the batch kernel's two threads gain
         less than the overlap: fits of 64 sequences of 2,000 steps took
@@ -459,7 +461,14 @@ class Reservoir(_Runner):
             return None
         if sum(lengths) * self.n_units <= AHEAD_PIECE_VALUES:
             return None
-        lone = self.n_units <= AHEAD_MAX_UNITS
+        # a lone sequence's pieces wait on each other often: a thread of this
+        # process still spinning on the other core (BLAS workers after a
+        # threaded call) slows every hand-over (a fit of one sequence at 100
+        # units right after a two-thread GEMV took 37-53 ms running ahead,
+        # 33-43 ms not); a batch's chunks still gained (fit of 64 x 2000 at
+        # 100 units in the benchmark's rounds: 0.84-0.87 of the reference
+        # running ahead, 0.67-0.70 not)
+        lone = self.n_units <= AHEAD_MAX_UNITS and not own_threads_running()
         batch = gram_features <= SMALL_GRAM_FEATURES
         sizes = {len(bucket) for bucket in self._buckets(lengths)}
         if not ((lone and 1 in sizes) or (batch and max(sizes) > 1)):

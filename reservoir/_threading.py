@@ -150,6 +150,22 @@ def _sample_busy_cores() -> int | None:
     return max(0, runnable - own)
 
 
+def own_threads_running() -> int | None:
+    """This process's threads running now besides the caller (None: unknown).
+
+    Worker threads of a BLAS library keep spinning for a while after a
+    threaded call (OpenBLAS: about 0.1 s), on a core that then is not free
+    for a helper thread (``_Runner.runs_ahead``): ``busy_cores`` leaves
+    them out on purpose, since they yield to the kernels' own threads.
+    """
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return None
+    running = _running_tasks(f"/proc/self/task/{task}/stat" for task in tasks)
+    return max(0, running - 1)  # the caller is running
+
+
 def _current_core() -> int:
     """The core the calling thread runs on now (Linux ``/proc``)."""
     with open("/proc/thread-self/stat", "rb") as f:

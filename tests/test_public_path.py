@@ -567,9 +567,17 @@ def test_running_ahead_needs_threads_free_cores_and_enough_work(monkeypatch):
     monkeypatch.setattr(reservoir_module, "busy_cores", lambda: 0)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(reservoir_module, "AHEAD_PIECE_VALUES", 50 * 400)
+    monkeypatch.setattr(reservoir_module, "own_threads_running", lambda: 0)
     if numba.config.NUMBA_NUM_THREADS < 2:
         pytest.skip("needs two Numba threads")
     with numba_threads(2):
+        # another thread of this process still running (BLAS workers
+        # spinning): batches only
+        monkeypatch.setattr(reservoir_module, "own_threads_running", lambda: 1)
+        assert res.runs_ahead([500], 51) is None
+        spinning = res.runs_ahead([500, 490, 100], 51)
+        assert spinning(2) and not spinning(1)
+        monkeypatch.setattr(reservoir_module, "own_threads_running", lambda: 0)
         lone = res.runs_ahead([500], 51)
         assert lone(1) and lone(2)
         assert res.runs_ahead([500, 100], 51)(1)  # two lone sequences
@@ -681,3 +689,30 @@ def test_the_helper_thread_keeps_off_the_callers_core(monkeypatch):
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {3})
     monkeypatch.setattr(_threading, "_current_core", lambda: 3)
     assert _threading.away_from_this_core() is _threading._no_setup
+
+
+def test_own_threads_running_counts_a_spinning_thread():
+    import threading
+    import time
+
+    from reservoir._threading import own_threads_running
+
+    if not os.path.isdir("/proc/self/task"):
+        pytest.skip("needs /proc")
+    stop = threading.Event()
+
+    def spin():
+        while not stop.is_set():
+            pass
+
+    thread = threading.Thread(target=spin)
+    thread.start()
+    try:
+        counts = []
+        for _ in range(50):  # the spinner runs whenever it holds the GIL
+            counts.append(own_threads_running())
+            time.sleep(0.001)
+        assert max(counts) >= 1
+    finally:
+        stop.set()
+        thread.join()
