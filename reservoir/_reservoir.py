@@ -30,11 +30,12 @@ BLAS thread: small GEMMs whose bits would otherwise depend on the BLAS thread
 count. Results are bit for bit those of projecting the whole series first and
 running the kernel once.
 
-``iter_chunks_ahead`` lets a caller work on a lone sequence's states while
-the next ones are computed: the serial kernel runs in a helper thread (the
-kernels release the GIL), piece by piece, up to one chunk ahead, and the
-caller waits for the pieces it reads (``ESNRegressor``'s harvest adds them
-to its Gram matrix on the other core). The same chunks, the same bits.
+``iter_chunks_ahead`` lets a caller work on states while the next ones are
+computed: the kernels run in a helper thread (they release the GIL), up to
+one chunk ahead (a lone sequence piece by piece on the serial kernel, a
+batch a chunk at a time), and the caller waits for the states it reads
+(``ESNRegressor``'s harvest adds them to its Gram matrix on the other core).
+The same chunks, the same bits.
 """
 
 from __future__ import annotations

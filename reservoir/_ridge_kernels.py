@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 
 import numpy as np
 from numba import njit
@@ -66,10 +67,15 @@ _CHAR, _INT, _DOUBLE = (
     ctypes.POINTER(ctypes.c_int),
     ctypes.POINTER(ctypes.c_double),
 )
-_DSYRK = _blas_function(
-    "dsyrk", _CHAR, _CHAR, _INT, _INT, _DOUBLE, ctypes.c_void_p, _INT, _DOUBLE,
-    ctypes.c_void_p, _INT,
-)  # fmt: skip
+
+
+@functools.cache
+def _dsyrk():
+    """``dsyrk`` as a ctypes function (looked up at its first use), or None."""
+    return _blas_function(
+        "dsyrk", _CHAR, _CHAR, _INT, _INT, _DOUBLE, ctypes.c_void_p, _INT, _DOUBLE,
+        ctypes.c_void_p, _INT,
+    )  # fmt: skip
 
 
 def syrk_lower(rows: np.ndarray, gram: np.ndarray) -> bool:
@@ -93,7 +99,7 @@ def syrk_lower(rows: np.ndarray, gram: np.ndarray) -> bool:
     """
     n_features = gram.shape[0]
     if (
-        _DSYRK is None
+        _dsyrk() is None
         or rows.dtype != np.float64
         or gram.dtype != np.float64
         or not rows.flags.c_contiguous
@@ -111,7 +117,7 @@ def syrk_lower(rows: np.ndarray, gram: np.ndarray) -> bool:
     one = ctypes.byref(ctypes.c_double(1.0))
     # column-major: rows.T is (F, n) with leading dimension F, gram.T is
     # (F, F); its upper triangle ("U") is gram's lower one; "N": A A.T
-    _DSYRK(
+    _dsyrk()(
         ctypes.byref(ctypes.c_char(b"U")), ctypes.byref(ctypes.c_char(b"N")), n,
         ctypes.byref(ctypes.c_int(rows.shape[0])), one, rows.ctypes.data, n, one,
         gram.ctypes.data, n,

@@ -143,11 +143,19 @@ def _sample_busy_cores() -> int | None:
     try:
         with open("/proc/loadavg", "rb") as f:
             runnable = int(f.read().split()[3].split(b"/")[0])
-        tasks = os.listdir("/proc/self/task")
     except (OSError, ValueError, IndexError):
         return None
-    own = _running_tasks(f"/proc/self/task/{task}/stat" for task in tasks)
-    return max(0, runnable - own)
+    own = _own_running_tasks()
+    return None if own is None else max(0, runnable - own)
+
+
+def _own_running_tasks() -> int | None:
+    """This process's running threads, the caller's included (None: unknown)."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return None
+    return _running_tasks(f"/proc/self/task/{task}/stat" for task in tasks)
 
 
 def own_threads_running() -> int | None:
@@ -158,12 +166,8 @@ def own_threads_running() -> int | None:
     for a helper thread (``_Runner.runs_ahead``): ``busy_cores`` leaves
     them out on purpose, since they yield to the kernels' own threads.
     """
-    try:
-        tasks = os.listdir("/proc/self/task")
-    except OSError:
-        return None
-    running = _running_tasks(f"/proc/self/task/{task}/stat" for task in tasks)
-    return max(0, running - 1)  # the caller is running
+    running = _own_running_tasks()
+    return None if running is None else max(0, running - 1)  # less the caller
 
 
 def _current_core() -> int:
