@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse
 from sklearn.utils import Bunch, check_array
 
+from ._threading import numba_threads
 from ._validation import check_int, check_leak_rate, check_real, check_rng
 from .exceptions import WashoutWarning
 from .matrices import spectral_radius
@@ -234,7 +235,10 @@ def washout_residual(runner, sequence: np.ndarray, washout: int) -> float:
     x0 = np.zeros((2, runner.n_units), dtype=runner.dtype)
     x0[1] = rng.uniform(-1.0, 1.0, runner.n_units)
     prefix = np.ascontiguousarray(sequence[:washout])
-    with np.errstate(over="ignore", invalid="ignore"):
+    # both runs are one block of the batched kernel's lanes, which one thread
+    # runs whole: a second would only spin afterwards, on the core that a
+    # kernel running ahead in the harvest then needs (_Runner.runs_ahead)
+    with np.errstate(over="ignore", invalid="ignore"), numba_threads(1):
         distance = _distances(runner, prefix, x0)[0, -1]
     return float(distance / np.max(np.abs(x0[1])))
 
