@@ -214,6 +214,22 @@ class GramAccumulator:
         if self._in_place():
             _mirror_lower(self.czz)  # syrk updated the lower triangle only
 
+    def update_streamed(self, Z, Y, ready, min_rows: int = 2048) -> None:
+        """``update(Z, Y)`` for rows still being written, bit for bit.
+
+        ``ready(n)`` returns once the first ``n`` rows of ``Z`` are written.
+        The rows go in calls of whole row blocks (``block_rows``), at least
+        ``min_rows`` rows each, each as soon as its rows are written: the
+        same blocks as one call, so the same bits.
+        """
+        n = Z.shape[0]
+        block = self.block_rows(Z.shape[1])
+        step = block * -(-min_rows // block)  # whole blocks, >= min_rows
+        for start in range(0, n, step):
+            stop = min(start + step, n)
+            ready(stop)
+            self.update(Z[start:stop], Y[start:stop])
+
     def _add_shifted_means(self, n, shift_z, shift_y, dz, dy) -> None:
         """Merge ``n`` rows whose co-moments about ``shift`` were added.
 
@@ -521,12 +537,7 @@ class RowBuffer:
             ready(n)
             self.add_pieces(Z, Y, [n])
             return
-        block = GramAccumulator.block_rows(Z.shape[1])
-        step = block * -(-self.min_rows // block)  # whole blocks, >= min_rows
-        for start in range(0, n, step):
-            stop = min(start + step, n)
-            ready(stop)
-            self.accumulator.update(Z[start:stop], Y[start:stop])
+        self.accumulator.update_streamed(Z, Y, ready, self.min_rows)
 
     def _queue(self, Z: np.ndarray, Y: np.ndarray, start: int, stop: int) -> None:
         if self._ranges and self._ranges[-1][0] is Z and self._ranges[-1][3] == start:

@@ -33,8 +33,8 @@ from ._esn import (
 )
 from ._progress import Progress, check_verbose, report
 from ._readout_features import READOUT_FEATURES, n_state_features, readout_rows
-from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir
-from ._ridge import GramAccumulator, RidgePath
+from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir, _all_ready
+from ._ridge import GramAccumulator, RidgePath, SplitRows
 from ._threading import gram_threads, numba_threads
 from ._transforms import SeriesTransform
 from ._validation import (
@@ -755,6 +755,44 @@ class ESNForecaster(_BaseReservoirEstimator):
             state = out[-1].copy()
             yield start, u, out
 
+    def _streams_harvest(self, reservoir, noise: float, blocks) -> bool:
+        """Whether ``fit`` hands the readout rows to ridge statistics as
+        views of the kernel's buffer (``_teacher_forced_ahead``,
+        ``_split_features``): one float64 reservoir, no noise, linear
+        readout features."""
+        return (
+            isinstance(reservoir, Reservoir)
+            and reservoir.dtype == np.float64
+            and noise == 0
+            and self._features == "linear"
+            and all(isinstance(block, GramAccumulator) for block in blocks)
+        )
+
+    def _teacher_forced_ahead(self, reservoir, U, x0, ahead):
+        """``_teacher_forced`` without noise for one reservoir, each chunk
+        with a fourth item ``ready(step=None)`` (``iter_chunks_ahead``).
+
+        The kernels write the states into a chunk buffer reused from chunk
+        to chunk (one input: projected inside the time loop; several: one
+        GEMM per chunk, as ``_teacher_forced``), and may run ahead in a
+        helper thread (``ahead``, from ``runs_ahead``): the caller must call
+        ``ready`` before reading states. The same chunks, the same bits.
+        """
+        per_chunk = max(1, CHUNK_VALUES // reservoir.n_units)
+        for _, start, inputs, states, ready in reservoir.iter_chunks_ahead(
+            [U], reservoir.initial_states(1, x0), per_chunk, ahead
+        ):
+            yield start, inputs[0], states[0], ready
+
+    def _split_features(self, u, lags, states):
+        """``_readout_features(u, lags, states, scale)`` of linear features
+        as a ``SplitRows``: the states not copied beside the inputs."""
+        if not self.include_input:
+            return states
+        scale = self._input_scale
+        inputs = np.hstack([u * scale, lags * scale] if scale != 1.0 else [u, lags])
+        return SplitRows(inputs.astype(np.float64, copy=False), states)
+
     def _states_after(self, U, x0, rows) -> np.ndarray:
         """States after the given rows of ``U`` (teacher-forced from ``x0``).
 
@@ -1045,24 +1083,55 @@ class ESNForecaster(_BaseReservoirEstimator):
         last = x0
         name = type(self).__name__
         progress = Progress(params["verbose"], name, "harvest", U.shape[0])
+        streamed = self._streams_harvest(reservoir, noise, blocks)
+        with numba_threads(self.n_jobs):
+            # the kernel may run ahead in a helper thread, on one core, while
+            # the Gram updates of the states already written run on one BLAS
+            # thread (as ESNRegressor's harvest)
+            ahead = reservoir.runs_ahead([U.shape[0]], n_feat) if streamed else None
         # Gram updates between the kernel's time chunks: one BLAS thread
         # beside a lock-step kernel (see gram_threads)
-        lock_step = reservoir.lock_step([U.shape[0]])
+        lock_step = ahead is not None or reservoir.lock_step([U.shape[0]])
         with numba_threads(self.n_jobs), gram_threads(n_feat, lock_step):
-            for start, u, states in self._teacher_forced(
-                reservoir, U, x0, rng, noise, params["noise_type"]
-            ):
+            if streamed:
+                chunks = self._teacher_forced_ahead(reservoir, U, x0, ahead)
+            else:
+                chunks = (
+                    (start, u, states, _all_ready)
+                    for start, u, states in self._teacher_forced(
+                        reservoir, U, x0, rng, noise, params["noise_type"]
+                    )
+                )
+            for start, u, states, ready in chunks:
                 stop = start + states.shape[0]
                 progress.update(stop - start)
-                feats = self._readout_features(
-                    u, L[start:stop], states, self._input_scale
-                )
+                lags = L[start:stop]
+                if streamed:
+                    # the inputs and the states as they lie, centred straight
+                    # into the accumulators' scratch, each block as soon as
+                    # the kernel wrote it: the same rows in the same update
+                    # calls' blocks, so the same bits
+                    feats = self._split_features(u, lags, states)
+                else:
+                    feats = self._readout_features(u, lags, states, self._input_scale)
                 for b in range(n_blocks):
                     lo, hi = max(bounds[b], start), min(bounds[b + 1], stop)
-                    if lo < hi:
-                        blocks[b].update(feats[lo - start : hi - start], T[lo:hi])
+                    if lo >= hi:
+                        continue
+                    rows, targets = feats[lo - start : hi - start], T[lo:hi]
+                    if streamed:
+                        blocks[b].update_streamed(
+                            rows, targets, lambda n, a=lo - start, r=ready: r(a + n)
+                        )
+                    else:
+                        blocks[b].update(rows, targets)
+                ready()
                 hit = (feature_rows >= start) & (feature_rows < stop)
-                captured_features[hit] = feats[feature_rows[hit] - start]
+                if hit.any():
+                    at = feature_rows[hit] - start
+                    captured_features[hit] = self._readout_features(
+                        u[at], lags[at], states[at], self._input_scale
+                    )
                 last = states[-1].copy()
             progress.close()
             self._state_noisy, self._rows_seen, self._rng = last, U.shape[0], rng

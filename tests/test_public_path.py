@@ -716,3 +716,100 @@ def test_own_threads_running_counts_a_spinning_thread():
     finally:
         stop.set()
         thread.join()
+
+
+FORECASTER_CASES = {
+    "one input": {},
+    "exogenous inputs": {"exogenous": True},
+    "states only": {"include_input": False},
+    "cv, readout rows": {"alpha": [1e-8, 1e-3], "cv": 3},
+    "cv, closed loop": {"alpha": [1e-8, 1e-3], "cv": 3, "horizon": 4},
+    "lags, input penalty": {"n_lags": 3, "input_penalty": 4.0},
+}
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+@pytest.mark.parametrize("case", list(FORECASTER_CASES))
+def test_forecaster_harvest_keeps_the_bits(case, ahead, monkeypatch):
+    # ESNForecaster's harvest hands the inputs and the kernel's states to the
+    # ridge statistics as they lie (no projection pass, no readout rows
+    # copied side by side), and its kernel may run ahead in a helper thread:
+    # the readout, the CV scores and the final state are those of the
+    # original loop (project, run in place, rows side by side, one update
+    # per chunk and CV block), bit for bit, over several time chunks
+    import threading
+
+    import reservoir.forecast as forecast_module
+
+    params = dict(FORECASTER_CASES[case])
+    exogenous = params.pop("exogenous", False)
+    monkeypatch.setattr(forecast_module, "CHUNK_VALUES", 30 * 700)
+    monkeypatch.setattr(reservoir_module, "AHEAD_PIECE_VALUES", 30 * 200)
+    monkeypatch.setattr(
+        Reservoir, "runs_ahead", lambda self, lengths, f, a=ahead: _every(a)
+    )
+    y = np.asarray(mackey_glass(2500, random_state=0)).reshape(-1)
+    X = np.random.default_rng(1).uniform(-1, 1, (2500, 2)) if exogenous else None
+    X_future = X[:4] if exogenous else None
+    fits = {}
+    for streamed in (True, False):
+        with monkeypatch.context() as m:
+            if not streamed:
+                m.setattr(ESNForecaster, "_streams_harvest", lambda *args: False)
+            events = _SlowGram(m).events
+            fc = ESNForecaster(
+                30, density=0.2, washout=50, random_state=0, n_jobs=2, **params
+            ).fit(y, X)
+        fits[streamed] = fc
+        main = threading.get_ident()
+        assert {t for kind, t, _ in events if kind == "gram"} == {main}
+        lone = {t for kind, t, shape in events if kind == "kernel" and len(shape) == 2}
+        # (closed-loop CV scoring runs its own kernels in the caller)
+        assert (lone != {main}) == (streamed and ahead)
+    new, old = fits[True], fits[False]
+    for name in ("coef_", "intercept_", "alpha_", "alpha_scores_", "_state_noisy"):
+        if hasattr(old, name):
+            np.testing.assert_array_equal(getattr(new, name), getattr(old, name))
+    np.testing.assert_array_equal(
+        new.forecast(4, X_future=X_future), old.forecast(4, X_future=X_future)
+    )
+
+
+def test_forecaster_harvest_streams_only_plain_linear_ridge_runs():
+    fc = ESNForecaster(20, random_state=0).fit(np.sin(np.arange(300) / 5.0))
+    res, ridge = fc.reservoir_, [GramAccumulator(21, 1)]
+    assert fc._streams_harvest(res, 0.0, ridge)
+    assert not fc._streams_harvest(res, 1e-3, ridge)  # noise drawn per chunk
+    assert not fc._streams_harvest(DeepReservoir([res, res]), 0.0, ridge)
+    assert not fc._streams_harvest(res, 0.0, [object()])  # an online readout
+    f32 = ESNForecaster(20, dtype="float32", random_state=0)
+    f32.fit(np.sin(np.arange(300) / 5.0))
+    assert not f32._streams_harvest(f32.reservoir_, 0.0, ridge)
+    squared = ESNForecaster(20, readout_features="squared", random_state=0)
+    squared.fit(np.sin(np.arange(300) / 5.0))
+    assert not squared._streams_harvest(squared.reservoir_, 0.0, ridge)
+
+
+def test_washout_check_runs_on_one_numba_thread(monkeypatch):
+    # its two runs are one block of lanes: a second Numba thread would only
+    # spin afterwards, on the core a kernel running ahead needs next
+    from reservoir import diagnostics
+
+    seen = []
+    distances = diagnostics._distances
+
+    def recording(*args):
+        seen.append(numba.get_num_threads())
+        return distances(*args)
+
+    monkeypatch.setattr(diagnostics, "_distances", recording)
+    layer = _layer(1, 30, 0)
+    U = np.random.default_rng(0).uniform(-1, 1, (200, 1))
+    with numba_threads(2):
+        before = numba.get_num_threads()
+        residual = diagnostics.washout_residual(layer, U, 100)
+        assert numba.get_num_threads() == before
+    assert seen == [1]
+    with numba_threads(2):
+        want = distances(layer, U[:100], np.stack([np.zeros(30), np.zeros(30)]))
+    assert want.shape == (1, 100) and residual >= 0

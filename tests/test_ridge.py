@@ -143,6 +143,13 @@ def test_updates_of_whole_row_blocks_equal_one_update(n_features, split):
     got = streamed.flush()
     for name in names:
         np.testing.assert_array_equal(getattr(got, name), getattr(one, name))
+    # straight into an accumulator (the forecaster's harvest): the same
+    asked = []
+    direct = GramAccumulator(n_features, 2)
+    direct.update_streamed(Z, Y, asked.append, min_rows=1)
+    assert asked == [block, 2 * block, 3 * block, n]
+    for name in names:
+        np.testing.assert_array_equal(getattr(direct, name), getattr(one, name))
     # a cut inside a block: other blocks, other last bits (for these rows)
     other = GramAccumulator(n_features, 2)
     other.update(Z[: block // 2], Y[: block // 2])
