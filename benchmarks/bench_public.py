@@ -42,11 +42,18 @@ numbers; each path's best of ``--repeat`` interleaved rounds is used):
    same on one BLAS thread (target <= 1.5), and ``ESNSearchCV`` against
    ``GridSearchCV`` (the grid of ``bench_search.py``; target >= 10x with the
    same best parameters).
+5. Forecaster, for information: ``ESNForecaster.fit`` on a Mackey-Glass
+   series of ``--steps`` steps (washout 100, one reservoir, float64) over
+   ``ESNRegressor.fit`` on the same one-step problem (input ``y[t-1]``,
+   target ``y[t]``, the same readout rows ``[y[t-1], x_t]``). Its harvest
+   takes the regressor's path (the kernel writes into a reused chunk
+   buffer and may run ahead while the Gram updates read the states as they
+   lie), so the ratio should be near 1.
 
 Usage::
 
     python benchmarks/bench_public.py [--quick] [--steps 20000] [--repeat 3]
-        [--sizes 100 500] [--skip-busy] [--skip-short]
+        [--sizes 100 500] [--skip-busy] [--skip-short] [--skip-forecaster]
 """
 
 from __future__ import annotations
@@ -60,7 +67,12 @@ import warnings
 import numpy as np
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-from reservoir import ESNRegressor, ReservoirTransformer, recurrent_matrix
+from reservoir import (
+    ESNForecaster,
+    ESNRegressor,
+    ReservoirTransformer,
+    recurrent_matrix,
+)
 from reservoir._ridge import GramAccumulator
 from reservoir._threading import blas_threads, numba_threads, small_linalg
 from reservoir.datasets import mackey_glass, to_forecasting
@@ -386,6 +398,31 @@ def part_busy(quick: bool) -> list:
         busy.wait()
 
 
+def part_forecaster(sizes, steps: int, repeat: int) -> None:
+    """Part 5: ESNForecaster.fit against ESNRegressor.fit on the same rows."""
+    series = np.asarray(mackey_glass(steps)).reshape(-1)
+    X, y = series[:-1, None], series[1:]
+    print(f"\nPart 5: forecaster fit over regressor fit, one series of {steps} steps")
+    for n_units in sizes:
+        common = dict(density=DENSITY, washout=100, random_state=0, n_jobs=N_JOBS)
+        forecaster = ESNForecaster(n_units, **common)
+        regressor = ESNRegressor(n_units, **common)
+        forecaster.fit(series)
+        regressor.fit(X, y)
+        times = best_times(
+            {
+                "forecaster": (None, lambda f=forecaster: f.fit(series)),
+                "regressor": (None, lambda r=regressor: r.fit(X, y)),
+            },
+            repeat,
+        )
+        print(
+            f"  N={n_units}: ESNForecaster.fit {times['forecaster'] * 1e3:.1f} ms, "
+            f"ESNRegressor.fit {times['regressor'] * 1e3:.1f} ms: "
+            f"{times['forecaster'] / times['regressor']:.2f}x"
+        )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke-test sizes")
@@ -394,6 +431,7 @@ def main(argv=None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 500])
     parser.add_argument("--skip-busy", action="store_true")
     parser.add_argument("--skip-short", action="store_true")
+    parser.add_argument("--skip-forecaster", action="store_true")
     args = parser.parse_args(argv)
     if args.quick:
         args.steps, args.repeat, args.sizes = 400, 1, [20]
@@ -412,6 +450,8 @@ def main(argv=None) -> int:
         verdicts += part_short(10000, 20, 100, args.repeat)
     if not args.skip_busy:
         verdicts += part_busy(args.quick)
+    if not args.skip_forecaster:
+        part_forecaster(args.sizes, max(args.steps, 300), args.repeat)
     print("\nTargets:")
     for label, ok in verdicts:
         print(f"  {verdict(ok):6} {label}")
