@@ -584,6 +584,8 @@ class Reservoir(_Runner):
         w_in = self.W_in[0]
         if u.shape[0] == 1:
             parallel = not serial and self._parallel_step()
+            # the lock-step kernels split each step into one range per thread
+            threads = (numba.get_num_threads(),) if parallel else ()
             if self.sparse:
                 kernel = (
                     _kernels.run_csr_parallel_inputs
@@ -592,7 +594,7 @@ class Reservoir(_Runner):
                 )
                 kernel(
                     u[0], w_in, self.bias, self._indptr, self._indices, self._data,
-                    self.leak, self._code, state[0], out[0],
+                    self.leak, self._code, state[0], out[0], *threads,
                 )  # fmt: skip
             else:
                 kernel = (
@@ -602,7 +604,7 @@ class Reservoir(_Runner):
                 )
                 kernel(
                     u[0], w_in, self.bias, self._W, self.leak, self._code, state[0],
-                    out[0],
+                    out[0], *threads,
                 )  # fmt: skip
         elif self.sparse:
             _kernels.run_csr_batch_inputs(
@@ -632,6 +634,7 @@ class Reservoir(_Runner):
         if pre.shape[0] == 1:
             x0 = state[0]
             parallel = not serial and self._parallel_step()
+            threads = (numba.get_num_threads(),) if parallel else ()
             if self.sparse:
                 kernel = _kernels.run_csr_parallel if parallel else _kernels.run_csr
                 kernel(
@@ -643,10 +646,11 @@ class Reservoir(_Runner):
                     self._code,
                     x0,
                     out[0],
+                    *threads,
                 )
             else:
                 kernel = _kernels.run_dense_parallel if parallel else _kernels.run_dense
-                kernel(pre[0], self._W, self.leak, self._code, x0, out[0])
+                kernel(pre[0], self._W, self.leak, self._code, x0, out[0], *threads)
         elif self.sparse:
             _kernels.run_csr_batch(
                 pre,

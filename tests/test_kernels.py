@@ -93,7 +93,7 @@ def _csr_t(W, index_dtype=np.int32):
     )
 
 
-def _run(kind, p, activation, dtype=np.float64, index_dtype=np.int32):
+def _run(kind, p, activation, dtype=np.float64, index_dtype=np.int32, *threads):
     """Run one single-sequence kernel on problem ``p``.
 
     Parameters
@@ -108,6 +108,8 @@ def _run(kind, p, activation, dtype=np.float64, index_dtype=np.int32):
         Floating dtype of every array.
     index_dtype : dtype, default=np.int32
         Dtype of the CSR index arrays.
+    *threads : int
+        ``n_threads`` of a parallel kernel (its default if none).
 
     Returns
     -------
@@ -122,10 +124,10 @@ def _run(kind, p, activation, dtype=np.float64, index_dtype=np.int32):
     if kind.startswith("csr"):
         indptr, indices, data = _csr_t(p["W"], index_dtype)
         kernel = getattr(_kernels, "run_" + kind)
-        kernel(pre, indptr, indices, data.astype(dtype), leak, code, x0, out)
+        kernel(pre, indptr, indices, data.astype(dtype), leak, code, x0, out, *threads)
     else:
         kernel = getattr(_kernels, "run_" + kind)
-        kernel(pre, p["W"].toarray().astype(dtype), leak, code, x0, out)
+        kernel(pre, p["W"].toarray().astype(dtype), leak, code, x0, out, *threads)
     return out
 
 
@@ -498,19 +500,30 @@ def test_pure_python_fallbacks():
 
 
 @pytest.mark.skipif(not TWO_THREADS, reason="needs 2 numba threads")
+@pytest.mark.parametrize("n_threads", [(), (1,), (2,), (3,), (64,)])
 @pytest.mark.parametrize("n_units", [5, 64, 203])
 @pytest.mark.parametrize("fmt", ["csr", "dense"])
-def test_parallel_long_run_matches_serial_bits(fmt, n_units):
+def test_parallel_long_run_matches_serial_bits(fmt, n_units, n_threads):
     # thousands of steps of threads claiming chunks and waiting for each other:
-    # any missed wait would read a stale state and change the bits
+    # any missed wait would read a stale state and change the bits; one unit
+    # range per thread the run may use (the default: _N_CHUNKS), fewer or
+    # more ranges than running threads alike
     p = _problem(n_units, 3000, density=0.1, seed=21)
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(2)
-        parallel = _run(f"{fmt}_parallel", p, "tanh")
+        parallel = _run(f"{fmt}_parallel", p, "tanh", np.float64, np.int32, *n_threads)
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(parallel, _run(fmt, p, "tanh"))
+
+
+def test_parallel_kernels_use_one_unit_range_per_thread():
+    assert _kernels._step_chunks(500, 2) == 2
+    assert _kernels._step_chunks(500, 1) == 1
+    assert _kernels._step_chunks(500, 64) == _kernels._N_CHUNKS
+    assert _kernels._step_chunks(20, 8) == 2  # 8 units a range at least
+    assert _kernels._step_chunks(5, 2) == 1
 
 
 @pytest.mark.skipif(not TWO_THREADS, reason="needs 2 numba threads")

@@ -813,3 +813,33 @@ def test_washout_check_runs_on_one_numba_thread(monkeypatch):
     with numba_threads(2):
         want = distances(layer, U[:100], np.stack([np.zeros(30), np.zeros(30)]))
     assert want.shape == (1, 100) and residual >= 0
+
+
+@pytest.mark.parametrize("n_features", [1, 3])
+@pytest.mark.parametrize("density", [0.1, 1.0])
+def test_lock_step_kernels_get_the_threads_in_force(n_features, density, monkeypatch):
+    # one unit range per step and thread the run may use (fewer atomic
+    # operations than the _N_CHUNKS default); the same bits
+    layer = _layer(n_features, 40, 5, density=density)
+    U = np.random.default_rng(5).uniform(-1, 1, (1, 300, n_features))
+    serial = layer.advance(U, layer.initial_states(1), serial=True)
+    seen = []
+    for name in (
+        "run_csr_parallel", "run_dense_parallel", "run_csr_parallel_inputs",
+        "run_dense_parallel_inputs",
+    ):  # fmt: skip
+        kernel = getattr(_kernels, name)
+
+        def recording(*args, kernel=kernel):
+            seen.append(args[-1])
+            return kernel(*args)
+
+        monkeypatch.setattr(_kernels, name, recording)
+    monkeypatch.setattr(layer, "_parallel_step", lambda: True)
+    in_force = []
+    for threads in (1, 2):
+        with numba_threads(threads):
+            in_force.append(numba.get_num_threads())
+            got = layer.advance(U, layer.initial_states(1))
+        np.testing.assert_array_equal(got, serial)
+    assert seen == in_force
