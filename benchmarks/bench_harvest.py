@@ -307,7 +307,7 @@ def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
     few = min(steps, 3)
     _kernels.run_csr(pre[:few], indptr, indices, data, leak, code, x0, out[:few])
     _kernels.run_csr_parallel(
-        pre[:few], indptr, indices, data, leak, code, x0, out[:few]
+        pre[:few], indptr, indices, data, leak, code, x0, out[:few], threads
     )
 
     # the per-step NumPy/SciPy loop and ReservoirPy (fewer steps when slow)
@@ -334,6 +334,10 @@ def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
     )
 
     args = (indptr, indices, data, leak, code, x0)
+
+    def parallel_kernel(*arrays):  # one unit range per thread, as Reservoir
+        _kernels.run_csr_parallel(*arrays, threads)
+
     argsb = (indptr, indices, data, leak, code, x0b)
     paths = {
         "ref": (
@@ -341,9 +345,7 @@ def bench_size(n_units, steps, threads, repeat, quick, in_place=True):
             None,
         ),
         "serial": kernel_path(_kernels.run_csr, pre, out, args, in_place, 1),
-        "parallel": kernel_path(
-            _kernels.run_csr_parallel, pre, out, args, in_place, threads
-        ),
+        "parallel": kernel_path(parallel_kernel, pre, out, args, in_place, threads),
         "batch": kernel_path(
             _kernels.run_csr_batch, preb, outb, argsb, in_place, threads
         ),
