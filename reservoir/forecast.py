@@ -35,7 +35,7 @@ from ._progress import Progress, check_verbose, report
 from ._readout_features import READOUT_FEATURES, n_state_features, readout_rows
 from ._reservoir import CHUNK_VALUES, DeepReservoir, Reservoir, _all_ready
 from ._ridge import GramAccumulator, RidgePath, SplitRows
-from ._threading import gram_threads, numba_threads
+from ._threading import blas_threads, gram_threads, numba_threads
 from ._transforms import SeriesTransform
 from ._validation import (
     check_int,
@@ -728,8 +728,17 @@ class ESNForecaster(_BaseReservoirEstimator):
         ``states`` are all layers' states side by side. Every layer runs a
         chunk before the next chunk starts, as in ``DeepReservoir``; state
         noise is drawn for each layer's pre-activation in turn. The yielded
-        arrays are only valid until the next one.
+        arrays are only valid until the next one. Without noise one
+        reservoir runs as ``_teacher_forced_ahead`` (same chunks, same
+        bits). Inputs are projected on one BLAS thread, whatever ``n_jobs``.
         """
+        if noise == 0 and isinstance(reservoir, Reservoir):
+            # one reservoir: the runner's chunk buffer, the same bits
+            for start, u, states, _ in self._teacher_forced_ahead(
+                reservoir, U, x0, None
+            ):
+                yield start, u, states
+            return
         n_steps = U.shape[0]
         layers = _layers(reservoir)
         bounds = np.cumsum([0] + [layer.n_units for layer in layers])
@@ -744,7 +753,10 @@ class ESNForecaster(_BaseReservoirEstimator):
                 u = u + noise * rng.standard_normal(u.shape)
             layer_input, outputs = u, []
             for layer, lo, hi in zip(layers, bounds[:-1], bounds[1:], strict=True):
-                pre = layer.project(layer_input)
+                # one BLAS thread, as the runners project: a GEMM row's bits
+                # depend on the rows each thread is given (so on n_jobs)
+                with blas_threads(1):
+                    pre = layer.project(layer_input)
                 if state_noise:
                     pre += (noise * rng.standard_normal(pre.shape)).astype(pre.dtype)
                 x0 = np.ascontiguousarray(state[None, lo:hi])
@@ -903,11 +915,12 @@ class ESNForecaster(_BaseReservoirEstimator):
         K = self.n_features_in_
         pre = np.empty((n_steps, first.n_units), dtype=res.dtype)
         pre[:] = first.bias
-        if n_exog:
-            pre += Xf.astype(res.dtype, copy=False) @ first.W_in[:n_exog]
-        ro = np.ascontiguousarray(
-            Xf @ weights.W_u[:, :K] + weights.b_out[:K], dtype=res.dtype
-        )
+        with blas_threads(1):  # bits that do not depend on n_jobs
+            if n_exog:
+                pre += Xf.astype(res.dtype, copy=False) @ first.W_in[:n_exog]
+            ro = np.ascontiguousarray(
+                Xf @ weights.W_u[:, :K] + weights.b_out[:K], dtype=res.dtype
+            )
         out = np.empty((n_steps, K), dtype=res.dtype)
         x_final = np.empty(res.n_units, dtype=res.dtype)
         x0 = np.ascontiguousarray(x0, dtype=res.dtype)
@@ -983,7 +996,8 @@ class ESNForecaster(_BaseReservoirEstimator):
         x1 = self._final_state(U, x_before)
         lags = z_hist[1:].reshape(1, -1)
         feats = self._readout_features(U, lags, x1[None, :])
-        out = feats @ weights.W_out + weights.b_out
+        with blas_threads(1):  # bits that do not depend on n_jobs
+            out = feats @ weights.W_out + weights.b_out
         return out.reshape(self._horizon, self.n_features_in_)[:n_steps]
 
     def _check_divergence(self, z: np.ndarray, y: np.ndarray) -> None:
@@ -1841,9 +1855,11 @@ default=None
             for start, u, states in self._teacher_forced(self.reservoir_, U, x0):
                 stop = start + states.shape[0]
                 feats = self._readout_features(u, L[start:stop], states)
-                z_pred[start:stop] = (
-                    feats @ self._weights.W_out[:, :k] + self._weights.b_out[:k]
-                )
+                # one BLAS thread: the product's bits would otherwise depend
+                # on the thread count (so on n_jobs)
+                with blas_threads(1):
+                    product = feats @ self._weights.W_out[:, :k]
+                z_pred[start:stop] = product + self._weights.b_out[:k]
         out = self._out_dtype(transform.inverse_one_step(z_pred, full))
         if np.ndim(y) == 1:
             return out[:, 0]
