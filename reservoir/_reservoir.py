@@ -536,6 +536,15 @@ class Reservoir(_Runner):
         cores = os.cpu_count() or 1
         return busy is None or cores - busy >= min(n_threads, cores)
 
+    def _lock_step_threads(self, serial: bool) -> tuple[int, ...]:
+        """The ``n_threads`` argument of one sequence's kernel: the Numba
+        threads of the lock-step kernel (one unit range per thread and
+        step), or none for the serial kernel (``serial``, or not
+        ``_parallel_step``)."""
+        if serial or not self._parallel_step():
+            return ()
+        return (numba.get_num_threads(),)
+
     def advance(
         self,
         inputs: np.ndarray,
@@ -583,13 +592,11 @@ class Reservoir(_Runner):
         u = np.ascontiguousarray(inputs[:, :, 0], dtype=self.dtype)
         w_in = self.W_in[0]
         if u.shape[0] == 1:
-            parallel = not serial and self._parallel_step()
-            # the lock-step kernels split each step into one range per thread
-            threads = (numba.get_num_threads(),) if parallel else ()
+            threads = self._lock_step_threads(serial)
             if self.sparse:
                 kernel = (
                     _kernels.run_csr_parallel_inputs
-                    if parallel
+                    if threads
                     else _kernels.run_csr_inputs
                 )
                 kernel(
@@ -599,7 +606,7 @@ class Reservoir(_Runner):
             else:
                 kernel = (
                     _kernels.run_dense_parallel_inputs
-                    if parallel
+                    if threads
                     else _kernels.run_dense_inputs
                 )
                 kernel(
@@ -633,10 +640,9 @@ class Reservoir(_Runner):
         out = pre if out is None else out
         if pre.shape[0] == 1:
             x0 = state[0]
-            parallel = not serial and self._parallel_step()
-            threads = (numba.get_num_threads(),) if parallel else ()
+            threads = self._lock_step_threads(serial)
             if self.sparse:
-                kernel = _kernels.run_csr_parallel if parallel else _kernels.run_csr
+                kernel = _kernels.run_csr_parallel if threads else _kernels.run_csr
                 kernel(
                     pre[0],
                     self._indptr,
@@ -649,7 +655,7 @@ class Reservoir(_Runner):
                     *threads,
                 )
             else:
-                kernel = _kernels.run_dense_parallel if parallel else _kernels.run_dense
+                kernel = _kernels.run_dense_parallel if threads else _kernels.run_dense
                 kernel(pre[0], self._W, self.leak, self._code, x0, out[0], *threads)
         elif self.sparse:
             _kernels.run_csr_batch(

@@ -801,8 +801,7 @@ class ESNForecaster(_BaseReservoirEstimator):
         as a ``SplitRows``: the states not copied beside the inputs."""
         if not self.include_input:
             return states
-        scale = self._input_scale
-        inputs = np.hstack([u * scale, lags * scale] if scale != 1.0 else [u, lags])
+        inputs = self._readout_inputs(u, lags, self._input_scale)
         return SplitRows(inputs.astype(np.float64, copy=False), states)
 
     def _states_after(self, U, x0, rows) -> np.ndarray:
@@ -858,10 +857,14 @@ class ESNForecaster(_BaseReservoirEstimator):
         ``scale`` multiplies the inputs (training rows carry
         ``1 / sqrt(input_penalty)``, see ``_unscaled``).
         """
-        inputs = None
-        if self.include_input:
-            inputs = np.hstack([u * scale, lags * scale] if scale != 1.0 else [u, lags])
+        inputs = self._readout_inputs(u, lags, scale) if self.include_input else None
         return readout_rows(inputs, states, self.include_input, self._features)
+
+    @staticmethod
+    def _readout_inputs(u, lags, scale: float) -> np.ndarray:
+        """The input columns ``[u_t, lags_t]`` of the readout rows, times
+        ``scale``."""
+        return np.hstack([u * scale, lags * scale] if scale != 1.0 else [u, lags])
 
     def _n_readout_features(self, n_units: int, n_inputs: int) -> int:
         """Columns of the readout rows: the states' and ``n_inputs``."""
