@@ -392,9 +392,37 @@ _VERBOSE_DOC = """\
 #: Most state values one harvesting chunk holds while fitting (16 MiB).
 HARVEST_CHUNK_VALUES = 2 * 1024 * 1024
 
+#: ``predict``'s time chunks of one input feature are a multiple of this many
+#: steps (see ``predict_chunk_steps``).
+PREDICT_STEP_MULTIPLE = 16
+
 #: Most contiguous row blocks a cross-validation splitter may cut the training
 #: rows into (each block keeps one Gram matrix).
 MAX_CV_BLOCKS = 64
+
+
+def predict_chunk_steps(reservoir, sequences) -> int | None:
+    """Steps per time chunk of ``predict`` (None: the runner's own chunks).
+
+    With one input feature (a projection whose bits do not depend on its
+    row block), the chunks hold at most ``HARVEST_CHUNK_VALUES`` states, as
+    fit's: a buffer that the allocator recycles warm from call to call,
+    where the runner's default (``CHUNK_VALUES``) is fresh memory, page
+    faults included, at every call. Their steps are a multiple of
+    ``PREDICT_STEP_MULTIPLE``: the readout's GEMV takes rows in blocks of
+    4 (OpenBLAS), so each output has the bits of one product over the
+    whole sequence, whatever the chunk length. With several features the
+    runner's chunks stay (a GEMM row's bits depend on its block: the states
+    are then those of ``transform``).
+    """
+    if not reservoir.chunkable or not reservoir._projection_is_rowwise(
+        sequences[0].shape[1]
+    ):
+        return None
+    batch = max(Counter(u.shape[0] for u in sequences).values())
+    budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
+    steps = budget // (reservoir.n_units * batch)
+    return max(PREDICT_STEP_MULTIPLE, steps - steps % PREDICT_STEP_MULTIPLE)
 
 
 def check_keep_statistics(value) -> bool:
@@ -1404,7 +1432,7 @@ n_units), default=None
         lagged = self._lagged_inputs(sequences) if self._extra_features() else None
         with numba_threads(self.n_jobs):
             for members, start, inputs, states in self.reservoir_.iter_chunks(
-                sequences, x0
+                sequences, x0, predict_chunk_steps(self.reservoir_, sequences)
             ):
                 # the readout product per sequence and chunk (a GEMV row's
                 # bits depend on the rows it is given), its features written
@@ -1465,7 +1493,7 @@ n_units), default=None
         W_inputs, W_states = W_out[:n_inputs], W_out[n_inputs:]
         with numba_threads(self.n_jobs):
             for members, start, inputs, states in self.reservoir_.iter_chunks(
-                sequences, x0
+                sequences, x0, predict_chunk_steps(self.reservoir_, sequences)
             ):
                 terms = self._input_terms(inputs, W_inputs, b_out)
                 rows = np.minimum(lengths[members] - start, states.shape[1])

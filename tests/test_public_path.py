@@ -255,15 +255,20 @@ def test_many_short_targets_are_still_validated():
     np.testing.assert_array_equal(fast, slow)
 
 
-def _predict_per_sequence(esn, X):
+def _predict_per_sequence(esn, X, whole=False):
     """Predict sequence by sequence and chunk: the states' product, then the
-    inputs' product plus the intercept (the ridge readout's order)."""
+    inputs' product plus the intercept (the ridge readout's order); with
+    ``whole``, over each whole sequence, else in predict's time chunks."""
     sequences = X if isinstance(X, list) else [X]
     n_inputs = sequences[0].shape[1] if esn.include_input else 0
     W, b = esn._W_out, esn._b_out
     x0 = esn.reservoir_.initial_states(len(sequences))
+    if whole:
+        steps = max(u.shape[0] for u in sequences)
+    else:
+        steps = esn_module.predict_chunk_steps(esn.reservoir_, sequences)
     outputs = [[] for _ in sequences]
-    for i, start, states in esn.reservoir_.iter_states(sequences, x0):
+    for i, start, states in esn.reservoir_.iter_states(sequences, x0, steps):
         stop = start + states.shape[0]
         part = states @ W[n_inputs:]
         part += sequences[i][start:stop] @ W[:n_inputs] + b if n_inputs else b
@@ -292,6 +297,30 @@ def test_predict_by_chunks_keeps_the_bits(
     esn1 = ESNRegressor(25, include_input=include_input, random_state=0)
     esn1.fit(X1, np.sin(X1[:, 0]))
     np.testing.assert_array_equal(esn1.predict(X1), _predict_per_sequence(esn1, X1)[0])
+
+
+@pytest.mark.parametrize("chunk_values", [16 * 120, 53 * 120, 112 * 120])
+def test_predict_of_one_input_does_not_depend_on_its_chunks(monkeypatch, chunk_values):
+    """predict's time chunks (one input feature) are a multiple of
+    PREDICT_STEP_MULTIPLE steps: with one target (a GEMV), every output has
+    the bits of one readout product over the whole sequence, whatever the
+    chunk length, for one sequence, a 3-D batch and ragged lists."""
+    X = _inputs(1, (333, 333, 333, 250, 97, 16, 1), seed=5)
+    y = [np.sin(3 * u[:, 0]) for u in X]
+    esn = ESNRegressor(40, density=0.3, random_state=0).fit(X, y)
+    whole = [esn.predict(X), esn.predict(np.stack(X[:3])), esn.predict(X[0])]
+    products = _predict_per_sequence(esn, X, whole=True)
+    for g, want in zip(whole[0], products, strict=True):
+        np.testing.assert_array_equal(g, want)
+    monkeypatch.setattr(reservoir_module, "CHUNK_VALUES", chunk_values)
+    steps = esn_module.predict_chunk_steps(esn.reservoir_, X)
+    assert steps % esn_module.PREDICT_STEP_MULTIPLE == 0 and steps < 333
+    for g, want in zip(esn.predict(X), whole[0], strict=True):
+        np.testing.assert_array_equal(g, want)
+    np.testing.assert_array_equal(esn.predict(np.stack(X[:3])), whole[1])
+    np.testing.assert_array_equal(esn.predict(X[0]), whole[2])
+    # several input features keep the runner's chunks (the states of transform)
+    assert esn_module.predict_chunk_steps(esn.reservoir_, [np.zeros((5, 2))]) is None
 
 
 def test_threaded_single_sequence_kernel_only_on_free_cores(monkeypatch):
