@@ -411,9 +411,10 @@ def predict_chunk_steps(reservoir, sequences) -> int | None:
     faults included, at every call. Their steps are a multiple of
     ``PREDICT_STEP_MULTIPLE``: the readout's GEMV takes rows in blocks of
     4 (OpenBLAS), so each output has the bits of one product over the
-    whole sequence, whatever the chunk length. With several features the
-    runner's chunks stay (a GEMM row's bits depend on its block: the states
-    are then those of ``transform``).
+    whole sequence, whatever the chunk length. Where the budget holds
+    fewer steps (thousands of sequences run together), and with several
+    features (a GEMM row's bits depend on its block: the states are then
+    those of ``transform``), the runner's chunks stay.
     """
     if not reservoir.chunkable or not reservoir._projection_is_rowwise(
         sequences[0].shape[1]
@@ -422,7 +423,9 @@ def predict_chunk_steps(reservoir, sequences) -> int | None:
     batch = max(Counter(u.shape[0] for u in sequences).values())
     budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
     steps = budget // (reservoir.n_units * batch)
-    return max(PREDICT_STEP_MULTIPLE, steps - steps % PREDICT_STEP_MULTIPLE)
+    if steps < PREDICT_STEP_MULTIPLE:
+        return None
+    return steps - steps % PREDICT_STEP_MULTIPLE
 
 
 def check_keep_statistics(value) -> bool:

@@ -319,8 +319,11 @@ def test_predict_of_one_input_does_not_depend_on_its_chunks(monkeypatch, chunk_v
         np.testing.assert_array_equal(g, want)
     np.testing.assert_array_equal(esn.predict(np.stack(X[:3])), whole[1])
     np.testing.assert_array_equal(esn.predict(X[0]), whole[2])
-    # several input features keep the runner's chunks (the states of transform)
+    # several input features keep the runner's chunks (the states of
+    # transform), and so do batches too large for 16 steps in the budget
     assert esn_module.predict_chunk_steps(esn.reservoir_, [np.zeros((5, 2))]) is None
+    many = [np.zeros((20, 1))] * (chunk_values // (40 * 16) + 1)
+    assert esn_module.predict_chunk_steps(esn.reservoir_, many) is None
 
 
 def test_threaded_single_sequence_kernel_only_on_free_cores(monkeypatch):
