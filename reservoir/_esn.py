@@ -995,14 +995,9 @@ n_readout_features)
                 )
                 buffer.detach()
                 total = 0
-            ready()
-            ends = lengths[idx] - 1 - start
-            done = (ends >= 0) & (ends < stop - start)
-            final[idx[done]] = states[done, ends[done]]
-            if total == 0:
-                continue
             whole = (
-                n_inputs > 0
+                total > 0
+                and n_inputs > 0
                 and states.dtype == np.float64
                 and (first == 0).all()
                 and (counts == states.shape[1]).all()
@@ -1010,14 +1005,26 @@ n_readout_features)
             if whole:
                 # every row of the chunk: the inputs and states as they lie,
                 # centred straight into the accumulator's scratch (no copy
-                # side by side first); rows still queued when the chunk
-                # buffer is reused are copied out (``detach``)
+                # side by side first), each sequence's as soon as the kernel
+                # wrote it (ahead); rows still queued when the chunk buffer
+                # is reused are copied out (``detach``)
                 Z = SplitRows(
                     inputs.reshape(total, n_inputs), states.reshape(total, n_units)
                 )
                 Y = padded_targets[:, start:stop].reshape(total, -1)
-                buffer.add_pieces(Z, Y, counts.tolist())
+                # ready(n): the first n steps of a lone sequence, the first
+                # n sequences of a batch (every one with the chunk's steps)
+                steps = 1 if len(members) == 1 else states.shape[1]
+                buffer.add_pieces(
+                    Z, Y, counts.tolist(),
+                    lambda rows, ready=ready, steps=steps: ready(-(-rows // steps)),
+                )  # fmt: skip
                 buffer.detach()
+            ready()
+            ends = lengths[idx] - 1 - start
+            done = (ends >= 0) & (ends < stop - start)
+            final[idx[done]] = states[done, ends[done]]
+            if total == 0 or whole:
                 continue
             Z = np.empty((total, n_inputs + n_units))
             if (counts == counts[0]).all() and (first == first[0]).all():

@@ -68,6 +68,11 @@ BUCKET_LENGTH_RATIO = 1.25
 #: State values per piece of a lone sequence's chunk run ahead in a helper
 #: thread (``iter_chunks_ahead``): the caller waits for pieces, not chunks.
 AHEAD_PIECE_VALUES = 256 * 1024
+#: A batch's chunk run ahead goes in pieces of whole register blocks of the
+#: batched kernels (``_kernels.BLOCK_SIZE`` sequences), of about
+#: ``AHEAD_PIECE_VALUES`` values each: the caller adds the first sequences'
+#: states while the helper runs the next ones.
+AHEAD_BATCH_MULTIPLE = _kernels.BLOCK_SIZE
 #: Largest reservoir whose lone sequences run ahead (serial kernel in a helper
 #: thread beside the caller's Gram updates) rather than on the lock-step
 #: kernel: a fit of one sequence of 20,000 steps on the 2-core machine, Gram
@@ -200,8 +205,9 @@ class _Runner:
     ) -> Iterator[tuple[list[int], int, np.ndarray, np.ndarray, Callable]]:
         """``iter_chunks``, each chunk with a fifth item ``ready(step=None)``.
 
-        ``ready(step)`` returns once the chunk's first ``step`` steps (all of
-        them for None) are written. The buckets for which ``ahead`` (from
+        ``ready(n)`` returns once the chunk's first ``n`` steps of a lone
+        sequence, or its first ``n`` sequences of a batch, are written (all
+        of them for None). The buckets for which ``ahead`` (from
         ``runs_ahead``; the caller holds ``blas_threads(1)``) is true of
         their number of sequences run in a helper thread, up to one chunk
         ahead of the caller, while the caller works on the states already
@@ -485,19 +491,40 @@ class Reservoir(_Runner):
 
         A lone sequence in pieces of about ``AHEAD_PIECE_VALUES`` values on
         the serial kernel (with several input features the first piece
-        first projects the whole chunk: the same GEMM as ``advance``); a
-        batch as one task, its kernel on one Numba thread. Returns ``(end
-        step, task)`` pairs. The same bits as ``advance``.
+        first projects the whole chunk: the same GEMM as ``advance``).
+        A batch on one Numba thread: with one input feature in pieces of
+        sequences, whole multiples of ``AHEAD_BATCH_MULTIPLE`` of about
+        ``AHEAD_PIECE_VALUES`` values (each sequence's states do not depend
+        on the others run with it), with several as one task (the chunk's
+        projection is one GEMM). Returns ``(end, task)`` pairs, ``end`` the
+        steps (a lone sequence) or sequences (a batch) written once the
+        task is done. The same bits as ``advance``.
         """
-        n_steps = inputs.shape[1]
+        n_seq, n_steps = inputs.shape[:2]
         one_input = inputs.shape[2] == 1
+        if n_seq > 1:
+            per_sequence = max(1, n_steps * self.n_units)
+            group = -(-AHEAD_PIECE_VALUES // per_sequence)
+            group = AHEAD_BATCH_MULTIPLE * -(-group // AHEAD_BATCH_MULTIPLE)
+            if not one_input:
+                group = n_seq
+            ends = [*range(group, n_seq, group), n_seq]
 
-        def whole() -> None:
-            numba.set_num_threads(1)  # this thread's own setting
-            self.advance(inputs, state, out, serial=True)
+            def sequences(first: int, stop: int):
+                def run() -> None:
+                    numba.set_num_threads(1)  # this thread's own setting
+                    self.advance(
+                        inputs[first:stop], state[first:stop], out[first:stop],
+                        serial=True,
+                    )  # fmt: skip
 
-        if inputs.shape[0] > 1:
-            return [(n_steps, whole)]
+                return run
+
+            firsts = [0, *ends[:-1]]
+            return [
+                (stop, sequences(first, stop))
+                for first, stop in zip(firsts, ends, strict=True)
+            ]
         piece = max(1, AHEAD_PIECE_VALUES // self.n_units)
         ends = [*range(piece, n_steps, piece), n_steps]
 

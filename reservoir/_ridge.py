@@ -471,6 +471,10 @@ class RidgePath:
         )
 
 
+def _no_wait(rows: int) -> None:
+    """A ``ready`` for rows that are all written."""
+
+
 class RowBuffer:
     """Collect small chunks of readout rows; add them to a GramAccumulator in
     blocks of at least ``min_rows`` (one BLAS update per block, not per chunk).
@@ -496,12 +500,17 @@ class RowBuffer:
         Z = np.array(Z, dtype=np.float64)
         self._queue(Z, np.array(Y, dtype=np.float64), 0, Z.shape[0])
 
-    def add_pieces(self, Z: np.ndarray, Y: np.ndarray, sizes) -> None:
+    def add_pieces(self, Z: np.ndarray, Y: np.ndarray, sizes, ready=None) -> None:
         """``add`` the consecutive row pieces of ``Z``/``Y`` of ``sizes`` rows.
 
         The same updates as one ``add`` per piece, without a copy per piece:
         ``Z`` and ``Y`` must be float64 arrays the caller does not reuse.
+        ``ready(n)``, if given, returns once the first ``n`` rows of ``Z``
+        are written: it is called before any of them is read (rows still
+        being written by another thread).
         """
+        if ready is None:
+            ready = _no_wait
         sizes = np.asarray(sizes, dtype=np.int64)
         sizes = sizes[sizes > 0]
         ends = np.cumsum(sizes)
@@ -512,6 +521,7 @@ class RowBuffer:
         while j < sizes.shape[0]:
             n = int(sizes[j])
             if n >= self.min_rows and not self._rows:
+                ready(pos + n)
                 self.accumulator.update(Z[pos : pos + n], Y[pos : pos + n])
                 j, pos = j + 1, pos + n
                 continue
@@ -520,6 +530,7 @@ class RowBuffer:
             k = int(np.searchsorted(ends, need, side="left"))
             k = min(max(k, j), sizes.shape[0] - 1)
             stop = int(ends[k])
+            ready(stop)
             self._queue(Z, Y, pos, stop)  # flushes when min_rows is reached
             j, pos = k + 1, stop
 

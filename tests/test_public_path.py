@@ -635,14 +635,21 @@ def test_running_ahead_needs_threads_free_cores_and_enough_work(monkeypatch):
 
 @pytest.mark.parametrize("n_features", [1, 3])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
-def test_batches_running_ahead_keep_the_bits(n_features, dtype, monkeypatch):
+@pytest.mark.parametrize("pieces", [False, True])
+def test_batches_running_ahead_keep_the_bits(n_features, dtype, pieces, monkeypatch):
     # batches (chunk by chunk, one Numba thread) and lone sequences run in
     # the helper thread, the Gram updates of the chunk before beside them:
     # the readout and the final states (partial_fit continues) are the bits
-    # of running each chunk first
+    # of running each chunk first. With ``pieces``, a batch's chunk of one
+    # input feature runs three sequences, then one (AHEAD_BATCH_MULTIPLE 3,
+    # AHEAD_PIECE_VALUES one sequence's states), and the caller adds their
+    # rows as soon as they are written
     import threading
 
     monkeypatch.setattr(esn_module, "HARVEST_CHUNK_VALUES", 30 * 4 * 50)
+    if pieces:
+        monkeypatch.setattr(reservoir_module, "AHEAD_BATCH_MULTIPLE", 3)
+        monkeypatch.setattr(reservoir_module, "AHEAD_PIECE_VALUES", 30 * 50)
     rng = np.random.default_rng(4)
     lengths = [400, 390, 380, 385, 700, 90, 60]
     X = [rng.uniform(-1, 1, (n, n_features)) for n in lengths]
@@ -662,10 +669,18 @@ def test_batches_running_ahead_keep_the_bits(n_features, dtype, monkeypatch):
             main = threading.get_ident()
             # the bucket of the four similar lengths (the washout check runs
             # other batches in this thread)
+            split = pieces and n_features == 1
             batch_kernels = {
-                t for kind, t, shape in events if kind == "kernel" and shape[0] == 4
+                t
+                for kind, t, shape in events
+                if kind == "kernel" and shape[0] == (3 if split else 4)
             }
             assert batch_kernels and main not in batch_kernels
+            # pieces: the first Gram update of the batch comes before its
+            # last sequence's kernel of that chunk
+            if split:
+                kinds = [kind for kind, t, _ in events if t != main or kind == "gram"]
+                assert "gram" in kinds[: len(kinds) // 2]
     for name in ("coef_", "intercept_"):
         np.testing.assert_array_equal(
             getattr(fits[True], name), getattr(fits[False], name)

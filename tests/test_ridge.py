@@ -157,6 +157,40 @@ def test_updates_of_whole_row_blocks_equal_one_update(n_features, split):
     assert not np.array_equal(other.czz, one.czz)
 
 
+@pytest.mark.parametrize("sizes", [[300] * 9, [40, 2100, 7, 500, 500, 3000, 1]])
+def test_row_pieces_read_only_rows_said_ready(sizes):
+    # RowBuffer.add_pieces with ``ready``: the rows of a batch's chunk as a
+    # helper thread writes them, sequence by sequence; no row is read before
+    # ready(n) covers it (rows not yet written are NaN here, written when
+    # asked for), and the updates are those of the rows all written first
+    from reservoir._ridge import RowBuffer, SplitRows
+
+    rng = np.random.default_rng(len(sizes))
+    n = sum(sizes)
+    U, S = rng.standard_normal((n, 1)), rng.standard_normal((n, 30)) + 2.0
+    Y = rng.standard_normal((n, 2))
+    written_U, written_S = np.full_like(U, np.nan), np.full_like(S, np.nan)
+    asked = []
+
+    def ready(rows):
+        asked.append(rows)
+        written_U[:rows], written_S[:rows] = U[:rows], S[:rows]
+
+    names = ("n_samples", "mean_z", "mean_y", "czz", "czy", "cyy")
+    want = RowBuffer(GramAccumulator(31, 2))
+    want.add_pieces(SplitRows(U, S), Y, sizes)
+    got = RowBuffer(GramAccumulator(31, 2))
+    got.add_pieces(SplitRows(written_U, written_S), Y, sizes, ready)
+    got.detach()  # the queued rows' copies: written ones only
+    assert asked == sorted(asked) and asked[-1] == n
+    ends = set(np.cumsum(sizes).tolist())
+    assert set(asked) <= ends  # whole pieces (sequences) at a time
+    for name in names:
+        np.testing.assert_array_equal(
+            getattr(got.flush(), name), getattr(want.flush(), name)
+        )
+
+
 def test_syrk_without_the_gil_gives_scipys_bits():
     # the ctypes call of the same dsyrk (GIL released, so a kernel running
     # ahead in another thread goes on) writes what SciPy's wrapper writes;
