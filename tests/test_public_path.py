@@ -701,6 +701,30 @@ def test_an_error_in_the_helper_thread_reaches_the_caller(monkeypatch):
         ESNRegressor(40, density=0.1, random_state=0, n_jobs=2).fit(X, X[:, 0])
 
 
+def test_an_error_in_a_batch_piece_reaches_the_caller(monkeypatch):
+    # a batch run ahead in pieces of sequences: the second piece fails while
+    # the caller adds the first one's rows; the error reaches the caller
+    import threading
+
+    monkeypatch.setattr(Reservoir, "runs_ahead", lambda self, lengths, f: _every(True))
+    monkeypatch.setattr(reservoir_module, "AHEAD_BATCH_MULTIPLE", 2)
+    monkeypatch.setattr(reservoir_module, "AHEAD_PIECE_VALUES", 40 * 500)
+    kernel, calls = _kernels.run_csr_batch_inputs, []
+
+    def second_fails(*args):
+        if threading.current_thread() is not threading.main_thread():
+            calls.append(args[-1].shape)
+            if len(calls) == 2:
+                raise FloatingPointError("from the second piece")
+        return kernel(*args)
+
+    monkeypatch.setattr(_kernels, "run_csr_batch_inputs", second_fails)
+    X = np.random.default_rng(0).uniform(-1, 1, (6, 500, 1))
+    with pytest.raises(FloatingPointError, match="from the second piece"):
+        ESNRegressor(40, density=0.1, random_state=0, n_jobs=2).fit(X, X[..., 0])
+    assert calls and all(shape[0] == 2 for shape in calls)
+
+
 def test_the_helper_thread_keeps_off_the_callers_core(monkeypatch):
     # a helper started by a thread that kept its core busy is often placed
     # on that core: the initializer restricts the helper (only) to the
