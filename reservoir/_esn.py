@@ -401,6 +401,15 @@ PREDICT_STEP_MULTIPLE = 16
 MAX_CV_BLOCKS = 64
 
 
+def harvest_chunk_steps(reservoir, sequences) -> int:
+    """Steps per time chunk of fit's harvest: at most ``HARVEST_CHUNK_VALUES``
+    states (``CHUNK_VALUES`` if smaller) for the largest bucket of sequences
+    of one length, at least one step."""
+    batch = max(Counter(u.shape[0] for u in sequences).values())
+    budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
+    return max(1, budget // (reservoir.n_units * batch))
+
+
 def predict_chunk_steps(reservoir, sequences) -> int | None:
     """Steps per time chunk of ``predict`` (None: the runner's own chunks).
 
@@ -420,9 +429,7 @@ def predict_chunk_steps(reservoir, sequences) -> int | None:
         sequences[0].shape[1]
     ):
         return None
-    batch = max(Counter(u.shape[0] for u in sequences).values())
-    budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
-    steps = budget // (reservoir.n_units * batch)
+    steps = harvest_chunk_steps(reservoir, sequences)
     if steps < PREDICT_STEP_MULTIPLE:
         return None
     return steps - steps % PREDICT_STEP_MULTIPLE
@@ -856,9 +863,7 @@ n_readout_features)
         final = np.empty((len(sequences), reservoir.n_units))
         # small chunks keep the peak memory low (the kernels' cost per step
         # does not depend on the chunk length)
-        batch = max(Counter(u.shape[0] for u in sequences).values())
-        budget = min(_reservoir_module.CHUNK_VALUES, HARVEST_CHUNK_VALUES)
-        chunk_steps = max(1, budget // (reservoir.n_units * batch))
+        chunk_steps = harvest_chunk_steps(reservoir, sequences)
         progress = Progress(
             check_verbose(self.verbose),
             type(self).__name__,
@@ -1012,9 +1017,9 @@ n_readout_features)
                     inputs.reshape(total, n_inputs), states.reshape(total, n_units)
                 )
                 Y = padded_targets[:, start:stop].reshape(total, -1)
-                # ready(n): the first n steps of a lone sequence, the first
-                # n sequences of a batch (every one with the chunk's steps)
-                steps = 1 if len(members) == 1 else states.shape[1]
+                # a batch (a lone sequence's rows went above): ready(n) waits
+                # for the first n sequences, each with the chunk's steps
+                steps = states.shape[1]
                 buffer.add_pieces(
                     Z, Y, counts.tolist(),
                     lambda rows, ready=ready, steps=steps: ready(-(-rows // steps)),

@@ -82,6 +82,12 @@ AHEAD_BATCH_MULTIPLE = _kernels.BLOCK_SIZE
 AHEAD_MAX_UNITS = 768
 
 
+def _spans(total: int, size: int) -> list[tuple[int, int]]:
+    """``(start, stop)`` of consecutive pieces of ``size`` (the last shorter)
+    covering ``range(total)``."""
+    return [(start, min(start + size, total)) for start in range(0, total, size)]
+
+
 def _all_ready(step: int | None = None) -> None:
     """``ready`` of a chunk whose states are all written."""
 
@@ -503,12 +509,10 @@ class Reservoir(_Runner):
         n_seq, n_steps = inputs.shape[:2]
         one_input = inputs.shape[2] == 1
         if n_seq > 1:
-            per_sequence = max(1, n_steps * self.n_units)
-            group = -(-AHEAD_PIECE_VALUES // per_sequence)
-            group = AHEAD_BATCH_MULTIPLE * -(-group // AHEAD_BATCH_MULTIPLE)
-            if not one_input:
-                group = n_seq
-            ends = [*range(group, n_seq, group), n_seq]
+            group = n_seq
+            if one_input:
+                group = -(-AHEAD_PIECE_VALUES // max(1, n_steps * self.n_units))
+                group = AHEAD_BATCH_MULTIPLE * -(-group // AHEAD_BATCH_MULTIPLE)
 
             def sequences(first: int, stop: int):
                 def run() -> None:
@@ -520,13 +524,10 @@ class Reservoir(_Runner):
 
                 return run
 
-            firsts = [0, *ends[:-1]]
             return [
-                (stop, sequences(first, stop))
-                for first, stop in zip(firsts, ends, strict=True)
+                (stop, sequences(first, stop)) for first, stop in _spans(n_seq, group)
             ]
         piece = max(1, AHEAD_PIECE_VALUES // self.n_units)
-        ends = [*range(piece, n_steps, piece), n_steps]
 
         def task(start: int, stop: int):
             def run() -> None:
@@ -541,10 +542,7 @@ class Reservoir(_Runner):
 
             return run
 
-        starts = [0, *ends[:-1]]
-        return [
-            (stop, task(start, stop)) for start, stop in zip(starts, ends, strict=True)
-        ]
+        return [(stop, task(start, stop)) for start, stop in _spans(n_steps, piece)]
 
     def _parallel_step(self) -> bool:
         """Whether one sequence runs with its units split over threads.
